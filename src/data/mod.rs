@@ -1,0 +1,7 @@
+//! Datasets: sampled tables, CSV output.
+
+mod csv_io;
+mod dataset;
+
+pub use csv_io::{SIDECAR_FORMAT, SIDECAR_VERSION, Sidecar, sidecar_path, write_csv, write_csv_to};
+pub use dataset::{Column, ColumnInfo, Dataset};

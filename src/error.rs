@@ -1,0 +1,126 @@
+//! The library's error type. Every variant names what went wrong and where, so a user can fix
+//! the input without reading code.
+
+use std::path::PathBuf;
+
+/// Result alias used across the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in the GUI-free core.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The graph is not acyclic; the nodes of one cycle, first node repeated at the end.
+    #[error("the graph has a cycle: {}", .0.join(" -> "))]
+    Cycle(Vec<String>),
+    /// No node has the role `outcome`.
+    #[error("the scenario has no outcome node (give exactly one node the role `outcome`)")]
+    NoOutcome,
+    /// More than one node has the role `outcome`.
+    #[error("the scenario has several outcome nodes ({}); exactly one is allowed", .0.join(", "))]
+    ManyOutcomes(Vec<String>),
+    /// Two nodes share a name.
+    #[error("two nodes are named `{0}`; node names must be unique")]
+    DuplicateNode(String),
+    /// A node refers to a parent that does not exist.
+    #[error("node `{node}` lists an unknown parent `{parent}`")]
+    UnknownParent {
+        /// The child.
+        node: String,
+        /// The missing parent's name.
+        parent: String,
+    },
+    /// A name that should refer to a node does not.
+    #[error("unknown node `{0}`")]
+    UnknownNode(String),
+    /// A node's shape does not fit its mechanism (weights, bias, dimension, noise kind).
+    #[error("node `{node}`: {detail}")]
+    Shape {
+        /// The node at fault.
+        node: String,
+        /// What does not fit.
+        detail: String,
+    },
+    /// A parameter is NaN or infinite, or out of its allowed range.
+    #[error("node `{node}`: parameter `{param}` is {detail}")]
+    BadParameter {
+        /// The node at fault.
+        node: String,
+        /// Which parameter (e.g. `weights[x_c][0][1]`, `noise.sd`).
+        param: String,
+        /// Why it is rejected.
+        detail: String,
+    },
+    /// A user-supplied argument is out of range.
+    #[error("{0}")]
+    InvalidArgument(String),
+    /// An unknown preset name.
+    #[error("unknown preset `{name}` (available: {available})")]
+    UnknownPreset {
+        /// What was asked for.
+        name: String,
+        /// Comma-separated list of presets.
+        available: String,
+    },
+    /// A scenario or session file could not be understood.
+    #[error("{path}: {detail}")]
+    BadFile {
+        /// The file (or a label such as `preset shortcut`).
+        path: String,
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// A file-system operation failed.
+    #[error("{action} {}: {source}", path.display())]
+    Io {
+        /// What was being done ("cannot read", "cannot write", ...).
+        action: &'static str,
+        /// The path involved.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Exact mutual information was asked of a scenario that is not linear-Gaussian.
+    #[error("exact mutual information needs a linear-Gaussian scenario: {0}")]
+    NotLinearGaussian(String),
+    /// Rows could not be drawn (e.g. the exposure node almost never logs a row).
+    #[error("sampling failed: {0}")]
+    Sampling(String),
+    /// A quantity became NaN or infinite during training.
+    #[error("training stopped: {quantity} became {value} at step {step}")]
+    NonFinite {
+        /// Which quantity (e.g. `CRL supervised loss`).
+        quantity: String,
+        /// The value seen (NaN, inf, -inf).
+        value: f64,
+        /// The training step.
+        step: usize,
+    },
+    /// A problem with the compute device.
+    #[error("device: {0}")]
+    Device(String),
+}
+
+impl Error {
+    /// Shorthand for [`Error::Shape`].
+    pub fn shape(node: &str, detail: impl Into<String>) -> Self {
+        Error::Shape {
+            node: node.to_owned(),
+            detail: detail.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::InvalidArgument`].
+    pub fn invalid(detail: impl Into<String>) -> Self {
+        Error::InvalidArgument(detail.into())
+    }
+
+    /// Shorthand for [`Error::Io`].
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}

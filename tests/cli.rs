@@ -1,0 +1,221 @@
+//! The command line as a user drives it: outputs, exit codes and error lines.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn crl(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_crl-lab"))
+        .args(args)
+        .output()
+        .expect("run crl-lab")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A failed command exits non-zero with exactly one `error:` line naming the problem.
+fn assert_fails_with(o: &Output, needle: &str) {
+    assert!(!o.status.success(), "should fail: {}", stderr(o));
+    let err = stderr(o);
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line expected, got: {err}");
+    assert!(lines[0].contains(needle), "`{needle}` not in: {err}");
+}
+
+#[test]
+fn presets_lists_every_preset() {
+    let o = crl(&["presets"]);
+    assert!(o.status.success());
+    let out = String::from_utf8(o.stdout).unwrap();
+    for name in [
+        "shortcut",
+        "exposure-bias",
+        "anti-causal",
+        "linear-gaussian",
+    ] {
+        assert!(
+            out.lines().any(|l| l.starts_with(name)),
+            "{name} missing in {out}"
+        );
+    }
+    assert!(out.lines().next().unwrap().contains("(default)"));
+}
+
+#[test]
+fn generate_writes_csv_and_sidecar() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("d.csv");
+    let o = crl(&[
+        "generate",
+        "--preset",
+        "shortcut",
+        "--rows",
+        "250",
+        "--shift",
+        "0.5",
+        "--seed",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "x_c.0,x_c.1,x_c.2,x_c.3,h_plus.0,h_minus.0,y.0,c.0,x_s.0,env_shift"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 250);
+    assert!(
+        rows.iter()
+            .all(|r| r.ends_with(",0.5") && r.split(',').count() == 10)
+    );
+    let side: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("d.csv.json")).unwrap())
+            .unwrap();
+    assert_eq!(side["seed"], 3);
+    assert_eq!(side["shift"], 0.5);
+    assert_eq!(side["n_rows"], 250);
+    assert_eq!(side["scenario"]["name"], "shortcut");
+    // Same inputs, same bytes.
+    let again = dir.path().join("e.csv");
+    let o = crl(&[
+        "generate",
+        "--preset",
+        "shortcut",
+        "--rows",
+        "250",
+        "--shift",
+        "0.5",
+        "--seed",
+        "3",
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&again).unwrap());
+}
+
+#[test]
+fn generate_from_a_scenario_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = dir.path().join("s.json");
+    std::fs::write(&sc, crl_lab::scm::preset("anti-causal").unwrap().to_json()).unwrap();
+    let out = dir.path().join("d.csv");
+    let o = crl(&[
+        "generate",
+        "--scenario",
+        sc.to_str().unwrap(),
+        "--rows",
+        "10",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 11);
+}
+
+fn assert_no_files(dir: &Path) {
+    let left: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+#[test]
+fn bad_input_fails_cleanly_without_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("d.csv");
+    let o = out.to_str().unwrap();
+    assert_fails_with(&crl(&["generate", "--preset", "nope", "--out", o]), "nope");
+    assert_fails_with(
+        &crl(&["generate", "--rows", "10", "--shift", "1.5", "--out", o]),
+        "1.5",
+    );
+    assert_fails_with(&crl(&["generate", "--rows", "0", "--out", o]), "at least 1");
+    // A cyclic scenario file.
+    let cyclic = dir.path().join("cyclic.json");
+    let text = crl_lab::scm::preset("anti-causal")
+        .unwrap()
+        .to_json()
+        .replace("\"from\": \"x_c\"", "\"from\": \"x_s\"");
+    std::fs::write(&cyclic, text).unwrap();
+    assert_fails_with(
+        &crl(&[
+            "generate",
+            "--scenario",
+            cyclic.to_str().unwrap(),
+            "--rows",
+            "10",
+            "--out",
+            o,
+        ]),
+        "cycle",
+    );
+    // Malformed JSON.
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{ \"format\": ").unwrap();
+    assert_fails_with(
+        &crl(&[
+            "generate",
+            "--scenario",
+            broken.to_str().unwrap(),
+            "--rows",
+            "10",
+            "--out",
+            o,
+        ]),
+        "broken.json",
+    );
+    std::fs::remove_file(&cyclic).unwrap();
+    std::fs::remove_file(&broken).unwrap();
+    assert_no_files(dir.path());
+    // An output folder that does not exist.
+    let missing = dir.path().join("no/such/dir/d.csv");
+    assert_fails_with(
+        &crl(&[
+            "generate",
+            "--rows",
+            "10",
+            "--out",
+            missing.to_str().unwrap(),
+        ]),
+        "no/such/dir",
+    );
+}
+
+#[test]
+fn truth_prints_exact_mi_or_refuses() {
+    let o = crl(&[
+        "truth",
+        "--preset",
+        "linear-gaussian",
+        "--a",
+        "c",
+        "--b",
+        "x_s",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let want = format!("{:.6}", 0.5 * 10f64.ln());
+    assert!(out.contains(&want), "{out} should contain {want}");
+    assert_fails_with(
+        &crl(&["truth", "--preset", "shortcut", "--a", "x_c", "--b", "y"]),
+        "linear-Gaussian",
+    );
+    assert_fails_with(
+        &crl(&[
+            "truth",
+            "--preset",
+            "linear-gaussian",
+            "--a",
+            "ghost",
+            "--b",
+            "y",
+        ]),
+        "ghost",
+    );
+}
