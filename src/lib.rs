@@ -18,3 +18,7 @@ pub mod export;
 pub mod scm;
 
 pub use error::{Error, Result};
+pub mod experiment;
+pub mod mi;
+pub mod models;
+pub mod train;

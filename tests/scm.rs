@@ -271,9 +271,10 @@ fn noise_families_have_their_variances() {
 fn shift_interpolates_linearly() {
     assert_eq!(shifting(2.0, -2.0).at(0.25), 1.0);
     assert_eq!(Param::Fixed(3.0).at(0.7), 3.0);
-    // shortcut: c agrees with y with prob 0.95 at s = 0, 0.05 at s = 1, 0.5 at s = 0.5.
+    // shortcut: c's flip probability moves from 0.05 (s = 0) to 1 (s = 1), so it agrees with y
+    // with probability 0.95, 0.475 at s = 0.5, and never at s = 1.
     let sc = preset("shortcut").unwrap();
-    for (s, want) in [(0.0, 0.95), (0.5, 0.5), (1.0, 0.05)] {
+    for (s, want) in [(0.0, 0.95), (0.5, 0.475), (1.0, 0.0)] {
         let d = sample(&sc, 50_000, s, 9).unwrap();
         let agree = col(&d, "y.0")
             .iter()

@@ -1,6 +1,9 @@
 //! The command-line interface: `crl-lab <subcommand>`; no subcommand opens the app.
 
 mod data_cmds;
+mod train_cmds;
+
+pub use train_cmds::{metrics_csv, summary_csv, sweep_csv};
 
 use std::path::PathBuf;
 
@@ -39,6 +42,13 @@ pub enum Command {
     Generate(data_cmds::GenerateArgs),
     /// Print the exact mutual information between two sets of nodes (linear-Gaussian only).
     Truth(data_cmds::TruthArgs),
+    /// Train the baseline and the CRL model side by side; writes metrics.csv and config.json.
+    Train(train_cmds::TrainArgs),
+    /// Train both models for several seeds and evaluate them on a shift grid; writes sweep.csv,
+    /// summary.csv, reliance.csv, metrics.csv and config.json.
+    Sweep(train_cmds::SweepArgs),
+    /// Train an estimator on correlated Gaussians and print its estimate against the true MI.
+    Calibrate(train_cmds::CalibrateArgs),
 }
 
 /// Where a scenario comes from: a preset or a file.
@@ -76,5 +86,8 @@ pub fn run(command: Command) -> Result<()> {
         Command::Presets => data_cmds::presets(),
         Command::Generate(args) => data_cmds::generate(&args),
         Command::Truth(args) => data_cmds::truth(&args),
+        Command::Train(args) => train_cmds::train_cmd(&args),
+        Command::Sweep(args) => train_cmds::sweep_cmd(&args),
+        Command::Calibrate(args) => train_cmds::calibrate_cmd(&args),
     }
 }

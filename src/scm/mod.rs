@@ -12,5 +12,5 @@ pub use file::{DEFAULT_PRESET, SCENARIO_FORMAT, SCENARIO_VERSION, preset, preset
 pub use gaussian::{GaussianTruth, correlated_gaussian_mi};
 pub use node::{Activation, Edge, Mechanism, Node, Noise, Role, sigmoid};
 pub use param::{Param, shifting};
-pub use sample::{MAX_ROWS, Sampler, check_shift, sample};
+pub use sample::{MAX_ROWS, Sampler, check_shift, derive_seed, sample};
 pub use scenario::{Intervention, NodeId, Scenario, TrainingHints, Warning};

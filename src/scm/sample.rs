@@ -274,15 +274,20 @@ pub fn check_shift(shift: f64) -> Result<()> {
 
 /// A random stream for one node in one chunk.
 fn stream(seed: u64, chunk: u64, name: &str) -> ChaCha8Rng {
-    // FNV-1a of the name, then SplitMix64 mixing of (seed, chunk, name hash).
+    ChaCha8Rng::seed_from_u64(derive_seed(
+        splitmix(seed ^ chunk.wrapping_mul(0x9e37_79b9_7f4a_7c15)),
+        name,
+    ))
+}
+
+/// A seed derived from `seed` and a label (FNV-1a of the label, then SplitMix64 mixing), so that
+/// independent uses of one user seed (training data, test sets, initialisation) never collide.
+pub fn derive_seed(seed: u64, label: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in name.bytes() {
+    for b in label.bytes() {
         h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
     }
-    let mut x = splitmix(seed);
-    x = splitmix(x ^ chunk.wrapping_mul(0x9e37_79b9_7f4a_7c15));
-    x = splitmix(x ^ h);
-    ChaCha8Rng::seed_from_u64(x)
+    splitmix(splitmix(seed) ^ h)
 }
 
 fn splitmix(mut z: u64) -> u64 {

@@ -1,0 +1,510 @@
+//! `train`, `sweep` and `calibrate`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use super::ScenarioSource;
+use crate::error::{Error, Result};
+use crate::experiment::{EvalRow, RelianceRow, SummaryRow, parse_grid, sweep};
+use crate::export::write_string;
+use crate::mi::{CalibrationConfig, EstimatorKind, calibrate};
+use crate::models::CriticKind;
+use crate::scm::Scenario;
+use crate::train::{
+    DeviceChoice, MemberSpec, Observer, Problem, Report, RunControl, RunInfo, TrainConfig,
+    select_device, train,
+};
+
+/// Settings shared by `train` and `sweep`.
+#[derive(Debug, Args)]
+pub struct TrainOptions {
+    #[command(flatten)]
+    source: ScenarioSource,
+    /// Penalty weight of the CRL model (default: the scenario's recommendation).
+    #[arg(long)]
+    beta: Option<f64>,
+    /// The penalty's estimator: nce-club, club, club-sample, club-categorical or infonce.
+    #[arg(long, default_value = "nce-club")]
+    estimator: EstimatorKind,
+    /// Pair critic: separable (g(z)·h(c), fast) or concat (MLP on [z, c]).
+    #[arg(long, default_value = "separable", value_parser = parse_critic)]
+    critic: CriticKind,
+    /// Penalise I(z; c | y) (true) or I(z; c) (false); default: the scenario's recommendation.
+    #[arg(long)]
+    conditional: Option<bool>,
+    /// Model steps.
+    #[arg(long, default_value_t = 2000)]
+    steps: usize,
+    /// Rows per minibatch.
+    #[arg(long, default_value_t = 512)]
+    batch: usize,
+    /// Adam learning rate.
+    #[arg(long, default_value_t = 1e-3)]
+    lr: f64,
+    /// Steps over which beta warms up from 0.
+    #[arg(long, default_value_t = 500)]
+    warmup: usize,
+    /// Critic steps per model step [default: 2].
+    #[arg(long)]
+    critic_steps: Option<usize>,
+    /// Adam learning rate of the critics [default: 0.005].
+    #[arg(long)]
+    critic_lr: Option<f64>,
+    /// Rows of each minibatch the penalty sees (N of its N × N scores).
+    #[arg(long, default_value_t = 128)]
+    penalty_batch: usize,
+    /// Training rows per seed.
+    #[arg(long, default_value_t = 20_000)]
+    train_rows: usize,
+    /// Seed (the first seed, for sweeps).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Device: auto (a GPU through wgpu if present, else the CPU), wgpu or cpu.
+    #[arg(long, default_value = "auto")]
+    device: DeviceChoice,
+    /// Output folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+fn parse_critic(s: &str) -> std::result::Result<CriticKind, String> {
+    match s {
+        "separable" => Ok(CriticKind::Separable),
+        "concat" => Ok(CriticKind::Concat),
+        other => Err(format!(
+            "unknown critic `{other}` (use separable or concat)"
+        )),
+    }
+}
+
+impl TrainOptions {
+    fn config(&self, scenario: &Scenario) -> TrainConfig {
+        let mut c = TrainConfig::for_scenario(scenario);
+        if let Some(b) = self.beta {
+            c.beta = b;
+        }
+        if let Some(cond) = self.conditional {
+            c.conditional = cond;
+        }
+        c.estimator = self.estimator;
+        c.critic = self.critic;
+        c.steps = self.steps;
+        c.batch_size = self.batch;
+        c.lr = self.lr;
+        c.beta_warmup_steps = self.warmup;
+        c.critic_steps = self.critic_steps.unwrap_or(c.critic_steps);
+        c.critic_lr = self.critic_lr.unwrap_or(c.critic_lr);
+        c.penalty_batch = self.penalty_batch;
+        c.n_train = self.train_rows;
+        c.seed = self.seed;
+        c
+    }
+}
+
+/// Which models `train` trains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ModelChoice {
+    /// The baseline only.
+    Baseline,
+    /// The CRL model only.
+    Crl,
+    /// Both, side by side in one ensemble.
+    Both,
+}
+
+/// Arguments of `crl-lab train`.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    opts: TrainOptions,
+    /// Which model(s) to train.
+    #[arg(long, value_enum, default_value_t = ModelChoice::Both)]
+    model: ModelChoice,
+}
+
+/// Arguments of `crl-lab sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    opts: TrainOptions,
+    /// Shift grid: start:end:count, or a comma list.
+    #[arg(long, default_value = "0:1:11")]
+    shifts: String,
+    /// Number of seeds (each trains a baseline and a CRL model).
+    #[arg(long, default_value_t = 5)]
+    seeds: usize,
+}
+
+/// Arguments of `crl-lab calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// The estimator: nce-club, club, club-sample or infonce.
+    #[arg(long, default_value = "nce-club")]
+    estimator: EstimatorKind,
+    /// Pair critic: separable or concat.
+    #[arg(long, default_value = "separable", value_parser = parse_critic)]
+    critic: CriticKind,
+    /// Per-dimension correlation of the two Gaussians.
+    #[arg(long, default_value_t = 0.8, allow_negative_numbers = true)]
+    rho: f64,
+    /// Dimension of each Gaussian.
+    #[arg(long, default_value_t = 5)]
+    dim: usize,
+    /// Critic training steps.
+    #[arg(long, default_value_t = 1500)]
+    steps: usize,
+    /// Pairs per batch (N).
+    #[arg(long, default_value_t = 128)]
+    batch: usize,
+    /// Seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Device: auto, wgpu or cpu.
+    #[arg(long, default_value = "auto")]
+    device: DeviceChoice,
+}
+
+/// A progress bar over training steps.
+struct ProgressObserver {
+    bar: ProgressBar,
+}
+
+impl ProgressObserver {
+    fn new() -> Self {
+        let bar = ProgressBar::new(0).with_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} steps  {msg}  [{elapsed} < {eta}]")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        ProgressObserver { bar }
+    }
+}
+
+impl Observer for ProgressObserver {
+    fn on_start(&mut self, info: &RunInfo) {
+        self.bar.set_length(info.total_steps as u64);
+        self.bar.println(format!("device: {}", info.device));
+        self.bar.println(format!(
+            "parameters at serving time: baseline {} = CRL {} per model (capacity-matched); CRL adds {} training-only critic parameters",
+            info.params_per_member, info.params_per_member, info.critic_params_per_member
+        ));
+    }
+    fn on_report(&mut self, r: &Report) {
+        self.bar.set_position(r.step as u64);
+        let mut msg = format!("{:.0} steps/s", r.steps_per_sec);
+        if let (Some(b), Some(c)) = (r.members.first(), r.members.get(1)) {
+            let _ = write!(
+                msg,
+                "  val {:.3} | {:.3}  I(z;c) {:.3} | {:.3} nats",
+                b.val_metric, c.val_metric, b.mi_zc, c.mi_zc
+            );
+        }
+        self.bar.set_message(msg);
+    }
+}
+
+fn create_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("cannot create", dir, e))
+}
+
+#[derive(Serialize)]
+struct RunConfigFile<'a> {
+    format: &'static str,
+    version: u32,
+    crl_lab_version: &'static str,
+    command: &'a str,
+    device: &'a str,
+    members: &'a [MemberSpec],
+    train: &'a TrainConfig,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shifts: Option<&'a [f64]>,
+    scenario: &'a Scenario,
+}
+
+fn write_config(dir: &Path, file: &RunConfigFile<'_>) -> Result<()> {
+    let text = serde_json::to_string_pretty(file)
+        .map_err(|e| Error::invalid(format!("cannot encode config.json: {e}")))?;
+    write_string(&dir.join("config.json"), &text)
+}
+
+fn fmt_num(v: f64) -> String {
+    if v.is_nan() {
+        String::new()
+    } else {
+        format!("{v:.6}")
+    }
+}
+
+/// The per-report series as CSV text.
+pub fn metrics_csv(history: &[Report], members: &[MemberSpec]) -> String {
+    let mut s = String::from(
+        "step,member,model,beta,seed,total_loss,supervised_loss,penalty,penalty_mi,mi_zc,mi_zy,val_loss,val_metric,steps_per_sec\n",
+    );
+    for r in history {
+        for (i, (m, v)) in members.iter().zip(&r.members).enumerate() {
+            let _ = writeln!(
+                s,
+                "{},{i},{},{},{},{},{},{},{},{},{},{},{},{:.1}",
+                r.step,
+                m.label,
+                m.beta,
+                m.seed,
+                fmt_num(v.total_loss),
+                fmt_num(v.supervised_loss),
+                fmt_num(v.penalty),
+                fmt_num(v.penalty_mi),
+                fmt_num(v.mi_zc),
+                fmt_num(v.mi_zy),
+                fmt_num(v.val_loss),
+                fmt_num(v.val_metric),
+                r.steps_per_sec
+            );
+        }
+    }
+    s
+}
+
+/// Per-member evaluation rows as CSV text.
+pub fn sweep_csv(rows: &[EvalRow], binary: bool) -> String {
+    let mut s = if binary {
+        String::from("model,shift,seed,beta,accuracy,auc,logloss\n")
+    } else {
+        String::from("model,shift,seed,beta,mse,r2\n")
+    };
+    for r in rows {
+        let m = &r.metrics;
+        let tail = if binary {
+            format!(
+                "{},{},{}",
+                fmt_num(m.accuracy),
+                fmt_num(m.auc),
+                fmt_num(m.logloss)
+            )
+        } else {
+            format!("{},{}", fmt_num(m.mse), fmt_num(m.r2))
+        };
+        let _ = writeln!(s, "{},{},{},{},{tail}", r.model, r.shift, r.seed, r.beta);
+    }
+    s
+}
+
+/// Mean and std per model and shift as CSV text.
+pub fn summary_csv(rows: &[SummaryRow], binary: bool) -> String {
+    let mut s = if binary {
+        String::from(
+            "model,beta,shift,n_seeds,accuracy_mean,accuracy_std,auc_mean,auc_std,logloss_mean,logloss_std,ood_gap\n",
+        )
+    } else {
+        String::from("model,beta,shift,n_seeds,mse_mean,mse_std,r2_mean,r2_std,ood_gap\n")
+    };
+    for r in rows {
+        let (m, d) = (&r.mean, &r.std);
+        let body = if binary {
+            format!(
+                "{},{},{},{},{},{}",
+                fmt_num(m.accuracy),
+                fmt_num(d.accuracy),
+                fmt_num(m.auc),
+                fmt_num(d.auc),
+                fmt_num(m.logloss),
+                fmt_num(d.logloss)
+            )
+        } else {
+            format!(
+                "{},{},{},{}",
+                fmt_num(m.mse),
+                fmt_num(d.mse),
+                fmt_num(m.r2),
+                fmt_num(d.r2)
+            )
+        };
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{body},{}",
+            r.model,
+            r.beta,
+            r.shift,
+            r.n_seeds,
+            fmt_num(r.ood_gap)
+        );
+    }
+    s
+}
+
+fn reliance_csv(rows: &[RelianceRow]) -> String {
+    let mut s = String::from("model,seed,feature,drop\n");
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{},{},{},{}",
+            r.model,
+            r.seed,
+            r.feature,
+            fmt_num(r.drop)
+        );
+    }
+    s
+}
+
+/// `crl-lab train`.
+pub fn train_cmd(args: &TrainArgs) -> Result<()> {
+    let scenario = args.opts.source.load()?;
+    let config = args.opts.config(&scenario);
+    config.validate()?;
+    create_dir(&args.opts.out)?;
+    let device = select_device(args.opts.device)?;
+    let problem = Problem::new(&scenario, config.seed)?;
+    let members = match args.model {
+        ModelChoice::Baseline => vec![MemberSpec::baseline(config.seed)],
+        ModelChoice::Crl => vec![MemberSpec::crl(config.seed, config.beta)],
+        ModelChoice::Both => vec![
+            MemberSpec::baseline(config.seed),
+            MemberSpec::crl(config.seed, config.beta),
+        ],
+    };
+    let mut obs = ProgressObserver::new();
+    let control = RunControl::default();
+    let t0 = Instant::now();
+    let result = train(&problem, &members, &config, &device, &mut obs, &control);
+    obs.bar.finish_and_clear();
+    let trained = result?;
+    write_string(
+        &args.opts.out.join("metrics.csv"),
+        &metrics_csv(&trained.history, &members),
+    )?;
+    write_config(
+        &args.opts.out,
+        &RunConfigFile {
+            format: "crl-lab-run",
+            version: 1,
+            crl_lab_version: env!("CARGO_PKG_VERSION"),
+            command: "train",
+            device: &device.description,
+            members: &members,
+            train: &config,
+            shifts: None,
+            scenario: &scenario,
+        },
+    )?;
+    if let Some(last) = trained.history.last() {
+        let metric = if problem.binary { "accuracy" } else { "R²" };
+        for (m, r) in members.iter().zip(&last.members) {
+            eprintln!(
+                "{:<9} beta {:<5} validation {metric} {:.4}  I(z;c) {:.3} nats  I(z;y) {:.3} nats",
+                m.label, m.beta, r.val_metric, r.mi_zc, r.mi_zy
+            );
+        }
+    }
+    eprintln!(
+        "trained {} steps in {:.1} s on {}; wrote {}",
+        trained.steps_done,
+        t0.elapsed().as_secs_f64(),
+        device.description,
+        args.opts.out.display()
+    );
+    Ok(())
+}
+
+/// `crl-lab sweep`.
+pub fn sweep_cmd(args: &SweepArgs) -> Result<()> {
+    let scenario = args.opts.source.load()?;
+    let config = args.opts.config(&scenario);
+    config.validate()?;
+    let shifts = parse_grid(&args.shifts)?;
+    if args.seeds == 0 {
+        return Err(Error::invalid("--seeds must be at least 1"));
+    }
+    create_dir(&args.opts.out)?;
+    let device = select_device(args.opts.device)?;
+    let problem = Problem::new(&scenario, config.seed)?;
+    let mut obs = ProgressObserver::new();
+    let control = RunControl::default();
+    let t0 = Instant::now();
+    let result = sweep(
+        &problem, &config, args.seeds, &shifts, &device, &mut obs, &control,
+    );
+    obs.bar.finish_and_clear();
+    let res = result?;
+    let out = &args.opts.out;
+    write_string(
+        &out.join("sweep.csv"),
+        &sweep_csv(&res.rows, problem.binary),
+    )?;
+    write_string(
+        &out.join("summary.csv"),
+        &summary_csv(&res.summary, problem.binary),
+    )?;
+    write_string(&out.join("reliance.csv"), &reliance_csv(&res.reliance))?;
+    write_string(
+        &out.join("metrics.csv"),
+        &metrics_csv(&res.trained.history, &res.trained.members),
+    )?;
+    write_config(
+        out,
+        &RunConfigFile {
+            format: "crl-lab-run",
+            version: 1,
+            crl_lab_version: env!("CARGO_PKG_VERSION"),
+            command: "sweep",
+            device: &device.description,
+            members: &res.trained.members,
+            train: &config,
+            shifts: Some(&shifts),
+            scenario: &scenario,
+        },
+    )?;
+    let metric = if problem.binary { "accuracy" } else { "R²" };
+    eprintln!(
+        "{:<9} {:>6}  {metric} mean ± std over {} seeds",
+        "model", "shift", args.seeds
+    );
+    for r in &res.summary {
+        eprintln!(
+            "{:<9} {:>6.2}  {:.4} ± {:.4}",
+            r.model,
+            r.shift,
+            r.mean.headline(),
+            r.std.headline()
+        );
+    }
+    eprintln!(
+        "swept {} models × {} shifts in {:.1} s on {}; wrote {}",
+        res.trained.members.len(),
+        shifts.len(),
+        t0.elapsed().as_secs_f64(),
+        device.description,
+        out.display()
+    );
+    Ok(())
+}
+
+/// `crl-lab calibrate`.
+pub fn calibrate_cmd(args: &CalibrateArgs) -> Result<()> {
+    let device = select_device(args.device)?;
+    let config = CalibrationConfig {
+        estimator: args.estimator,
+        critic: args.critic,
+        rho: args.rho,
+        dim: args.dim,
+        steps: args.steps,
+        batch: args.batch,
+        seed: args.seed,
+        ..CalibrationConfig::default()
+    };
+    eprintln!("device: {}", device.description);
+    let c = calibrate(&config, &device.device)?;
+    let bound = if c.upper_bound {
+        "upper bound"
+    } else {
+        "lower bound, capped at log N"
+    };
+    println!(
+        "{}: estimate {:.4} nats vs true {:.4} nats (rho {}, dim {}; {bound}; log N = {:.4})",
+        args.estimator, c.estimate, c.truth, args.rho, args.dim, c.log_n
+    );
+    Ok(())
+}

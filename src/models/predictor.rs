@@ -1,0 +1,55 @@
+//! The supervised model: an encoder x → z and a head z → logit (or value). The baseline and the
+//! CRL model are the same type with the same widths; CRL differs only in its training loss.
+
+use burn::module::Module;
+use burn::tensor::{Device, Tensor};
+
+use super::ensemble::{EnsembleLinear, EnsembleMlp};
+
+/// Widths of the encoder.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PredictorShape {
+    /// Input features.
+    pub n_inputs: usize,
+    /// Hidden widths of the encoder, e.g. `[64, 64]`.
+    pub hidden: Vec<usize>,
+    /// Dimension of the representation z.
+    pub z_dim: usize,
+}
+
+/// Encoder and head for every member of an ensemble.
+#[derive(Module, Debug)]
+pub struct Predictor {
+    /// x → z.
+    pub encoder: EnsembleMlp,
+    /// z → logit or value.
+    pub head: EnsembleLinear,
+}
+
+impl Predictor {
+    /// Initialises one encoder and head per member seed.
+    pub fn init(seeds: &[u64], shape: &PredictorShape, device: &Device) -> Self {
+        let mut dims = vec![shape.n_inputs];
+        dims.extend(&shape.hidden);
+        dims.push(shape.z_dim);
+        Predictor {
+            encoder: EnsembleMlp::init(seeds, "encoder", &dims, device),
+            head: EnsembleLinear::init(seeds, "head", shape.z_dim, 1, device),
+        }
+    }
+
+    /// `[M or 1, N, in]` → z `[M, N, z_dim]`.
+    pub fn encode(&self, x: Tensor<3>) -> Tensor<3> {
+        self.encoder.forward(x)
+    }
+
+    /// z `[M, N, z_dim]` → `[M, N, 1]`.
+    pub fn predict(&self, z: Tensor<3>) -> Tensor<3> {
+        self.head.forward(z)
+    }
+
+    /// Parameters of one member at serving time (encoder and head).
+    pub fn params_per_member(&self) -> usize {
+        self.encoder.params_per_member() + self.head.params_per_member()
+    }
+}

@@ -1,0 +1,139 @@
+//! Training settings.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::mi::EstimatorKind;
+use crate::models::CriticKind;
+use crate::scm::Scenario;
+
+/// Every setting of a training run. Defaults follow method.md §9's neural check.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TrainConfig {
+    /// Training rows per data seed (sampled at shift 0).
+    pub n_train: usize,
+    /// Validation rows per data seed (shift 0, held out).
+    pub n_val: usize,
+    /// Test rows per shift in evaluation.
+    pub n_test: usize,
+    /// Model steps.
+    pub steps: usize,
+    /// Rows per minibatch.
+    pub batch_size: usize,
+    /// Rows of the minibatch the penalty and the critics see (N of the N × N scores).
+    pub penalty_batch: usize,
+    /// Adam learning rate of encoder and head.
+    pub lr: f64,
+    /// Adam learning rate of the critics.
+    pub critic_lr: f64,
+    /// Hidden widths of the encoder.
+    pub hidden: Vec<usize>,
+    /// Dimension of the representation z.
+    pub z_dim: usize,
+    /// Hidden width of every critic.
+    pub critic_hidden: usize,
+    /// The penalty's estimator.
+    pub estimator: EstimatorKind,
+    /// How pair critics are built.
+    pub critic: CriticKind,
+    /// Penalise I(z; c | y) instead of I(z; c).
+    pub conditional: bool,
+    /// Critic steps per model step.
+    pub critic_steps: usize,
+    /// Penalty weight of the CRL model.
+    pub beta: f64,
+    /// Steps over which beta rises linearly from 0.
+    pub beta_warmup_steps: usize,
+    /// Steps between reports.
+    pub report_every: usize,
+    /// Train the monitoring estimators of I(z; c) and I(z; y). When off and every beta is 0,
+    /// the critics are skipped entirely (a plain supervised run).
+    pub monitor: bool,
+    /// Seed of data, initialisation and batching.
+    pub seed: u64,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            n_train: 20_000,
+            n_val: 2_000,
+            n_test: 5_000,
+            steps: 2_000,
+            batch_size: 512,
+            penalty_batch: 128,
+            lr: 1e-3,
+            critic_lr: 5e-3,
+            hidden: vec![64, 64],
+            z_dim: 16,
+            critic_hidden: 64,
+            estimator: EstimatorKind::NceClub,
+            critic: CriticKind::Separable,
+            conditional: false,
+            critic_steps: 2,
+            beta: 10.0,
+            beta_warmup_steps: 500,
+            report_every: 50,
+            monitor: true,
+            seed: 0,
+        }
+    }
+}
+
+impl TrainConfig {
+    /// The defaults with the scenario's recommended beta and penalty form.
+    pub fn for_scenario(scenario: &Scenario) -> Self {
+        TrainConfig {
+            beta: scenario.hints.beta,
+            conditional: scenario.hints.conditional_penalty,
+            ..TrainConfig::default()
+        }
+    }
+
+    /// Rejects settings that cannot train, naming the setting.
+    pub fn validate(&self) -> Result<()> {
+        let positive = [
+            ("n_train", self.n_train),
+            ("n_val", self.n_val),
+            ("n_test", self.n_test),
+            ("steps", self.steps),
+            ("batch_size", self.batch_size),
+            ("z_dim", self.z_dim),
+            ("critic_hidden", self.critic_hidden),
+            ("critic_steps", self.critic_steps),
+            ("report_every", self.report_every),
+        ];
+        for (name, v) in positive {
+            if v == 0 {
+                return Err(Error::invalid(format!("`{name}` must be at least 1")));
+            }
+        }
+        if self.penalty_batch < 4 {
+            return Err(Error::invalid("`penalty_batch` must be at least 4"));
+        }
+        if self.batch_size > self.n_train {
+            return Err(Error::invalid(format!(
+                "the batch ({}) is larger than the training set ({})",
+                self.batch_size, self.n_train
+            )));
+        }
+        if self.hidden.contains(&0) {
+            return Err(Error::invalid("hidden widths must be at least 1"));
+        }
+        for (name, v) in [("lr", self.lr), ("critic_lr", self.critic_lr)] {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(Error::invalid(format!(
+                    "`{name}` must be a positive number, not {v}"
+                )));
+            }
+        }
+        if !(self.beta.is_finite() && self.beta >= 0.0) {
+            return Err(Error::invalid(format!(
+                "beta must be a number ≥ 0, not {}",
+                self.beta
+            )));
+        }
+        Ok(())
+    }
+}

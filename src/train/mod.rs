@@ -1,0 +1,15 @@
+//! Training: device choice, configuration, the loop and its observers, metrics.
+
+mod config;
+mod device;
+mod engine;
+mod metrics;
+mod observer;
+mod problem;
+
+pub use config::TrainConfig;
+pub use device::{Backend, ComputeDevice, DeviceChoice, select_device};
+pub use engine::{Critics, Trained, train};
+pub use metrics::{Metrics, binary_metrics, regression_metrics, roc_auc};
+pub use observer::{MemberReport, MemberSpec, Observer, Report, RunControl, RunInfo, Silent};
+pub use problem::{HostTable, Problem, Standardizer};

@@ -1,0 +1,145 @@
+//! What a training run tells whoever watches it (the CLI's progress bar, the app, tests), and how
+//! they can steer it.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::{Deserialize, Serialize};
+
+/// One member of an ensemble: the baseline is the member with beta = 0.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemberSpec {
+    /// `baseline` or `crl` (or any label).
+    pub label: String,
+    /// Penalty weight (after warm-up).
+    pub beta: f64,
+    /// Seed of this member's data, initialisation and batching.
+    pub seed: u64,
+}
+
+impl MemberSpec {
+    /// The baseline: no penalty.
+    pub fn baseline(seed: u64) -> Self {
+        MemberSpec {
+            label: "baseline".into(),
+            beta: 0.0,
+            seed,
+        }
+    }
+
+    /// The CRL model with penalty weight `beta`.
+    pub fn crl(seed: u64, beta: f64) -> Self {
+        MemberSpec {
+            label: "crl".into(),
+            beta,
+            seed,
+        }
+    }
+}
+
+/// One member's figures at a report.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct MemberReport {
+    /// Supervised loss plus the weighted penalty, on the last minibatch.
+    pub total_loss: f64,
+    /// Cross-entropy (or MSE) on the last minibatch.
+    pub supervised_loss: f64,
+    /// beta (with warm-up) times the penalty's estimate.
+    pub penalty: f64,
+    /// The penalty estimator's MI estimate in nats.
+    pub penalty_mi: f64,
+    /// I(z; c) in nats by the monitoring InfoNCE estimator on validation rows.
+    pub mi_zc: f64,
+    /// I(z; y) in nats by the monitoring InfoNCE estimator on validation rows.
+    pub mi_zy: f64,
+    /// Supervised loss on the validation rows.
+    pub val_loss: f64,
+    /// Validation accuracy (binary) or R² (continuous).
+    pub val_metric: f64,
+}
+
+/// Everything reported every `report_every` steps.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Model steps done.
+    pub step: usize,
+    /// Steps the run will take.
+    pub total_steps: usize,
+    /// Wall time since the start, pauses excluded.
+    pub elapsed_secs: f64,
+    /// Model steps per second over the last interval.
+    pub steps_per_sec: f64,
+    /// The warm-up factor of beta in [0, 1].
+    pub beta_warmup: f64,
+    /// One entry per member, in member order.
+    pub members: Vec<MemberReport>,
+}
+
+/// Facts about a run, told once at its start.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunInfo {
+    /// The device line.
+    pub device: String,
+    /// The members.
+    pub members: Vec<MemberSpec>,
+    /// Parameters of one member at serving time (encoder + head): the same for baseline and CRL.
+    pub params_per_member: usize,
+    /// Training-only parameters of one member's critics (penalty and monitors).
+    pub critic_params_per_member: usize,
+    /// Steps the run will take.
+    pub total_steps: usize,
+}
+
+/// Watches a run. Every method has a default that ignores the event.
+pub trait Observer {
+    /// Called once before the first step.
+    fn on_start(&mut self, _info: &RunInfo) {}
+    /// Called every `report_every` steps and after the last step.
+    fn on_report(&mut self, _report: &Report) {}
+}
+
+/// An observer that ignores everything.
+pub struct Silent;
+
+impl Observer for Silent {}
+
+/// Steers a running training from another thread: cancel, pause, new betas.
+#[derive(Debug, Default)]
+pub struct RunControl {
+    cancel: AtomicBool,
+    pause: AtomicBool,
+    betas: Mutex<Option<Vec<f64>>>,
+}
+
+impl RunControl {
+    /// Asks the run to stop; it returns what it has within one step.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether cancel was asked.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
+    }
+
+    /// Pauses or resumes.
+    pub fn set_paused(&self, paused: bool) {
+        self.pause.store(paused, Ordering::SeqCst);
+    }
+
+    /// Whether the run is paused.
+    pub fn is_paused(&self) -> bool {
+        self.pause.load(Ordering::SeqCst)
+    }
+
+    /// New penalty weights, one per member, applied from the next step.
+    pub fn set_betas(&self, betas: Vec<f64>) {
+        if let Ok(mut b) = self.betas.lock() {
+            *b = Some(betas);
+        }
+    }
+
+    pub(crate) fn take_betas(&self) -> Option<Vec<f64>> {
+        self.betas.lock().ok().and_then(|mut b| b.take())
+    }
+}

@@ -1,0 +1,422 @@
+//! The training engine on the CPU backend: the paper's pattern, determinism, cancellation,
+//! capacity matching, metrics and the error paths.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crl_lab::Error;
+use crl_lab::experiment::{parse_grid, summarize, sweep};
+use crl_lab::scm::{DEFAULT_PRESET, preset};
+use crl_lab::train::{
+    ComputeDevice, DeviceChoice, MemberSpec, Observer, Problem, Report, RunControl, RunInfo,
+    Silent, TrainConfig, binary_metrics, regression_metrics, roc_auc, select_device, train,
+};
+
+fn cpu() -> ComputeDevice {
+    select_device(DeviceChoice::Cpu).unwrap()
+}
+
+fn small(config: &mut TrainConfig) {
+    config.steps = 60;
+    config.n_train = 2_000;
+    config.n_val = 500;
+    config.n_test = 1_000;
+    config.report_every = 20;
+    config.hidden = vec![16];
+    config.z_dim = 4;
+    config.critic_hidden = 16;
+    config.batch_size = 128;
+    config.penalty_batch = 64;
+}
+
+/// The paper's pattern on the default preset with default settings, mean over 5 seeds
+/// (method.md §7): in distribution CRL is within 2 points of the baseline; fully shifted it is at
+/// least 10 points better; its representation keeps less confounder information.
+#[test]
+fn default_preset_shows_the_pattern() {
+    let scenario = preset(DEFAULT_PRESET).unwrap();
+    let config = TrainConfig::for_scenario(&scenario);
+    let problem = Problem::new(&scenario, config.seed).unwrap();
+    let res = sweep(
+        &problem,
+        &config,
+        5,
+        &[0.0, 1.0],
+        &cpu(),
+        &mut Silent,
+        &RunControl::default(),
+    )
+    .unwrap();
+    let acc = |model: &str, shift: f64| {
+        res.summary
+            .iter()
+            .find(|r| r.model == model && r.shift == shift)
+            .unwrap()
+            .mean
+            .accuracy
+    };
+    let (b0, c0, b1, c1) = (
+        acc("baseline", 0.0),
+        acc("crl", 0.0),
+        acc("baseline", 1.0),
+        acc("crl", 1.0),
+    );
+    eprintln!("baseline {b0:.4} -> {b1:.4}, crl {c0:.4} -> {c1:.4}");
+    assert!(
+        b0 - c0 <= 0.02,
+        "in distribution CRL {c0:.4} is more than 2 points below baseline {b0:.4}"
+    );
+    assert!(
+        c1 - b1 >= 0.10,
+        "fully shifted CRL {c1:.4} is not 10 points above baseline {b1:.4}"
+    );
+    // The monitored I(z; c) at the end: CRL below the baseline, seed by seed on average.
+    let last = res.trained.history.last().unwrap();
+    let mean_mi = |label: &str| {
+        let v: Vec<f64> = res
+            .trained
+            .members
+            .iter()
+            .zip(&last.members)
+            .filter(|(m, _)| m.label == label)
+            .map(|(_, r)| r.mi_zc)
+            .collect();
+        v.iter().sum::<f64>() / v.len() as f64
+    };
+    assert!(
+        mean_mi("crl") < mean_mi("baseline"),
+        "I(z;c): crl {} vs baseline {}",
+        mean_mi("crl"),
+        mean_mi("baseline")
+    );
+    // The baseline leans on the spurious feature more than CRL does.
+    let drop = |label: &str| {
+        let v: Vec<f64> = res
+            .reliance
+            .iter()
+            .filter(|r| r.model == label)
+            .map(|r| r.drop)
+            .collect();
+        v.iter().sum::<f64>() / v.len() as f64
+    };
+    assert!(drop("baseline") > drop("crl"));
+}
+
+#[derive(Default)]
+struct Record {
+    info: Option<RunInfo>,
+    reports: Vec<Report>,
+}
+
+impl Observer for Record {
+    fn on_start(&mut self, info: &RunInfo) {
+        self.info = Some(info.clone());
+    }
+    fn on_report(&mut self, report: &Report) {
+        self.reports.push(report.clone());
+    }
+}
+
+#[test]
+fn same_seed_same_numbers_and_capacity_matched() {
+    let scenario = preset("anti-causal").unwrap();
+    let mut config = TrainConfig::for_scenario(&scenario);
+    small(&mut config);
+    let problem = Problem::new(&scenario, 0).unwrap();
+    let members = [MemberSpec::baseline(3), MemberSpec::crl(3, 5.0)];
+    let run = || {
+        let mut rec = Record::default();
+        let t = train(
+            &problem,
+            &members,
+            &config,
+            &cpu(),
+            &mut rec,
+            &RunControl::default(),
+        )
+        .unwrap();
+        (t, rec)
+    };
+    let (a, rec) = run();
+    let (b, _) = run();
+    let strip = |h: &[Report]| h.iter().map(|r| r.members.clone()).collect::<Vec<_>>();
+    assert_eq!(strip(&a.history), strip(&b.history));
+    assert_eq!(a.history.len(), 3);
+    assert_eq!(rec.reports.len(), 3);
+    // 5 inputs -> 16 -> 4, head 4 -> 1: (5*16+16) + (16*4+4) + (4+1).
+    let info = rec.info.unwrap();
+    assert_eq!(info.params_per_member, 96 + 68 + 5);
+    assert!(info.critic_params_per_member > 0);
+    assert!(info.device.contains("cpu"));
+    // The baseline's penalty term is zero; its estimate is still reported (its critic trains).
+    let last = a.history.last().unwrap();
+    assert_eq!(last.members[0].penalty, 0.0);
+    assert!(last.members[1].penalty != 0.0);
+    assert!(
+        last.members
+            .iter()
+            .all(|m| m.val_metric > 0.6 && m.val_metric <= 1.0)
+    );
+}
+
+struct CancelAfterFirst<'a>(&'a RunControl, AtomicUsize);
+
+impl Observer for CancelAfterFirst<'_> {
+    fn on_report(&mut self, _: &Report) {
+        self.1.fetch_add(1, Ordering::SeqCst);
+        self.0.cancel();
+    }
+}
+
+#[test]
+fn a_cancelled_run_stops_within_one_interval_and_returns_what_it_has() {
+    let scenario = preset("anti-causal").unwrap();
+    let mut config = TrainConfig::for_scenario(&scenario);
+    small(&mut config);
+    config.steps = 10_000;
+    let problem = Problem::new(&scenario, 0).unwrap();
+    let control = RunControl::default();
+    let mut obs = CancelAfterFirst(&control, AtomicUsize::new(0));
+    let t = train(
+        &problem,
+        &[MemberSpec::crl(1, 5.0)],
+        &config,
+        &cpu(),
+        &mut obs,
+        &control,
+    )
+    .unwrap();
+    assert!(t.cancelled);
+    assert!(
+        t.steps_done <= 2 * config.report_every,
+        "{} steps",
+        t.steps_done
+    );
+    assert_eq!(t.history.len(), 1);
+    assert_eq!(obs.1.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn divergence_is_reported_with_quantity_and_step() {
+    let scenario = preset("anti-causal").unwrap();
+    let mut config = TrainConfig::for_scenario(&scenario);
+    small(&mut config);
+    config.lr = 1e30;
+    let problem = Problem::new(&scenario, 0).unwrap();
+    let err = train(
+        &problem,
+        &[MemberSpec::baseline(0)],
+        &config,
+        &cpu(),
+        &mut Silent,
+        &RunControl::default(),
+    )
+    .unwrap_err();
+    match &err {
+        Error::NonFinite { quantity, step, .. } => {
+            assert!(quantity.contains("baseline"), "{quantity}");
+            assert_eq!(*step % config.report_every, 0);
+        }
+        other => panic!("expected NonFinite, got {other}"),
+    }
+    assert!(err.to_string().contains("at step"));
+}
+
+#[test]
+fn bad_settings_are_refused_by_name() {
+    let scenario = preset("anti-causal").unwrap();
+    let problem = Problem::new(&scenario, 0).unwrap();
+    let mut config = TrainConfig::for_scenario(&scenario);
+    config.batch_size = 0;
+    let e = train(
+        &problem,
+        &[MemberSpec::baseline(0)],
+        &config,
+        &cpu(),
+        &mut Silent,
+        &RunControl::default(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("batch_size"), "{e}");
+    let mut config = TrainConfig::for_scenario(&scenario);
+    config.beta = f64::NAN;
+    assert!(config.validate().unwrap_err().to_string().contains("beta"));
+    assert!(
+        train(
+            &problem,
+            &[],
+            &TrainConfig::default(),
+            &cpu(),
+            &mut Silent,
+            &RunControl::default()
+        )
+        .is_err()
+    );
+    // No confounder: nothing to penalise.
+    let mut no_c = scenario.clone();
+    no_c.nodes
+        .iter_mut()
+        .filter(|n| n.name == "c")
+        .for_each(|n| n.role = crl_lab::scm::Role::Latent);
+    assert!(
+        Problem::new(&no_c, 0)
+            .unwrap_err()
+            .to_string()
+            .contains("confounder")
+    );
+    assert!(parse_grid("0:1:0").is_err());
+    assert!(parse_grid("0:2:3").unwrap_err().to_string().contains("2"));
+    assert_eq!(
+        parse_grid("0:1:5").unwrap(),
+        vec![0.0, 0.25, 0.5, 0.75, 1.0]
+    );
+    assert_eq!(parse_grid("0,0.5").unwrap(), vec![0.0, 0.5]);
+}
+
+#[test]
+fn every_estimator_and_critic_trains_on_a_small_problem() {
+    use crl_lab::mi::EstimatorKind;
+    use crl_lab::models::CriticKind;
+    let scenario = preset("anti-causal").unwrap();
+    let problem = Problem::new(&scenario, 0).unwrap();
+    // In anti-causal data c carries y, so an unconditional penalty fights the label: keep its
+    // weight small there.
+    for (kind, critic, cond, beta) in [
+        (EstimatorKind::NceClub, CriticKind::Separable, true, 2.0),
+        (EstimatorKind::NceClub, CriticKind::Concat, true, 2.0),
+        (EstimatorKind::Club, CriticKind::Separable, true, 2.0),
+        (EstimatorKind::ClubSample, CriticKind::Separable, true, 2.0),
+        (
+            EstimatorKind::ClubCategorical,
+            CriticKind::Separable,
+            true,
+            2.0,
+        ),
+        (EstimatorKind::Infonce, CriticKind::Separable, false, 0.2),
+        (EstimatorKind::Club, CriticKind::Separable, false, 0.2),
+    ] {
+        let mut config = TrainConfig::for_scenario(&scenario);
+        small(&mut config);
+        config.estimator = kind;
+        config.critic = critic;
+        config.conditional = cond;
+        let t = train(
+            &problem,
+            &[MemberSpec::crl(0, beta)],
+            &config,
+            &cpu(),
+            &mut Silent,
+            &RunControl::default(),
+        )
+        .unwrap_or_else(|e| panic!("{kind} {critic:?}: {e}"));
+        let last = t.history.last().unwrap();
+        assert!(
+            last.members[0].val_metric > 0.6,
+            "{kind} {critic:?} conditional {cond} beta {beta}: {}",
+            last.members[0].val_metric
+        );
+    }
+}
+
+#[test]
+fn continuous_outcomes_train_as_regression() {
+    let scenario = preset("linear-gaussian").unwrap();
+    let mut config = TrainConfig::for_scenario(&scenario);
+    small(&mut config);
+    config.steps = 200;
+    config.lr = 3e-3;
+    let problem = Problem::new(&scenario, 0).unwrap();
+    assert!(!problem.binary);
+    let res = sweep(
+        &problem,
+        &config,
+        1,
+        &[0.0, 1.0],
+        &cpu(),
+        &mut Silent,
+        &RunControl::default(),
+    )
+    .unwrap();
+    let base0 = res
+        .summary
+        .iter()
+        .find(|r| r.model == "baseline" && r.shift == 0.0)
+        .unwrap();
+    assert!(base0.mean.r2 > 0.5, "R² {}", base0.mean.r2);
+    assert!(base0.mean.accuracy.is_nan());
+    // With conditioning on a continuous y the critic sees y appended (Concat): it must still run.
+    config.conditional = true;
+    train(
+        &problem,
+        &[MemberSpec::crl(0, 1.0)],
+        &config,
+        &cpu(),
+        &mut Silent,
+        &RunControl::default(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn metrics_by_hand() {
+    assert_eq!(roc_auc(&[0.1, 0.4, 0.35, 0.8], &[0.0, 0.0, 1.0, 1.0]), 0.75);
+    assert_eq!(roc_auc(&[1.0, 1.0], &[0.0, 1.0]), 0.5);
+    assert!(roc_auc(&[1.0, 2.0], &[1.0, 1.0]).is_nan());
+    let m = binary_metrics(&[2.0, -1.0, 0.5, -3.0], &[1.0, 0.0, 0.0, 0.0]);
+    assert_eq!(m.accuracy, 0.75);
+    let ll = ((1.0 + (-2.0f64).exp()).ln()
+        + (1.0 + (-1.0f64).exp()).ln()
+        + (1.0 + 0.5f64.exp()).ln()
+        + (1.0 + (-3.0f64).exp()).ln())
+        / 4.0;
+    assert!((m.logloss - ll).abs() < 1e-9);
+    let r = regression_metrics(&[1.0, 2.0, 3.0], &[1.0, 2.0, 4.0]);
+    assert!((r.mse - 1.0 / 3.0).abs() < 1e-9);
+    assert!((r.r2 - (1.0 - (1.0 / 3.0) / (14.0 / 9.0))).abs() < 1e-9);
+}
+
+#[test]
+fn summaries_give_mean_std_and_gap() {
+    use crl_lab::experiment::EvalRow;
+    use crl_lab::train::Metrics;
+    let row = |shift: f64, seed: u64, acc: f64| EvalRow {
+        model: "crl".into(),
+        beta: 1.0,
+        seed,
+        shift,
+        metrics: Metrics {
+            accuracy: acc,
+            auc: 0.5,
+            logloss: 1.0,
+            mse: f64::NAN,
+            r2: f64::NAN,
+        },
+    };
+    let s = summarize(&[
+        row(0.0, 0, 0.9),
+        row(0.0, 1, 0.8),
+        row(1.0, 0, 0.6),
+        row(1.0, 1, 0.6),
+    ]);
+    assert_eq!(s.len(), 2);
+    assert!((s[0].mean.accuracy - 0.85).abs() < 1e-12);
+    assert!((s[0].std.accuracy - (0.005f64).sqrt()).abs() < 1e-12);
+    assert!((s[1].ood_gap - 0.25).abs() < 1e-12);
+}
+
+#[test]
+fn device_choice_parses_and_cpu_always_works() {
+    assert_eq!("cpu".parse::<DeviceChoice>().unwrap(), DeviceChoice::Cpu);
+    assert!(
+        "tpu"
+            .parse::<DeviceChoice>()
+            .unwrap_err()
+            .to_string()
+            .contains("tpu")
+    );
+    assert!(
+        select_device(DeviceChoice::Cpu)
+            .unwrap()
+            .description
+            .contains("cpu")
+    );
+}
