@@ -219,3 +219,113 @@ fn truth_prints_exact_mi_or_refuses() {
         "ghost",
     );
 }
+
+#[test]
+fn train_and_sweep_write_their_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let o = crl(&[
+        "train",
+        "--preset",
+        "anti-causal",
+        "--steps",
+        "100",
+        "--train-rows",
+        "2000",
+        "--batch",
+        "128",
+        "--device",
+        "cpu",
+        "--out",
+        run.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("device: cpu"), "{err}");
+    assert!(err.contains("capacity-matched"), "{err}");
+    let metrics = std::fs::read_to_string(run.join("metrics.csv")).unwrap();
+    assert!(metrics.starts_with("step,member,model,beta,seed,total_loss,supervised_loss,penalty,penalty_mi,mi_zc,mi_zy,val_loss,val_metric"));
+    assert_eq!(
+        metrics.lines().count(),
+        1 + 2 * 2,
+        "two reports of two members"
+    );
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("config.json")).unwrap()).unwrap();
+    assert_eq!(config["train"]["steps"], 100);
+    assert_eq!(config["scenario"]["name"], "anti-causal");
+
+    let sw = dir.path().join("sweep");
+    let o = crl(&[
+        "sweep",
+        "--preset",
+        "anti-causal",
+        "--shifts",
+        "0:1:3",
+        "--seeds",
+        "2",
+        "--steps",
+        "50",
+        "--train-rows",
+        "2000",
+        "--batch",
+        "128",
+        "--device",
+        "cpu",
+        "--out",
+        sw.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let sweep = std::fs::read_to_string(sw.join("sweep.csv")).unwrap();
+    let mut lines = sweep.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "model,shift,seed,accuracy,auc,logloss"
+    );
+    assert_eq!(lines.count(), 2 * 2 * 3);
+    let summary = std::fs::read_to_string(sw.join("summary.csv")).unwrap();
+    assert!(summary.starts_with("model,beta,shift,n_seeds,accuracy_mean,accuracy_std"));
+    assert_eq!(summary.lines().count(), 1 + 2 * 3);
+    assert!(sw.join("config.json").exists() && sw.join("reliance.csv").exists());
+}
+
+#[test]
+fn training_errors_are_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = dir.path().join("x");
+    let o = o.to_str().unwrap();
+    assert_fails_with(
+        &crl(&["train", "--estimator", "magic", "--out", o]),
+        "magic",
+    );
+    assert_fails_with(&crl(&["sweep", "--shifts", "0:3:2", "--out", o]), "shift");
+    assert_fails_with(
+        &crl(&["train", "--lr", "-1", "--device", "cpu", "--out", o]),
+        "lr",
+    );
+    assert_fails_with(
+        &crl(&["calibrate", "--rho", "1.5", "--device", "cpu"]),
+        "rho",
+    );
+}
+
+#[test]
+fn calibrate_prints_estimate_and_truth() {
+    let o = crl(&[
+        "calibrate",
+        "--estimator",
+        "infonce",
+        "--rho",
+        "0.5",
+        "--dim",
+        "2",
+        "--steps",
+        "200",
+        "--device",
+        "cpu",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let truth = format!("{:.4}", -(0.75f64.ln()));
+    assert!(out.contains(&truth) && out.contains("lower bound"), "{out}");
+}

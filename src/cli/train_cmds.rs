@@ -26,7 +26,7 @@ pub struct TrainOptions {
     #[command(flatten)]
     source: ScenarioSource,
     /// Penalty weight of the CRL model (default: the scenario's recommendation).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     beta: Option<f64>,
     /// The penalty's estimator: nce-club, club, club-sample, club-categorical or infonce.
     #[arg(long, default_value = "nce-club")]
@@ -44,7 +44,7 @@ pub struct TrainOptions {
     #[arg(long, default_value_t = 512)]
     batch: usize,
     /// Adam learning rate.
-    #[arg(long, default_value_t = 1e-3)]
+    #[arg(long, default_value_t = 1e-3, allow_negative_numbers = true)]
     lr: f64,
     /// Steps over which beta warms up from 0.
     #[arg(long, default_value_t = 500)]
@@ -53,7 +53,7 @@ pub struct TrainOptions {
     #[arg(long)]
     critic_steps: Option<usize>,
     /// Adam learning rate of the critics [default: 0.005].
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     critic_lr: Option<f64>,
     /// Rows of each minibatch the penalty sees (N of its N × N scores).
     #[arg(long, default_value_t = 128)]
@@ -187,8 +187,9 @@ impl ProgressObserver {
 impl Observer for ProgressObserver {
     fn on_start(&mut self, info: &RunInfo) {
         self.bar.set_length(info.total_steps as u64);
-        self.bar.println(format!("device: {}", info.device));
-        self.bar.println(format!(
+        // Printed (not bar.println) so the lines also reach a log when stderr is no terminal.
+        self.bar.suspend(|| eprintln!("device: {}", info.device));
+        self.bar.suspend(|| eprintln!(
             "parameters at serving time: baseline {} = CRL {} per model (capacity-matched); CRL adds {} training-only critic parameters",
             info.params_per_member, info.params_per_member, info.critic_params_per_member
         ));
@@ -271,9 +272,9 @@ pub fn metrics_csv(history: &[Report], members: &[MemberSpec]) -> String {
 /// Per-member evaluation rows as CSV text.
 pub fn sweep_csv(rows: &[EvalRow], binary: bool) -> String {
     let mut s = if binary {
-        String::from("model,shift,seed,beta,accuracy,auc,logloss\n")
+        String::from("model,shift,seed,accuracy,auc,logloss\n")
     } else {
-        String::from("model,shift,seed,beta,mse,r2\n")
+        String::from("model,shift,seed,mse,r2\n")
     };
     for r in rows {
         let m = &r.metrics;
@@ -287,7 +288,7 @@ pub fn sweep_csv(rows: &[EvalRow], binary: bool) -> String {
         } else {
             format!("{},{}", fmt_num(m.mse), fmt_num(m.r2))
         };
-        let _ = writeln!(s, "{},{},{},{},{tail}", r.model, r.shift, r.seed, r.beta);
+        let _ = writeln!(s, "{},{},{},{tail}", r.model, r.shift, r.seed);
     }
     s
 }
@@ -484,7 +485,6 @@ pub fn sweep_cmd(args: &SweepArgs) -> Result<()> {
 
 /// `crl-lab calibrate`.
 pub fn calibrate_cmd(args: &CalibrateArgs) -> Result<()> {
-    let device = select_device(args.device)?;
     let config = CalibrationConfig {
         estimator: args.estimator,
         critic: args.critic,
@@ -495,6 +495,8 @@ pub fn calibrate_cmd(args: &CalibrateArgs) -> Result<()> {
         seed: args.seed,
         ..CalibrationConfig::default()
     };
+    config.validate()?;
+    let device = select_device(args.device)?;
     eprintln!("device: {}", device.description);
     let c = calibrate(&config, &device.device)?;
     let bound = if c.upper_bound {

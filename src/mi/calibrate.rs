@@ -56,6 +56,30 @@ impl Default for CalibrationConfig {
     }
 }
 
+impl CalibrationConfig {
+    /// Rejects settings that cannot run, naming the setting.
+    pub fn validate(&self) -> Result<()> {
+        let config = self;
+        if config.rho.is_nan() || config.rho.abs() >= 1.0 {
+            return Err(Error::invalid(format!(
+                "rho must lie strictly between -1 and 1, not {}",
+                config.rho
+            )));
+        }
+        if config.dim == 0 || config.batch < 4 || config.steps == 0 || config.report_every == 0 {
+            return Err(Error::invalid(
+                "dim, steps and report_every must be at least 1, and batch at least 4",
+            ));
+        }
+        if config.estimator == EstimatorKind::ClubCategorical {
+            return Err(Error::invalid(
+                "club-categorical needs a categorical variable; calibrate it on a scenario instead",
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// What a calibration run found.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Calibration {
@@ -97,22 +121,7 @@ fn pairs(
 /// Trains the estimator's critic on correlated Gaussians and compares its estimate with the
 /// truth. The data pool is uploaded once; each step takes the next window of it.
 pub fn calibrate(config: &CalibrationConfig, device: &Device) -> Result<Calibration> {
-    if config.rho.is_nan() || config.rho.abs() >= 1.0 {
-        return Err(Error::invalid(format!(
-            "rho must lie strictly between -1 and 1, not {}",
-            config.rho
-        )));
-    }
-    if config.dim == 0 || config.batch < 4 || config.steps == 0 || config.report_every == 0 {
-        return Err(Error::invalid(
-            "dim, steps and report_every must be at least 1, and batch at least 4",
-        ));
-    }
-    if config.estimator == EstimatorKind::ClubCategorical {
-        return Err(Error::invalid(
-            "club-categorical needs a categorical variable; calibrate it on a scenario instead",
-        ));
-    }
+    config.validate()?;
     let ad = device.clone().autodiff();
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
     let pool = 64 * config.batch;

@@ -1,0 +1,106 @@
+//! Training throughput: steps per second of the baseline and the CRL step on the default preset
+//! (batch 512, hidden 64-64, z-dim 16), and model-steps per second for ensembles of 1, 2, 10 and
+//! 50 members, on every available device.
+//!
+//! `cargo run --release --example train_bench` (add `-- quick` for fewer steps).
+
+use crl_lab::scm::{DEFAULT_PRESET, preset};
+use crl_lab::train::{
+    Backend, ComputeDevice, DeviceChoice, MemberSpec, Observer, Problem, Report, RunControl,
+    TrainConfig, select_device, train,
+};
+
+/// Keeps the last report: its interval excludes the first half (warm-up, shader compilation).
+#[derive(Default)]
+struct Last(Option<Report>);
+
+impl Observer for Last {
+    fn on_report(&mut self, r: &Report) {
+        self.0 = Some(r.clone());
+    }
+}
+
+fn steps_per_sec(
+    problem: &Problem,
+    members: &[MemberSpec],
+    config: &TrainConfig,
+    device: &ComputeDevice,
+) -> f64 {
+    let mut last = Last::default();
+    match train(
+        problem,
+        members,
+        config,
+        device,
+        &mut last,
+        &RunControl::default(),
+    ) {
+        Ok(_) => last.0.map_or(f64::NAN, |r| r.steps_per_sec),
+        Err(e) => {
+            eprintln!("  failed: {e}");
+            f64::NAN
+        }
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let quick = std::env::args().any(|a| a == "quick");
+    let scenario = preset(DEFAULT_PRESET)?;
+    let problem = Problem::new(&scenario, 0)?;
+    let mut devices = vec![select_device(DeviceChoice::Cpu)?];
+    match select_device(DeviceChoice::Wgpu) {
+        Ok(d) => devices.push(d),
+        Err(e) => println!("wgpu: {e}"),
+    }
+    for device in &devices {
+        let steps = match (device.backend, quick) {
+            (Backend::Cpu, false) => 400,
+            (Backend::Cpu, true) => 100,
+            (Backend::Wgpu, false) => 300,
+            (Backend::Wgpu, true) => 60,
+        };
+        let mut config = TrainConfig::for_scenario(&scenario);
+        config.steps = steps;
+        config.report_every = steps / 2;
+        config.n_train = 20_000;
+        println!("device: {}", device.description);
+        let mut plain = config.clone();
+        plain.monitor = false;
+        let base = steps_per_sec(&problem, &[MemberSpec::baseline(0)], &plain, device);
+        println!("  baseline step (supervised only)           {base:>8.1} steps/s");
+        let base_mon = steps_per_sec(&problem, &[MemberSpec::baseline(0)], &config, device);
+        println!("  baseline step (+ monitoring critics)      {base_mon:>8.1} steps/s");
+        let crl = steps_per_sec(
+            &problem,
+            &[MemberSpec::crl(0, config.beta)],
+            &config,
+            device,
+        );
+        println!(
+            "  CRL step ({} x{} critic steps, N={})   {crl:>8.1} steps/s",
+            config.estimator, config.critic_steps, config.penalty_batch
+        );
+        for m in [1usize, 2, 10, 50] {
+            let members: Vec<MemberSpec> = (0..m as u64)
+                .map(|i| {
+                    if i % 2 == 0 {
+                        MemberSpec::baseline(i / 2)
+                    } else {
+                        MemberSpec::crl(i / 2, config.beta)
+                    }
+                })
+                .collect();
+            let mut c = config.clone();
+            if m == 50 && device.backend == Backend::Cpu {
+                c.steps = (steps / 8).max(20);
+                c.report_every = c.steps / 2;
+            }
+            let sps = steps_per_sec(&problem, &members, &c, device);
+            println!(
+                "  ensemble of {m:>2}: {sps:>8.1} steps/s = {:>8.1} model-steps/s",
+                sps * m as f64
+            );
+        }
+    }
+    Ok(())
+}
