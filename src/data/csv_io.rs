@@ -64,7 +64,10 @@ pub fn write_csv(data: &Dataset, scenario: &Scenario, path: &Path) -> Result<()>
     };
     let text = serde_json::to_string_pretty(&sidecar)
         .map_err(|e| Error::invalid(format!("cannot encode the sidecar: {e}")))?;
-    write_string(&sidecar_path(path), &text)
+    // The table without its provenance would be a partial output: take it back.
+    write_string(&sidecar_path(path), &text).inspect_err(|_| {
+        let _ = std::fs::remove_file(path);
+    })
 }
 
 /// Writes the CSV text of `data` to any writer.

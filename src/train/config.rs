@@ -109,8 +109,10 @@ impl TrainConfig {
                 return Err(Error::invalid(format!("`{name}` must be at least 1")));
             }
         }
-        if self.penalty_batch < 4 {
-            return Err(Error::invalid("`penalty_batch` must be at least 4"));
+        if self.penalty_batch < 4 || self.batch_size < 4 {
+            return Err(Error::invalid(
+                "`batch_size` and `penalty_batch` must be at least 4 (the estimators need negatives)",
+            ));
         }
         if self.batch_size > self.n_train {
             return Err(Error::invalid(format!(

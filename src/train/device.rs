@@ -3,7 +3,6 @@
 
 use std::fmt;
 use std::str::FromStr;
-use std::sync::OnceLock;
 
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
@@ -90,6 +89,7 @@ type Probe = std::result::Result<(Device, String, bool), String>;
 
 #[cfg(feature = "wgpu")]
 fn probe_wgpu() -> &'static Probe {
+    use std::sync::OnceLock;
     static PROBE: OnceLock<Probe> = OnceLock::new();
     PROBE.get_or_init(|| {
         // `init_with_setup` reports a missing adapter as an error instead of panicking later.
