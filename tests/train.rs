@@ -420,3 +420,41 @@ fn device_choice_parses_and_cpu_always_works() {
             .contains("cpu")
     );
 }
+
+struct ChangeBetas<'a>(&'a RunControl, Vec<Report>);
+
+impl Observer for ChangeBetas<'_> {
+    fn on_report(&mut self, r: &Report) {
+        // First an invalid value (ignored), then a valid one (applies from the next step).
+        match self.1.len() {
+            0 => self.0.set_betas(vec![f64::NAN]),
+            1 => self.0.set_betas(vec![0.0]),
+            _ => {}
+        }
+        self.1.push(r.clone());
+    }
+}
+
+#[test]
+fn beta_changes_apply_from_the_next_step() {
+    let scenario = preset("anti-causal").unwrap();
+    let mut config = TrainConfig::for_scenario(&scenario);
+    small(&mut config);
+    config.beta_warmup_steps = 0;
+    let problem = Problem::new(&scenario, 0).unwrap();
+    let control = RunControl::default();
+    let mut obs = ChangeBetas(&control, Vec::new());
+    train(
+        &problem,
+        &[MemberSpec::crl(0, 5.0)],
+        &config,
+        &cpu(),
+        &mut obs,
+        &control,
+    )
+    .unwrap();
+    let penalties: Vec<f64> = obs.1.iter().map(|r| r.members[0].penalty).collect();
+    assert_eq!(penalties.len(), 3);
+    assert!(penalties[0] != 0.0 && penalties[1] != 0.0, "{penalties:?}");
+    assert_eq!(penalties[2], 0.0);
+}

@@ -273,7 +273,7 @@ pub fn train(
             &plain,
         )
     };
-    let mut betas: Vec<f64> = members.iter().map(|mm| mm.beta).collect();
+    let betas: Vec<f64> = members.iter().map(|mm| mm.beta).collect();
     let mut beta_t = host_betas(&betas);
     let mut roll_rng = ChaCha8Rng::seed_from_u64(derive_seed(config.seed, "negatives"));
     // A plain supervised run (no penalty anywhere, no monitoring) skips the critics entirely.
@@ -295,11 +295,13 @@ pub fn train(
             break;
         }
         let started = Instant::now();
+        // New betas from the user apply from this step; anything that is not one finite,
+        // non-negative value per member is ignored.
         if let Some(new) = control.take_betas()
             && new.len() == m
+            && new.iter().all(|v| v.is_finite() && *v >= 0.0)
         {
-            betas = new;
-            beta_t = host_betas(&betas);
+            beta_t = host_betas(&new);
         }
         let (xb, yb, cb) = data.batch(t, b);
         let (ys, cs) = (first_rows(yb.clone(), nsub), first_rows(cb, nsub));
