@@ -312,8 +312,11 @@ pub fn train(
         let (Some(mut pred), Some(mut crit)) = (predictor.take(), critics.take()) else {
             return Err(Error::invalid("internal: training state lost"));
         };
-        for _ in 0..if with_critics { config.critic_steps } else { 0 } {
-            let z = first_rows(pred.encode(xb.clone()), nsub).detach();
+        // The encoder does not move during critic steps: encode once, detached.
+        let critic_steps = if with_critics { config.critic_steps } else { 0 };
+        let z_frozen =
+            (critic_steps > 0).then(|| first_rows(pred.encode(xb.clone()), nsub).detach());
+        for z in std::iter::repeat_n(z_frozen, critic_steps).flatten() {
             let pen = crit.penalty.critic_loss(&PairBatch::new(
                 z.clone(),
                 cs.clone(),
