@@ -79,6 +79,12 @@ fn generate_writes_csv_and_sidecar() {
     assert_eq!(side["shift"], 0.5);
     assert_eq!(side["n_rows"], 250);
     assert_eq!(side["scenario"]["name"], "shortcut");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "an ordinary file, not a private temporary one");
+    }
     // Same inputs, same bytes.
     let again = dir.path().join("e.csv");
     let o = crl(&[

@@ -37,6 +37,17 @@ where
     tmp.as_file()
         .sync_all()
         .map_err(|e| Error::io("cannot write", path, e))?;
+    // A temporary file is private (0600); the result should read like any file the user saves:
+    // keep the permissions of the file it replaces, else the usual 0644 on Unix.
+    let permissions = fs::metadata(path)
+        .map(|m| m.permissions())
+        .ok()
+        .or_else(default_permissions);
+    if let Some(p) = permissions {
+        tmp.as_file()
+            .set_permissions(p)
+            .map_err(|e| Error::io("cannot set the permissions of", path, e))?;
+    }
     tmp.persist(path)
         .map_err(|e| Error::io("cannot write", path, e.error))?;
     Ok(())
@@ -53,4 +64,15 @@ pub fn write_string(path: &Path, text: &str) -> Result<()> {
 /// Reads a whole text file, naming the path on failure.
 pub fn read_string(path: &Path) -> Result<String> {
     fs::read_to_string(path).map_err(|e| Error::io("cannot read", path, e))
+}
+
+#[cfg(unix)]
+fn default_permissions() -> Option<fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> Option<fs::Permissions> {
+    None
 }
