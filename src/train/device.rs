@@ -83,6 +83,18 @@ impl ComputeDevice {
     }
 }
 
+#[cfg(feature = "wgpu")]
+impl ComputeDevice {
+    /// The wgpu device the probe found, described by its adapter.
+    fn wgpu(device: &Device, adapter: &str) -> Self {
+        ComputeDevice {
+            device: device.clone(),
+            backend: Backend::Wgpu,
+            description: format!("wgpu: {adapter}"),
+        }
+    }
+}
+
 /// Adapter found by the one wgpu probe this process may make: (device, name, is a GPU).
 #[cfg(feature = "wgpu")]
 type Probe = std::result::Result<(Device, String, bool), String>;
@@ -112,20 +124,12 @@ pub fn select_device(choice: DeviceChoice) -> Result<ComputeDevice> {
         DeviceChoice::Cpu => Ok(ComputeDevice::cpu("")),
         #[cfg(feature = "wgpu")]
         DeviceChoice::Wgpu => match probe_wgpu() {
-            Ok((device, name, _)) => Ok(ComputeDevice {
-                device: device.clone(),
-                backend: Backend::Wgpu,
-                description: format!("wgpu: {name}"),
-            }),
+            Ok((device, name, _)) => Ok(ComputeDevice::wgpu(device, name)),
             Err(e) => Err(Error::Device(format!("no wgpu adapter found ({e})"))),
         },
         #[cfg(feature = "wgpu")]
         DeviceChoice::Auto => match probe_wgpu() {
-            Ok((device, name, true)) => Ok(ComputeDevice {
-                device: device.clone(),
-                backend: Backend::Wgpu,
-                description: format!("wgpu: {name}"),
-            }),
+            Ok((device, name, true)) => Ok(ComputeDevice::wgpu(device, name)),
             Ok((_, name, false)) => Ok(ComputeDevice::cpu(&format!(
                 "wgpu found only a software adapter ({name}), the CPU backend is faster"
             ))),
