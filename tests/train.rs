@@ -4,15 +4,50 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crl_lab::Error;
-use crl_lab::experiment::{parse_grid, summarize, sweep};
+use crl_lab::experiment::{SweepResult, parse_grid, summarize, sweep};
 use crl_lab::scm::{DEFAULT_PRESET, preset};
 use crl_lab::train::{
     ComputeDevice, DeviceChoice, MemberSpec, Observer, Problem, Report, RunControl, RunInfo,
-    Silent, TrainConfig, binary_metrics, regression_metrics, roc_auc, select_device, train,
+    Silent, TrainConfig, Trained, binary_metrics, regression_metrics, roc_auc, select_device,
+    train,
 };
 
 fn cpu() -> ComputeDevice {
     select_device(DeviceChoice::Cpu).unwrap()
+}
+
+/// Trains on the CPU with nobody watching.
+fn quiet_train(
+    problem: &Problem,
+    members: &[MemberSpec],
+    config: &TrainConfig,
+) -> crl_lab::Result<Trained> {
+    train(
+        problem,
+        members,
+        config,
+        &cpu(),
+        &mut Silent,
+        &RunControl::default(),
+    )
+}
+
+/// Sweeps on the CPU with nobody watching.
+fn quiet_sweep(
+    problem: &Problem,
+    config: &TrainConfig,
+    n_seeds: usize,
+    shifts: &[f64],
+) -> crl_lab::Result<SweepResult> {
+    sweep(
+        problem,
+        config,
+        n_seeds,
+        shifts,
+        &cpu(),
+        &mut Silent,
+        &RunControl::default(),
+    )
 }
 
 fn small(config: &mut TrainConfig) {
@@ -36,16 +71,7 @@ fn default_preset_shows_the_pattern() {
     let scenario = preset(DEFAULT_PRESET).unwrap();
     let config = TrainConfig::for_scenario(&scenario);
     let problem = Problem::new(&scenario, config.seed).unwrap();
-    let res = sweep(
-        &problem,
-        &config,
-        5,
-        &[0.0, 1.0],
-        &cpu(),
-        &mut Silent,
-        &RunControl::default(),
-    )
-    .unwrap();
+    let res = quiet_sweep(&problem, &config, 5, &[0.0, 1.0]).unwrap();
     let acc = |model: &str, shift: f64| {
         res.summary
             .iter()
@@ -202,15 +228,7 @@ fn divergence_is_reported_with_quantity_and_step() {
     small(&mut config);
     config.lr = 1e30;
     let problem = Problem::new(&scenario, 0).unwrap();
-    let err = train(
-        &problem,
-        &[MemberSpec::baseline(0)],
-        &config,
-        &cpu(),
-        &mut Silent,
-        &RunControl::default(),
-    )
-    .unwrap_err();
+    let err = quiet_train(&problem, &[MemberSpec::baseline(0)], &config).unwrap_err();
     match &err {
         Error::NonFinite { quantity, step, .. } => {
             assert!(quantity.contains("baseline"), "{quantity}");
@@ -227,30 +245,12 @@ fn bad_settings_are_refused_by_name() {
     let problem = Problem::new(&scenario, 0).unwrap();
     let mut config = TrainConfig::for_scenario(&scenario);
     config.batch_size = 0;
-    let e = train(
-        &problem,
-        &[MemberSpec::baseline(0)],
-        &config,
-        &cpu(),
-        &mut Silent,
-        &RunControl::default(),
-    )
-    .unwrap_err();
+    let e = quiet_train(&problem, &[MemberSpec::baseline(0)], &config).unwrap_err();
     assert!(e.to_string().contains("batch_size"), "{e}");
     let mut config = TrainConfig::for_scenario(&scenario);
     config.beta = f64::NAN;
     assert!(config.validate().unwrap_err().to_string().contains("beta"));
-    assert!(
-        train(
-            &problem,
-            &[],
-            &TrainConfig::default(),
-            &cpu(),
-            &mut Silent,
-            &RunControl::default()
-        )
-        .is_err()
-    );
+    assert!(quiet_train(&problem, &[], &TrainConfig::default()).is_err());
     // No confounder: nothing to penalise.
     let mut no_c = scenario.clone();
     no_c.nodes
@@ -299,15 +299,8 @@ fn every_estimator_and_critic_trains_on_a_small_problem() {
         config.estimator = kind;
         config.critic = critic;
         config.conditional = cond;
-        let t = train(
-            &problem,
-            &[MemberSpec::crl(0, beta)],
-            &config,
-            &cpu(),
-            &mut Silent,
-            &RunControl::default(),
-        )
-        .unwrap_or_else(|e| panic!("{kind} {critic:?}: {e}"));
+        let t = quiet_train(&problem, &[MemberSpec::crl(0, beta)], &config)
+            .unwrap_or_else(|e| panic!("{kind} {critic:?}: {e}"));
         let last = t.history.last().unwrap();
         assert!(
             last.members[0].val_metric > 0.6,
@@ -326,16 +319,7 @@ fn continuous_outcomes_train_as_regression() {
     config.lr = 3e-3;
     let problem = Problem::new(&scenario, 0).unwrap();
     assert!(!problem.binary);
-    let res = sweep(
-        &problem,
-        &config,
-        1,
-        &[0.0, 1.0],
-        &cpu(),
-        &mut Silent,
-        &RunControl::default(),
-    )
-    .unwrap();
+    let res = quiet_sweep(&problem, &config, 1, &[0.0, 1.0]).unwrap();
     let base0 = res
         .summary
         .iter()
@@ -345,15 +329,7 @@ fn continuous_outcomes_train_as_regression() {
     assert!(base0.mean.accuracy.is_nan());
     // With conditioning on a continuous y the critic sees y appended (Concat): it must still run.
     config.conditional = true;
-    train(
-        &problem,
-        &[MemberSpec::crl(0, 1.0)],
-        &config,
-        &cpu(),
-        &mut Silent,
-        &RunControl::default(),
-    )
-    .unwrap();
+    quiet_train(&problem, &[MemberSpec::crl(0, 1.0)], &config).unwrap();
 }
 
 #[test]
