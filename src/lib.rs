@@ -3,7 +3,7 @@
 //! A user describes a structural causal model ([`scm`]), samples confounded observational data
 //! from it with a distribution-shift knob ([`data`]), trains a baseline and a capacity-matched
 //! CRL model whose representation is penalised for carrying confounder information, and compares
-//! them out of distribution. Everything here is GUI-free; the desktop app lives behind the `gui`
+//! them out of distribution. Everything but [`ui`] is GUI-free; the desktop app lives behind the `gui`
 //! feature.
 //!
 //! The method follows Felekis, O'Riordan, Corcoll and Gilligan-Lee, "Causal Representation
@@ -22,3 +22,5 @@ pub mod experiment;
 pub mod mi;
 pub mod models;
 pub mod train;
+#[cfg(feature = "gui")]
+pub mod ui;

@@ -2,7 +2,9 @@
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+#[cfg(not(feature = "gui"))]
+use clap::CommandFactory;
+use clap::Parser;
 use crl_lab::cli::{Cli, run};
 
 fn main() -> ExitCode {
@@ -18,10 +20,7 @@ fn main() -> ExitCode {
         }
     };
     let Some(command) = cli.command else {
-        // The desktop app arrives with the `gui` feature's UI; until then, say what exists.
-        let _ = Cli::command().print_help();
-        eprintln!("\nThe desktop app is not built yet: use the subcommands above.");
-        return ExitCode::SUCCESS;
+        return open_app();
     };
     match run(command) {
         Ok(()) => ExitCode::SUCCESS,
@@ -30,4 +29,27 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// No subcommand: open the desktop app.
+#[cfg(feature = "gui")]
+fn open_app() -> ExitCode {
+    match crl_lab::ui::run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("The command-line tools work without a window: run `crl-lab --help`.");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Built without the `gui` feature: say what exists instead.
+#[cfg(not(feature = "gui"))]
+fn open_app() -> ExitCode {
+    let _ = Cli::command().print_help();
+    eprintln!(
+        "\nThis build has no desktop app (built without the `gui` feature): use the subcommands above."
+    );
+    ExitCode::SUCCESS
 }

@@ -1,6 +1,7 @@
 //! Structural causal models: nodes, mechanisms, shift, interventions, sampling, analytic truth
 //! and presets.
 
+mod edit;
 mod file;
 mod gaussian;
 mod node;

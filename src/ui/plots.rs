@@ -1,0 +1,262 @@
+//! The plots of a run: loss curves, MI over steps, OOD metric against shift and the beta
+//! trade-off. Plots that share the step axis are linked, so zooming one zooms the other.
+
+use egui::{Color32, Id, Ui};
+use egui_plot::{
+    FilledArea, HLine, Legend, Line, LineStyle, MarkerShape, Plot, PlotPoints, Points,
+};
+
+use super::results::{Group, RunResults};
+use super::state::RunMode;
+use super::theme;
+
+/// The id that links the step axes of the loss and MI plots.
+fn steps_link() -> Id {
+    Id::unique("crl-lab steps axis")
+}
+
+fn group_colour(run: &RunResults, i: usize, g: &Group) -> Color32 {
+    match run.mode {
+        RunMode::Compare => theme::model_colour(&g.label),
+        RunMode::BetaSweep => theme::sweep_colour(i, run.groups.len()),
+    }
+}
+
+fn empty_hint(ui: &mut Ui, text: &str) {
+    ui.centered_and_justified(|ui| {
+        ui.weak(text);
+    });
+}
+
+fn base_plot(id: &str, height: f32) -> Plot<'static> {
+    Plot::new(id.to_owned())
+        .legend(Legend::default())
+        .height(height)
+        .allow_scroll(false)
+        .y_axis_min_width(36.0)
+}
+
+/// Training loss (solid) and validation loss (dashed) of each model over steps.
+pub fn loss_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
+    let Some(run) = run.filter(|r| !r.reports.is_empty()) else {
+        return empty_hint(
+            ui,
+            "Loss curves appear here once training starts (press Train).",
+        );
+    };
+    let binary = run
+        .eval
+        .first()
+        .is_none_or(|r| !r.metrics.accuracy.is_nan());
+    let unit = if binary {
+        "cross-entropy (nats)"
+    } else {
+        "MSE (standardised)"
+    };
+    base_plot("loss", height)
+        .link_axis(steps_link(), [true, false])
+        .x_axis_label("step")
+        .y_axis_label(unit)
+        .show(ui, |p| {
+            for (i, g) in run.groups.iter().enumerate() {
+                let c = group_colour(run, i, g);
+                p.line(
+                    Line::new(
+                        format!("{} train", g.name),
+                        PlotPoints::from(run.series(g, |m| m.supervised_loss)),
+                    )
+                    .color(c)
+                    .width(1.5),
+                );
+                p.line(
+                    Line::new(
+                        format!("{} validation", g.name),
+                        PlotPoints::from(run.series(g, |m| m.val_loss)),
+                    )
+                    .color(c)
+                    .width(1.5)
+                    .style(LineStyle::dashed_loose()),
+                );
+            }
+        });
+}
+
+/// The penalty's estimate of I(z;c) and the monitored I(z;c) and I(z;y), per model, over steps.
+pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
+    let Some(run) = run.filter(|r| !r.reports.is_empty()) else {
+        return empty_hint(
+            ui,
+            "MI estimates appear here once training starts: the CRL model's I(z; c) should fall.",
+        );
+    };
+    let bound = if run.estimator.is_upper_bound() {
+        " (upper bound)"
+    } else {
+        ""
+    };
+    let ceiling = (run.penalty_batch as f64).ln();
+    base_plot("mi", height)
+        .link_axis(steps_link(), [true, false])
+        .x_axis_label("step")
+        .y_axis_label("MI (nats)")
+        .show(ui, |p| {
+            for (i, g) in run.groups.iter().enumerate() {
+                let c = group_colour(run, i, g);
+                p.line(
+                    Line::new(
+                        format!("{} I(z; c) monitor", g.name),
+                        PlotPoints::from(run.series(g, |m| m.mi_zc)),
+                    )
+                    .color(c)
+                    .width(2.0),
+                );
+                p.line(
+                    Line::new(
+                        format!("{} I(z; y) monitor", g.name),
+                        PlotPoints::from(run.series(g, |m| m.mi_zy)),
+                    )
+                    .color(c)
+                    .width(1.5)
+                    .style(LineStyle::Dotted { spacing: 6.0 }),
+                );
+                p.line(
+                    Line::new(
+                        format!("{} penalty {}{bound}", g.name, run.estimator.name()),
+                        PlotPoints::from(run.series(g, |m| m.penalty_mi)),
+                    )
+                    .color(c)
+                    .width(1.0)
+                    .style(LineStyle::dashed_loose()),
+                );
+            }
+            p.hline(
+                HLine::new(format!("InfoNCE ceiling log N = {ceiling:.2}"), ceiling)
+                    .color(theme::TRUTH)
+                    .style(LineStyle::dashed_dense()),
+            );
+        });
+}
+
+/// The headline metric (accuracy, or R² for a continuous outcome) against shift, mean over
+/// seeds with a band of one standard deviation; fills in shift by shift.
+pub fn ood_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
+    let Some(run) = run.filter(|r| !r.eval.is_empty()) else {
+        let msg = match run {
+            Some(r) if r.state.is_active() => {
+                "Out-of-distribution results appear here shift by shift once training ends."
+            }
+            _ => "Out-of-distribution accuracy against shift appears here after a run.",
+        };
+        return empty_hint(ui, msg);
+    };
+    let binary = !run.eval[0].metrics.accuracy.is_nan();
+    let metric = if binary { "accuracy" } else { "R²" };
+    base_plot("ood", height)
+        .x_axis_label("shift s (0 = training distribution)")
+        .y_axis_label(metric)
+        .include_x(0.0)
+        .include_x(1.0)
+        .show(ui, |p| {
+            for (i, g) in run.groups.iter().enumerate() {
+                let rows = run.group_summary(g);
+                if rows.is_empty() {
+                    continue;
+                }
+                let c = group_colour(run, i, g);
+                let xs: Vec<f64> = rows.iter().map(|r| r.shift).collect();
+                let mean: Vec<f64> = rows.iter().map(|r| r.mean.headline()).collect();
+                let sd: Vec<f64> = rows.iter().map(|r| r.std.headline()).collect();
+                let lo: Vec<f64> = mean.iter().zip(&sd).map(|(m, s)| m - s).collect();
+                let hi: Vec<f64> = mean.iter().zip(&sd).map(|(m, s)| m + s).collect();
+                if rows.len() > 1 {
+                    p.add(
+                        FilledArea::new(format!("{} ± 1 sd", g.name), &xs, &lo, &hi)
+                            .fill_color(c.gamma_multiply(0.25)),
+                    );
+                }
+                let pts: Vec<[f64; 2]> = xs.iter().zip(&mean).map(|(x, y)| [*x, *y]).collect();
+                p.line(
+                    Line::new(g.name.clone(), PlotPoints::from(pts.clone()))
+                        .color(c)
+                        .width(2.0),
+                );
+                p.points(
+                    Points::new(g.name.clone(), PlotPoints::from(pts))
+                        .color(c)
+                        .radius(3.0)
+                        .shape(MarkerShape::Circle),
+                );
+            }
+        });
+}
+
+/// A beta sweep's trade-off: the headline metric at the largest shift (and at the training
+/// distribution) against beta, and the final I(z;c) against beta.
+pub fn trade_off_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
+    let Some(run) = run.filter(|r| r.mode == RunMode::BetaSweep) else {
+        return empty_hint(
+            ui,
+            "Choose “β sweep” in the training panel and train: this view plots OOD accuracy and \
+             I(z; c) against β.",
+        );
+    };
+    let half = (height - 8.0) / 2.0;
+    let max_shift = run.shifts.iter().copied().fold(0.0_f64, f64::max);
+    let min_shift = run.shifts.iter().copied().fold(f64::INFINITY, f64::min);
+    let curve =
+        |name: String, v: Vec<(f64, f64, f64)>, c: Color32, p: &mut egui_plot::PlotUi<'_>| {
+            if v.is_empty() {
+                return;
+            }
+            let xs: Vec<f64> = v.iter().map(|t| t.0).collect();
+            let lo: Vec<f64> = v.iter().map(|t| t.1 - t.2).collect();
+            let hi: Vec<f64> = v.iter().map(|t| t.1 + t.2).collect();
+            if v.len() > 1 {
+                p.add(
+                    FilledArea::new(format!("{name} ± 1 sd"), &xs, &lo, &hi)
+                        .fill_color(c.gamma_multiply(0.25)),
+                );
+            }
+            let pts: Vec<[f64; 2]> = v.iter().map(|t| [t.0, t.1]).collect();
+            p.line(
+                Line::new(name.clone(), PlotPoints::from(pts.clone()))
+                    .color(c)
+                    .width(2.0),
+            );
+            p.points(
+                Points::new(name, PlotPoints::from(pts))
+                    .color(c)
+                    .radius(3.5),
+            );
+        };
+    let metric_at_max = run.metric_vs_beta(max_shift);
+    let metric_at_min = run.metric_vs_beta(min_shift);
+    base_plot("tradeoff-metric", half)
+        .x_axis_label("β")
+        .y_axis_label("accuracy (or R²)")
+        .show(ui, |p| {
+            curve(
+                format!("shift {}", super::results::trim(max_shift)),
+                metric_at_max,
+                theme::CRL,
+                p,
+            );
+            curve(
+                format!("shift {}", super::results::trim(min_shift)),
+                metric_at_min,
+                theme::BASELINE,
+                p,
+            );
+        });
+    base_plot("tradeoff-mi", half)
+        .x_axis_label("β")
+        .y_axis_label("final I(z; c) (nats)")
+        .show(ui, |p| {
+            curve(
+                "I(z; c) monitor".into(),
+                run.final_mi_zc_vs_beta(),
+                theme::ERROR,
+                p,
+            );
+        });
+}

@@ -1,0 +1,259 @@
+//! A run as the plots see it: the reports and evaluations that have arrived, grouped into the
+//! curves a reader compares (baseline against CRL, or one curve per beta), averaged over seeds.
+
+use std::collections::BTreeMap;
+
+use crate::experiment::{EvalRow, SummaryRow, summarize};
+use crate::mi::EstimatorKind;
+use crate::train::{MemberReport, MemberSpec, Report, RunInfo};
+
+use super::state::RunMode;
+
+/// Where a run is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunState {
+    /// Choosing the device and preparing data.
+    Starting,
+    /// Stepping.
+    Training,
+    /// Paused by the user.
+    Paused,
+    /// Evaluating at each shift.
+    Evaluating,
+    /// Finished.
+    Done,
+    /// Stopped by the user.
+    Stopped,
+    /// Failed; the message names why.
+    Failed(String),
+}
+
+impl RunState {
+    /// Whether a worker thread is still busy.
+    pub fn is_active(&self) -> bool {
+        matches!(
+            self,
+            RunState::Starting | RunState::Training | RunState::Paused | RunState::Evaluating
+        )
+    }
+}
+
+/// Members that are drawn as one curve (the seeds of one model).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    /// Legend name, e.g. `baseline`, `CRL`, `β = 3`.
+    pub name: String,
+    /// The model label of its members (`baseline` or `crl`).
+    pub label: String,
+    /// The beta its members started with.
+    pub beta: f64,
+    /// Indices into the run's members.
+    pub members: Vec<usize>,
+}
+
+/// One run's results so far.
+#[derive(Clone, Debug)]
+pub struct RunResults {
+    /// Compare or beta sweep.
+    pub mode: RunMode,
+    /// The ensemble.
+    pub members: Vec<MemberSpec>,
+    /// Curves.
+    pub groups: Vec<Group>,
+    /// The penalty's estimator (its estimate is an upper bound or not).
+    pub estimator: EstimatorKind,
+    /// Minibatch of the MI critics (InfoNCE's ceiling is log of it).
+    pub penalty_batch: usize,
+    /// Steps asked for.
+    pub total_steps: usize,
+    /// Shifts to evaluate at.
+    pub shifts: Vec<f64>,
+    /// The engine's description of the run (device, parameter counts), once started.
+    pub info: Option<RunInfo>,
+    /// Reports in arrival order.
+    pub reports: Vec<Report>,
+    /// Evaluations in arrival order.
+    pub eval: Vec<EvalRow>,
+    /// Where the run is.
+    pub state: RunState,
+}
+
+impl RunResults {
+    /// An empty result for a run of `members`.
+    pub fn new(
+        mode: RunMode,
+        members: Vec<MemberSpec>,
+        estimator: EstimatorKind,
+        penalty_batch: usize,
+        total_steps: usize,
+        shifts: Vec<f64>,
+    ) -> Self {
+        let groups = groups_of(mode, &members);
+        RunResults {
+            mode,
+            members,
+            groups,
+            estimator,
+            penalty_batch,
+            total_steps,
+            shifts,
+            info: None,
+            reports: Vec::new(),
+            eval: Vec::new(),
+            state: RunState::Starting,
+        }
+    }
+
+    /// The latest report.
+    pub fn last(&self) -> Option<&Report> {
+        self.reports.last()
+    }
+
+    /// Fraction of the work done: training steps, then evaluation shifts (a tenth of the bar).
+    pub fn progress(&self) -> f32 {
+        let steps = self.last().map_or(0, |r| r.step) as f32 / self.total_steps.max(1) as f32;
+        let shifts_done = self
+            .eval
+            .iter()
+            .map(|r| r.shift.to_bits())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len() as f32;
+        let evals = shifts_done / self.shifts.len().max(1) as f32;
+        (0.9 * steps + 0.1 * evals).clamp(0.0, 1.0)
+    }
+
+    /// Seconds left in training at the current rate, if it can be told.
+    pub fn eta_secs(&self) -> Option<f64> {
+        let r = self.last()?;
+        (r.steps_per_sec > 0.0)
+            .then(|| (self.total_steps.saturating_sub(r.step)) as f64 / r.steps_per_sec)
+    }
+
+    /// `(step, mean over the group's members of field)` for each report.
+    pub fn series(&self, group: &Group, field: fn(&MemberReport) -> f64) -> Vec<[f64; 2]> {
+        self.reports
+            .iter()
+            .map(|r| {
+                let vals: Vec<f64> = group
+                    .members
+                    .iter()
+                    .filter_map(|&i| r.members.get(i).map(field))
+                    .collect();
+                [r.step as f64, mean(&vals)]
+            })
+            .collect()
+    }
+
+    /// Mean and standard deviation over seeds per group and shift, for the OOD plot.
+    pub fn summary(&self) -> Vec<SummaryRow> {
+        summarize(&self.eval)
+    }
+
+    /// The summary rows of one group, in shift order.
+    pub fn group_summary(&self, group: &Group) -> Vec<SummaryRow> {
+        self.summary()
+            .into_iter()
+            .filter(|r| {
+                r.model == group.label && (self.mode == RunMode::Compare || r.beta == group.beta)
+            })
+            .collect()
+    }
+
+    /// Per group of a beta sweep: `(beta, mean, std)` of the headline metric at `shift`.
+    pub fn metric_vs_beta(&self, shift: f64) -> Vec<(f64, f64, f64)> {
+        let mut by_beta: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
+        for r in self.eval.iter().filter(|r| r.shift == shift) {
+            by_beta
+                .entry(r.beta.to_bits())
+                .or_default()
+                .push(r.metrics.headline());
+        }
+        by_beta
+            .into_iter()
+            .map(|(b, v)| {
+                let (m, s) = mean_std(&v);
+                (f64::from_bits(b), m, s)
+            })
+            .collect()
+    }
+
+    /// Per group of a beta sweep: `(beta, mean, std)` over seeds of the last monitored I(z;c).
+    pub fn final_mi_zc_vs_beta(&self) -> Vec<(f64, f64, f64)> {
+        let Some(last) = self.last() else {
+            return Vec::new();
+        };
+        self.groups
+            .iter()
+            .map(|g| {
+                let v: Vec<f64> = g
+                    .members
+                    .iter()
+                    .filter_map(|&i| last.members.get(i).map(|m| m.mi_zc))
+                    .collect();
+                let (m, s) = mean_std(&v);
+                (g.beta, m, s)
+            })
+            .collect()
+    }
+
+    /// Betas the user set during the run are the CRL members' new betas.
+    pub fn set_crl_beta(&mut self, beta: f64) {
+        for g in &mut self.groups {
+            if g.label == "crl" && self.mode == RunMode::Compare {
+                g.name = format!("CRL (β = {})", trim(beta));
+            }
+        }
+    }
+}
+
+fn groups_of(mode: RunMode, members: &[MemberSpec]) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    for (i, m) in members.iter().enumerate() {
+        let same = |g: &Group| match mode {
+            RunMode::Compare => g.label == m.label,
+            RunMode::BetaSweep => g.beta == m.beta,
+        };
+        if let Some(g) = groups.iter_mut().find(|g| same(g)) {
+            g.members.push(i);
+            continue;
+        }
+        let name = match mode {
+            RunMode::Compare if m.label == "baseline" => "baseline".to_owned(),
+            RunMode::Compare => format!("CRL (β = {})", trim(m.beta)),
+            RunMode::BetaSweep if m.beta == 0.0 => "β = 0 (baseline)".to_owned(),
+            RunMode::BetaSweep => format!("β = {}", trim(m.beta)),
+        };
+        groups.push(Group {
+            name,
+            label: m.label.clone(),
+            beta: m.beta,
+            members: vec![i],
+        });
+    }
+    groups
+}
+
+/// A number without trailing zeros: 10, 0.5, 0.125.
+pub fn trim(x: f64) -> String {
+    let s = format!("{x:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_owned()
+}
+
+fn mean(v: &[f64]) -> f64 {
+    if v.is_empty() {
+        f64::NAN
+    } else {
+        v.iter().sum::<f64>() / v.len() as f64
+    }
+}
+
+fn mean_std(v: &[f64]) -> (f64, f64) {
+    let m = mean(v);
+    let s = if v.len() > 1 {
+        (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64).sqrt()
+    } else {
+        0.0
+    };
+    (m, s)
+}

@@ -1,0 +1,197 @@
+//! What the app remembers between runs (eframe storage): the scenario being edited, where its
+//! nodes sit, the training settings and the view. Results and threads are runtime-only.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::mi::EstimatorKind;
+use crate::scm::{DEFAULT_PRESET, Scenario, preset};
+use crate::train::{DeviceChoice, TrainConfig};
+
+/// Node positions on the canvas, in `[0, 1]²` of the canvas (so they survive resizing). Keyed by
+/// node name; UI state, not part of the scenario.
+pub type Layout = BTreeMap<String, [f32; 2]>;
+
+/// The plots the central area can show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Tab {
+    /// Loss, MI and OOD side by side.
+    #[default]
+    Overview,
+    /// Loss curves.
+    Loss,
+    /// MI over steps.
+    Mi,
+    /// OOD metric against shift.
+    Ood,
+    /// OOD metric and I(z;c) against beta (beta-sweep runs).
+    TradeOff,
+    /// Scatter of the data at training and test shift.
+    Data,
+    /// An estimator against the true MI of correlated Gaussians.
+    Calibration,
+}
+
+impl Tab {
+    /// In menu and tab-bar order.
+    pub const ALL: [Tab; 7] = [
+        Tab::Overview,
+        Tab::Loss,
+        Tab::Mi,
+        Tab::Ood,
+        Tab::TradeOff,
+        Tab::Data,
+        Tab::Calibration,
+    ];
+
+    /// The tab's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Overview => "Overview",
+            Tab::Loss => "Loss",
+            Tab::Mi => "MI",
+            Tab::Ood => "OOD vs shift",
+            Tab::TradeOff => "β trade-off",
+            Tab::Data => "Data",
+            Tab::Calibration => "Calibration",
+        }
+    }
+}
+
+/// Baseline against CRL, or several betas in one ensemble.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum RunMode {
+    /// One baseline and one CRL model per seed.
+    #[default]
+    Compare,
+    /// One model per beta value per seed (beta 0 is the baseline).
+    BetaSweep,
+}
+
+/// Everything the training panel sets.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TrainSettings {
+    /// The engine's configuration (beta, widths, steps, ...).
+    pub config: TrainConfig,
+    /// Seeds per model (the OOD band is one standard deviation over them).
+    pub n_seeds: usize,
+    /// Where to train.
+    pub device: DeviceChoice,
+    /// Compare or beta sweep.
+    pub mode: RunMode,
+    /// Beta values of a sweep, comma-separated.
+    pub sweep_betas: String,
+    /// Shifts the trained models are evaluated at (`start:end:count` or a list).
+    pub shift_grid: String,
+}
+
+impl Default for TrainSettings {
+    fn default() -> Self {
+        TrainSettings {
+            config: TrainConfig::default(),
+            n_seeds: 3,
+            device: DeviceChoice::Auto,
+            mode: RunMode::Compare,
+            sweep_betas: "0, 1, 3, 10, 30".into(),
+            shift_grid: "0:1:11".into(),
+        }
+    }
+}
+
+/// Settings of the calibration view.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CalibrationSettings {
+    /// The estimator under test.
+    pub estimator: EstimatorKind,
+    /// Dimension of each Gaussian vector.
+    pub dim: usize,
+    /// Training steps per correlation.
+    pub steps: usize,
+}
+
+impl Default for CalibrationSettings {
+    fn default() -> Self {
+        CalibrationSettings {
+            estimator: EstimatorKind::NceClub,
+            dim: 5,
+            steps: 1000,
+        }
+    }
+}
+
+/// Settings of the data view.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DataSettings {
+    /// The test-environment shift s shown beside the training distribution.
+    pub shift: f64,
+    /// Column on the x axis (empty: the first feature).
+    pub x_column: String,
+    /// Column on the y axis (empty: the second feature or the confounder).
+    pub y_column: String,
+    /// Rows drawn per scatter.
+    pub n_points: usize,
+}
+
+impl Default for DataSettings {
+    fn default() -> Self {
+        DataSettings {
+            shift: 1.0,
+            x_column: String::new(),
+            y_column: String::new(),
+            n_points: 1500,
+        }
+    }
+}
+
+/// The persisted state.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppState {
+    /// The scenario being edited.
+    pub scenario: Scenario,
+    /// Node positions.
+    pub layout: Layout,
+    /// Training settings.
+    pub train: TrainSettings,
+    /// The selected plot tab.
+    pub tab: Tab,
+    /// Data view settings.
+    pub data: DataSettings,
+    /// Calibration view settings.
+    pub calibration: CalibrationSettings,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState::from_preset(DEFAULT_PRESET)
+    }
+}
+
+impl AppState {
+    /// The state a first start shows: a preset, laid out, with its recommended settings.
+    pub fn from_preset(name: &str) -> Self {
+        let scenario = preset(name).unwrap_or_else(|_| Scenario {
+            name: "empty".into(),
+            title: "Empty scenario".into(),
+            description: String::new(),
+            nodes: Vec::new(),
+            interventions: Vec::new(),
+            hints: Default::default(),
+        });
+        let mut train = TrainSettings::default();
+        train.config.beta = scenario.hints.beta;
+        train.config.conditional = scenario.hints.conditional_penalty;
+        AppState {
+            layout: super::graph::auto_layout(&scenario),
+            scenario,
+            train,
+            tab: Tab::Overview,
+            data: DataSettings::default(),
+            calibration: CalibrationSettings::default(),
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! Colours. One colour per model and one per node role, everywhere (Okabe-Ito, colour-blind
+//! safe), so a reader never has to re-learn a legend between plots.
+
+use egui::Color32;
+
+use crate::scm::Role;
+
+/// The baseline model: Okabe-Ito orange.
+pub const BASELINE: Color32 = Color32::from_rgb(0xE6, 0x9F, 0x00);
+/// The CRL model: Okabe-Ito blue.
+pub const CRL: Color32 = Color32::from_rgb(0x00, 0x72, 0xB2);
+/// Reference lines (true MI, the InfoNCE ceiling).
+pub const TRUTH: Color32 = Color32::from_rgb(0x99, 0x99, 0x99);
+/// Errors shown in panels and the status bar.
+pub const ERROR: Color32 = Color32::from_rgb(0xD5, 0x5E, 0x00);
+/// Warnings.
+pub const WARNING: Color32 = Color32::from_rgb(0xE6, 0x9F, 0x00);
+
+/// The colour of a model label (`baseline`, `crl`, or a beta-sweep member).
+pub fn model_colour(label: &str) -> Color32 {
+    if label == "baseline" { BASELINE } else { CRL }
+}
+
+/// The colour of a node role, the same in the graph and in the data view's column picker.
+pub fn role_colour(role: Role) -> Color32 {
+    match role {
+        Role::Feature => Color32::from_rgb(0x56, 0xB4, 0xE9),
+        Role::Confounder => Color32::from_rgb(0xD5, 0x5E, 0x00),
+        Role::Outcome => Color32::from_rgb(0x00, 0x9E, 0x73),
+        Role::Latent => Color32::from_rgb(0x99, 0x99, 0x99),
+        Role::Exposure => Color32::from_rgb(0xCC, 0x79, 0xA7),
+    }
+}
+
+/// Scatter points by outcome: class 0 grey, class 1 the outcome's green; a continuous outcome
+/// blends between them by its quantile.
+pub fn outcome_colour(t: f32) -> Color32 {
+    let a = Color32::from_rgb(0x8C, 0x8C, 0x8C);
+    let b = role_colour(Role::Outcome);
+    a.lerp_to_gamma(b, t.clamp(0.0, 1.0))
+}
+
+/// A sequential colour for the i-th of n beta values (light to dark blue).
+pub fn sweep_colour(i: usize, n: usize) -> Color32 {
+    let t = if n <= 1 {
+        1.0
+    } else {
+        i as f32 / (n - 1) as f32
+    };
+    Color32::from_rgb(0x9E, 0xCA, 0xE1).lerp_to_gamma(Color32::from_rgb(0x08, 0x30, 0x6B), t)
+}
+
+/// Text colour that reads on a filled node of colour `fill`.
+pub fn text_on(fill: Color32) -> Color32 {
+    let l = 0.299 * fill.r() as f32 + 0.587 * fill.g() as f32 + 0.114 * fill.b() as f32;
+    if l > 140.0 {
+        Color32::BLACK
+    } else {
+        Color32::WHITE
+    }
+}

@@ -1,0 +1,210 @@
+//! Training and calibration off the UI thread: a named thread per job, a bounded channel of
+//! messages back, a [`RunControl`] (cancel, pause, beta) in the other direction. The thread
+//! asks the UI to repaint whenever it sends, so an idle window costs nothing.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+use std::thread::JoinHandle;
+
+use crate::experiment::{EvalRow, evaluate};
+use crate::mi::{Calibration, CalibrationConfig, calibrate};
+use crate::scm::Scenario;
+use crate::train::{
+    DeviceChoice, MemberSpec, Observer, Problem, Report, RunControl, RunInfo, TrainConfig,
+    select_device, train,
+};
+
+/// Messages a queue can hold before the worker waits for the UI.
+const CHANNEL_DEPTH: usize = 256;
+
+/// Something that wakes the UI (egui's `Context::request_repaint` in the app).
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
+
+/// A training job: everything the thread needs, owned.
+#[derive(Clone, Debug)]
+pub struct TrainJob {
+    /// The scenario to learn from.
+    pub scenario: Scenario,
+    /// Engine settings.
+    pub config: TrainConfig,
+    /// The ensemble's members.
+    pub members: Vec<MemberSpec>,
+    /// Shifts to evaluate at after training.
+    pub shifts: Vec<f64>,
+    /// Where to train.
+    pub device: DeviceChoice,
+}
+
+/// What a training thread reports.
+#[derive(Clone, Debug)]
+pub enum TrainMsg {
+    /// The device is chosen and the first step is about to run.
+    Started(RunInfo),
+    /// A periodic report.
+    Report(Report),
+    /// Training ended (`cancelled`: stopped early); evaluation follows unless cancelled.
+    Trained {
+        /// Whether the user stopped it.
+        cancelled: bool,
+    },
+    /// Every member evaluated at one shift.
+    Evaluated(Vec<EvalRow>),
+    /// The job is over.
+    Finished,
+    /// The job failed; the message names why.
+    Failed(String),
+}
+
+/// A running job: its messages and its controls.
+pub struct Job<M> {
+    rx: Receiver<M>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl<M> Job<M> {
+    /// Messages that have arrived, without waiting. `None` once the thread has gone and the
+    /// queue is empty.
+    pub fn drain(&mut self) -> Option<Vec<M>> {
+        let mut out = Vec::new();
+        loop {
+            match self.rx.try_recv() {
+                Ok(m) => out.push(m),
+                Err(TryRecvError::Empty) => return Some(out),
+                Err(TryRecvError::Disconnected) => {
+                    if let Some(h) = self.handle.take() {
+                        // The thread has returned; joining only collects a panic, reported by
+                        // the caller as a failed job because no Finished arrived.
+                        let _ = h.join();
+                    }
+                    return if out.is_empty() { None } else { Some(out) };
+                }
+            }
+        }
+    }
+}
+
+struct ChannelObserver {
+    tx: SyncSender<TrainMsg>,
+    wake: Waker,
+    control: Arc<RunControl>,
+}
+
+impl ChannelObserver {
+    fn send(&self, msg: TrainMsg) {
+        // A closed channel means the UI is gone: stop the run.
+        if self.tx.send(msg).is_err() {
+            self.control.cancel();
+        }
+        (self.wake)();
+    }
+}
+
+impl Observer for ChannelObserver {
+    fn on_start(&mut self, info: &RunInfo) {
+        self.send(TrainMsg::Started(info.clone()));
+    }
+
+    fn on_report(&mut self, report: &Report) {
+        self.send(TrainMsg::Report(report.clone()));
+    }
+}
+
+/// Starts a training job on a thread named `crl-train`.
+pub fn spawn_training(
+    job: TrainJob,
+    control: Arc<RunControl>,
+    wake: Waker,
+) -> std::io::Result<Job<TrainMsg>> {
+    let (tx, rx) = sync_channel(CHANNEL_DEPTH);
+    let handle = std::thread::Builder::new()
+        .name("crl-train".into())
+        .spawn(move || {
+            let mut obs = ChannelObserver { tx, wake, control };
+            let result = run_training(&job, &mut obs);
+            match result {
+                Ok(()) => obs.send(TrainMsg::Finished),
+                Err(e) => obs.send(TrainMsg::Failed(e.to_string())),
+            }
+        })?;
+    Ok(Job {
+        rx,
+        handle: Some(handle),
+    })
+}
+
+fn run_training(job: &TrainJob, obs: &mut ChannelObserver) -> crate::Result<()> {
+    let device = select_device(job.device)?;
+    let problem = Problem::new(&job.scenario, job.config.seed)?;
+    let control = Arc::clone(&obs.control);
+    let trained = train(&problem, &job.members, &job.config, &device, obs, &control)?;
+    obs.send(TrainMsg::Trained {
+        cancelled: trained.cancelled,
+    });
+    if trained.cancelled {
+        return Ok(());
+    }
+    // Shift by shift, so the OOD plot fills in as the evaluation proceeds.
+    for &shift in &job.shifts {
+        if control.is_cancelled() {
+            break;
+        }
+        let rows = evaluate(
+            &problem,
+            &trained,
+            &[shift],
+            job.config.n_test,
+            job.config.seed,
+        )?;
+        obs.send(TrainMsg::Evaluated(rows));
+    }
+    Ok(())
+}
+
+/// What a calibration thread reports.
+#[derive(Clone, Debug)]
+pub enum CalibrationMsg {
+    /// One correlation done.
+    Point(Calibration),
+    /// All done (or stopped).
+    Finished,
+    /// It failed; the message names why.
+    Failed(String),
+}
+
+/// Starts a calibration over `configs` (one per correlation) on a thread named
+/// `crl-calibrate`. `cancel` stops it between correlations.
+pub fn spawn_calibration(
+    configs: Vec<CalibrationConfig>,
+    device: DeviceChoice,
+    cancel: Arc<AtomicBool>,
+    wake: Waker,
+) -> std::io::Result<Job<CalibrationMsg>> {
+    let (tx, rx) = sync_channel(CHANNEL_DEPTH);
+    let handle = std::thread::Builder::new()
+        .name("crl-calibrate".into())
+        .spawn(move || {
+            let send = |m| {
+                let _ = tx.send(m);
+                wake();
+            };
+            let device = match select_device(device) {
+                Ok(d) => d,
+                Err(e) => return send(CalibrationMsg::Failed(e.to_string())),
+            };
+            for config in &configs {
+                if cancel.load(Ordering::SeqCst) {
+                    break;
+                }
+                match calibrate(config, &device.device) {
+                    Ok(c) => send(CalibrationMsg::Point(c)),
+                    Err(e) => return send(CalibrationMsg::Failed(e.to_string())),
+                }
+            }
+            send(CalibrationMsg::Finished);
+        })?;
+    Ok(Job {
+        rx,
+        handle: Some(handle),
+    })
+}

@@ -1,0 +1,253 @@
+//! The desktop app driven through egui_kittest: clicks by label, assertions on the app's state.
+#![cfg(feature = "gui")]
+
+use std::time::{Duration, Instant};
+
+use crl_lab::scm::{Noise, Param};
+use crl_lab::train::DeviceChoice;
+use crl_lab::ui::{AppOptions, CrlApp, RunState, Selection, Tab};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn app() -> Harness<'static, CrlApp> {
+    Harness::builder()
+        .with_size([1440.0, 900.0])
+        .build_eframe(|cc| {
+            CrlApp::with_options(
+                cc,
+                AppOptions {
+                    probe_device: false,
+                },
+            )
+        })
+}
+
+fn edges(h: &Harness<'_, CrlApp>) -> Vec<(String, String)> {
+    let s = &h.state().state.scenario;
+    let mut out: Vec<(String, String)> = s
+        .nodes
+        .iter()
+        .flat_map(|n| n.parents.iter().map(|e| (e.from.clone(), n.name.clone())))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Drags from the centre of one accessible widget to the centre of another.
+fn drag(h: &mut Harness<'_, CrlApp>, from_label: &str, to_label: &str) {
+    let from = h.get_by_label(from_label).rect().center();
+    let to = h.get_by_label(to_label).rect().center();
+    h.hover_at(from);
+    h.step();
+    h.drag_at(from);
+    h.step();
+    for k in 1..=5 {
+        h.hover_at(from + (to - from) * (k as f32 / 5.0));
+        h.step();
+    }
+    h.drop_at(to);
+    h.run();
+}
+
+#[test]
+fn opens_on_the_default_preset_with_its_explanation() {
+    let mut h = app();
+    h.run();
+    assert_eq!(h.state().state.scenario.name, "shortcut");
+    assert_eq!(h.state().state.layout.len(), 6, "every node has a position");
+    h.get_by_label("Train");
+    assert!(
+        h.get_all_by_label_contains("easier to learn than the cause")
+            .count()
+            >= 1
+    );
+    assert!(h.state().validation().is_ok());
+}
+
+#[test]
+fn loads_a_preset_from_the_menu_and_undo_brings_the_old_graph_back() {
+    let mut h = app();
+    h.run();
+    h.get_by_label("Presets").click();
+    h.run();
+    h.get_by_label_contains("linear-gaussian").click();
+    h.run();
+    assert_eq!(h.state().state.scenario.name, "linear-gaussian");
+    assert_eq!(h.state().state.scenario.nodes.len(), 4);
+    assert!(h.get_all_by_label_contains("Everything Gaussian").count() >= 1);
+    h.get_by_label("Undo").click();
+    h.run();
+    assert_eq!(h.state().state.scenario.name, "shortcut");
+}
+
+#[test]
+fn adds_a_node_and_connects_it_by_dragging() {
+    let mut h = app();
+    h.run();
+    h.get_by_label("+ Node").click();
+    h.run();
+    h.get_by_label("confounder").click();
+    h.run();
+    let s = &h.state().state.scenario;
+    assert_eq!(s.nodes.len(), 7);
+    assert!(s.id("c2").is_ok(), "the new confounder is named c2");
+    assert_eq!(h.state().selection, Selection::Node("c2".into()));
+    let before = edges(&h);
+    drag(&mut h, "connect from c2", "x_s");
+    let after = edges(&h);
+    assert_eq!(after.len(), before.len() + 1, "one edge added: {after:?}");
+    assert!(after.contains(&("c2".into(), "x_s".into())));
+    assert!(h.state().state.scenario.validate().is_ok());
+}
+
+#[test]
+fn refuses_an_edge_that_closes_a_cycle_and_keeps_the_graph() {
+    let mut h = app();
+    h.run();
+    let before = edges(&h);
+    // y -> c -> x_s exists, so x_s -> y would close x_s -> y -> c -> x_s.
+    drag(&mut h, "connect from x_s", "y");
+    assert_eq!(edges(&h), before, "the graph is unchanged");
+    let notice = h.state().notice.clone().expect("a visible message");
+    assert!(notice.error && notice.graph);
+    assert!(notice.text.contains("cycle"), "{}", notice.text);
+    h.get_by_label_contains("the graph has a cycle");
+    assert!(
+        !h.state().can_undo(),
+        "a refused edit leaves nothing to undo"
+    );
+}
+
+#[test]
+fn an_added_edge_is_undone_and_redone_with_the_keyboard() {
+    let mut h = app();
+    h.run();
+    let before = edges(&h);
+    drag(&mut h, "connect from x_c", "x_s");
+    assert_eq!(edges(&h).len(), before.len() + 1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(edges(&h), before);
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Z,
+    );
+    h.run();
+    assert_eq!(edges(&h).len(), before.len() + 1);
+}
+
+#[test]
+fn delete_key_removes_the_selected_node_and_training_then_explains_why_it_cannot_start() {
+    let mut h = app();
+    h.run();
+    h.get_by_label("y").click();
+    h.run();
+    assert_eq!(h.state().selection, Selection::Node("y".into()));
+    h.key_press(egui::Key::Delete);
+    h.run();
+    let s = &h.state().state.scenario;
+    assert!(s.id("y").is_err());
+    assert_eq!(s.nodes.len(), 5, "the rest of the graph is kept");
+    assert!(h.state().validation().is_err());
+    h.get_by_label("Train").click();
+    h.run();
+    let notice = h.state().notice.clone().expect("a message");
+    assert!(notice.text.contains("no outcome node"), "{}", notice.text);
+    assert!(h.state().run.is_none(), "nothing started");
+    assert_eq!(h.state().state.scenario.nodes.len(), 5, "nothing lost");
+}
+
+#[test]
+fn inspector_edits_a_parameter_into_a_shifting_one() {
+    let mut h = app();
+    h.run();
+    h.get_by_label("x_s").click();
+    h.run();
+    // The noise sd of x_s gets a Δ toggle: mark it as shifting.
+    let toggles = h.get_all_by_label("Δ").count();
+    assert!(toggles >= 1);
+    h.get_all_by_label("Δ").next().expect("a toggle").click();
+    h.run();
+    let s = &h.state().state.scenario;
+    let x_s = s.node(s.id("x_s").expect("x_s"));
+    assert!(
+        matches!(x_s.noise, Noise::Gaussian { sd: Param::Shifting { train, test } } if train == 0.3 && test == 0.3),
+        "{x_s:?}"
+    );
+    // The inspector now offers the training and the test value.
+    h.get_by_label("train");
+    h.get_by_label("test");
+    assert!(h.state().can_undo());
+}
+
+#[test]
+fn a_short_cpu_run_fills_the_plots() {
+    let mut h = app();
+    {
+        let st = &mut h.state_mut().state.train;
+        st.device = DeviceChoice::Cpu;
+        st.config.steps = 40;
+        st.config.n_train = 2_000;
+        st.config.n_val = 500;
+        st.config.n_test = 500;
+        st.config.beta_warmup_steps = 10;
+        st.n_seeds = 2;
+        st.shift_grid = "0, 0.5, 1".into();
+    }
+    h.run();
+    h.get_by_label("Train").click();
+    h.step();
+    let t0 = Instant::now();
+    loop {
+        h.step();
+        let state = h.state().run.as_ref().map(|r| r.state.clone());
+        match state {
+            Some(RunState::Done) => break,
+            Some(RunState::Failed(e)) => panic!("training failed: {e}"),
+            _ => {}
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(300),
+            "training did not finish"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let run = h.state().run.as_ref().expect("a run");
+    assert_eq!(run.groups.len(), 2, "baseline and CRL");
+    assert!(
+        run.reports.len() >= 2,
+        "reports arrived: {}",
+        run.reports.len()
+    );
+    assert_eq!(run.reports.last().map(|r| r.step), Some(40));
+    for g in &run.groups {
+        let loss = run.series(g, |m| m.supervised_loss);
+        assert_eq!(loss.len(), run.reports.len());
+        assert!(
+            loss.iter().all(|p| p[1].is_finite() && p[1] > 0.0),
+            "{loss:?}"
+        );
+        let ood = run.group_summary(g);
+        assert_eq!(ood.len(), 3, "one point per shift for {}", g.name);
+        assert!(
+            ood.iter()
+                .all(|r| r.n_seeds == 2 && (0.0..=1.0).contains(&r.mean.accuracy))
+        );
+    }
+    let info = run.info.as_ref().expect("run info");
+    assert!(
+        info.device.contains("CPU") || info.device.contains("cpu") || info.device.contains("flex"),
+        "{}",
+        info.device
+    );
+    // The plots render with data in every tab.
+    for tab in [Tab::Loss, Tab::Mi, Tab::Ood, Tab::Overview] {
+        h.state_mut()
+            .handle_command(crl_lab::ui::Command::SetTab(tab));
+        h.run();
+    }
+    assert_eq!(
+        h.state().run.as_ref().map(|r| r.state.clone()),
+        Some(RunState::Done)
+    );
+}
