@@ -1,4 +1,5 @@
-//! Training: device choice, configuration, the loop and its observers, metrics.
+//! Training: device choice, configuration, the loop and its observers, metrics (ranking metrics
+//! included).
 
 mod config;
 mod device;
@@ -6,6 +7,7 @@ mod engine;
 mod metrics;
 mod observer;
 mod problem;
+mod ranking;
 
 pub use config::TrainConfig;
 pub use device::{Backend, ComputeDevice, DeviceChoice, select_device};
@@ -13,3 +15,4 @@ pub use engine::{Critics, Trained, train};
 pub use metrics::{Metrics, binary_metrics, regression_metrics, roc_auc};
 pub use observer::{MemberReport, MemberSpec, Observer, Report, RunControl, RunInfo, Silent};
 pub use problem::{HostTable, Problem, Standardizer};
+pub use ranking::{gauc, ndcg_at_k};
