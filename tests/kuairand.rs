@@ -459,6 +459,9 @@ fn gauc_and_ndcg_by_hand() {
     assert_eq!(ndcg_at_k(&[0, 0], &[2.0, 1.0], &[1.0, 0.0], 10), 1.0);
     assert_eq!(gauc(&[0, 0], &[2.0, 1.0], &[1.0, 0.0]), 1.0);
     assert!(ndcg_at_k(&[0, 1], &[2.0, 1.0], &[0.0, 0.0], 10).is_nan());
+    assert!(ndcg_at_k(&users, &scores, &labels, 0).is_nan());
+    // Entries beyond the shortest slice are ignored.
+    assert_eq!(gauc(&[0, 0, 0], &[2.0, 1.0], &[1.0, 0.0, 1.0]), 1.0);
     assert!(gauc(&[0, 1], &[2.0, 1.0], &[1.0, 0.0]).is_nan());
 }
 
@@ -484,6 +487,22 @@ fn a_folder_that_is_not_kuairand_is_refused_with_the_missing_file() {
         e.contains("user_features_pure.csv") && e.contains("missing"),
         "{e}"
     );
+}
+
+#[test]
+fn a_folder_with_kuairand_1k_names_is_read_as_1k() {
+    let dir = fixture(&small());
+    let d = data_dir(dir.path());
+    for (pure, one_k) in Variant::Pure
+        .file_names()
+        .iter()
+        .zip(Variant::OneK.file_names())
+    {
+        std::fs::rename(d.join(pure), d.join(one_k)).unwrap();
+    }
+    let data = load(&d, CachePolicy::Off);
+    assert_eq!(data.variant, Variant::OneK);
+    assert_eq!(data.standard.len(), small().standard_rows);
 }
 
 /// Rewrites `file` of the fixture in `root` through `edit`.

@@ -1,7 +1,8 @@
 //! Per-user ranking metrics for recommendation logs (method.md §7), computed on the host.
 //!
 //! Both take one entry per logged impression: the user it was shown to, the model's score
-//! (any monotone scale: logits or probabilities) and the 0/1 label.
+//! (any monotone scale: logits or probabilities) and the 0/1 label. The three slices should be
+//! of the same length; entries beyond the shortest are ignored.
 
 use std::ops::Range;
 
@@ -36,7 +37,8 @@ fn by_user(users: &[u32]) -> (Vec<usize>, Vec<Range<usize>>) {
 /// assert!((gauc(&users, &scores, &labels) - (2.0 * 1.0 + 4.0 * 0.5) / 6.0).abs() < 1e-12);
 /// ```
 pub fn gauc(users: &[u32], scores: &[f32], labels: &[f32]) -> f64 {
-    let (order, groups) = by_user(users);
+    let n = users.len().min(scores.len()).min(labels.len());
+    let (order, groups) = by_user(&users[..n]);
     let (mut weighted, mut weight) = (0.0, 0.0);
     let (mut s, mut l) = (Vec::new(), Vec::new());
     for g in groups {
@@ -74,7 +76,8 @@ pub fn ndcg_at_k(users: &[u32], scores: &[f32], labels: &[f32], k: usize) -> f64
     if k == 0 {
         return f64::NAN;
     }
-    let (order, groups) = by_user(users);
+    let n = users.len().min(scores.len()).min(labels.len());
+    let (order, groups) = by_user(&users[..n]);
     let (mut total, mut n_users) = (0.0, 0usize);
     let mut rows = Vec::new();
     for g in groups {
