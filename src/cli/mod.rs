@@ -1,6 +1,7 @@
 //! The command-line interface: `crl-lab <subcommand>`; no subcommand opens the app.
 
 mod data_cmds;
+mod kuairand_cmd;
 mod train_cmds;
 
 pub use train_cmds::{metrics_csv, summary_csv, sweep_csv};
@@ -49,6 +50,12 @@ pub enum Command {
     Sweep(train_cmds::SweepArgs),
     /// Train an estimator on correlated Gaussians and print its estimate against the true MI.
     Calibrate(train_cmds::CalibrateArgs),
+    /// Train both models on KuaiRand's standard logs and compare them in distribution and on its
+    /// random-exposure log; writes kuairand.csv, summary.csv, metrics.csv and config.json.
+    Kuairand(kuairand_cmd::KuaiRandArgs),
+    /// Write a synthetic dataset in KuaiRand-Pure's layout (for trying `kuairand` without the
+    /// download).
+    KuairandFixture(kuairand_cmd::FixtureArgs),
 }
 
 /// Where a scenario comes from: a preset or a file.
@@ -89,5 +96,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Train(args) => train_cmds::train_cmd(&args),
         Command::Sweep(args) => train_cmds::sweep_cmd(&args),
         Command::Calibrate(args) => train_cmds::calibrate_cmd(&args),
+        Command::Kuairand(args) => kuairand_cmd::kuairand_cmd(&args),
+        Command::KuairandFixture(args) => kuairand_cmd::fixture_cmd(&args),
     }
 }

@@ -170,12 +170,12 @@ pub struct CalibrateArgs {
 }
 
 /// A progress bar over training steps.
-struct ProgressObserver {
-    bar: ProgressBar,
+pub(super) struct ProgressObserver {
+    pub(super) bar: ProgressBar,
 }
 
 impl ProgressObserver {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         let bar = ProgressBar::new(0).with_style(
             ProgressStyle::with_template("{bar:30} {pos}/{len} steps  {msg}  [{elapsed} < {eta}]")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -208,7 +208,7 @@ impl Observer for ProgressObserver {
     }
 }
 
-fn create_dir(dir: &Path) -> Result<()> {
+pub(super) fn create_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io("cannot create", dir, e))
 }
 
@@ -232,7 +232,7 @@ fn write_config(dir: &Path, file: &RunConfigFile<'_>) -> Result<()> {
     write_string(&dir.join("config.json"), &text)
 }
 
-fn fmt_num(v: f64) -> String {
+pub(super) fn fmt_num(v: f64) -> String {
     if v.is_nan() {
         String::new()
     } else {

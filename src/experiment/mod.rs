@@ -1,5 +1,12 @@
 //! Experiments over shifts and seeds: evaluation on a shift grid, spurious reliance, sweeps and
-//! their mean ± std summaries.
+//! their mean ± std summaries; and the KuaiRand run (standard logs vs random exposure).
+
+mod kuairand;
+
+pub use kuairand::{
+    EvalSet, KuaiRandCounts, KuaiRandResult, KuaiRandRow, KuaiRandSettings, KuaiRandSummaryRow,
+    NDCG_K, RankingMetrics, kuairand_experiment, summarize_kuairand,
+};
 
 use std::collections::BTreeMap;
 

@@ -13,7 +13,7 @@ use rand_chacha::ChaCha8Rng;
 use super::config::TrainConfig;
 use super::device::ComputeDevice;
 use super::observer::{MemberReport, MemberSpec, Observer, Report, RunControl, RunInfo};
-use super::problem::{HostTable, Problem};
+use super::problem::{HostTable, PreparedTables, Problem};
 use crate::error::{Error, Result};
 use crate::mi::{
     Conditioning, Estimator, EstimatorInputs, EstimatorKind, InfoNce, MiEstimator, PairBatch,
@@ -85,14 +85,13 @@ fn stack(
     Tensor::from_data(TensorData::new(v, [tables.len(), rows, width]), device)
 }
 
-/// Samples each distinct seed's training and validation rows once and uploads them.
-fn upload(
+/// Samples each distinct seed's training and validation rows once; returns each member's pair.
+fn sample_tables(
     problem: &Problem,
     members: &[MemberSpec],
     config: &TrainConfig,
     one_hot: bool,
-    device: &Device,
-) -> Result<DeviceData> {
+) -> Result<Vec<(u64, HostTable, HostTable)>> {
     let sampler = Sampler::new(&problem.scenario, 0.0)?;
     let mut cache: Vec<(u64, HostTable, HostTable)> = Vec::new();
     for m in members {
@@ -106,23 +105,31 @@ fn upload(
             ));
         }
     }
-    let find = |seed: u64| {
-        cache
-            .iter()
-            .find(|(s, _, _)| *s == seed)
-            .map(|(_, t, v)| (t, v))
-    };
-    let mut train = Vec::new();
-    let mut val = Vec::new();
-    for m in members {
-        if let Some((t, v)) = find(m.seed) {
-            train.push(t);
-            val.push(v);
-        }
-    }
-    let dx = problem.features.len();
-    let dc = problem.confounder_width(one_hot);
-    let (n, nv) = (config.n_train, config.n_val);
+    Ok(cache)
+}
+
+/// Widths of a run's inputs and the kind of its outcome.
+#[derive(Clone, Copy)]
+struct InputSpec {
+    /// Columns of x.
+    n_features: usize,
+    /// Columns of c.
+    confounder_width: usize,
+    /// Binary outcome.
+    binary: bool,
+}
+
+/// Uploads member i's training rows `train[i]` (`n` rows) and validation rows `val[i]` (`nv`
+/// rows), with the epoch orders drawn from each member's seed.
+fn upload(
+    train: &[&HostTable],
+    val: &[&HostTable],
+    (n, nv): (usize, usize),
+    spec: InputSpec,
+    members: &[MemberSpec],
+    device: &Device,
+) -> DeviceData {
+    let (dx, dc) = (spec.n_features, spec.confounder_width);
     // Row orders per epoch, drawn on the host from each member's seed and uploaded once, so that
     // no step moves data between host and device and every backend sees the same batches.
     let mut orders = Vec::with_capacity(EPOCH_ORDERS * members.len() * n);
@@ -137,20 +144,20 @@ fn upload(
     let yv = &val[0].y;
     let mean = yv.iter().sum::<f32>() / yv.len() as f32;
     let val_var_y = yv.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / yv.len() as f32;
-    Ok(DeviceData {
-        x: stack(&train, |t| &t.x, n, dx, device),
-        y: stack(&train, |t| &t.y, n, 1, device),
-        c: stack(&train, |t| &t.c, n, dc, device),
+    DeviceData {
+        x: stack(train, |t| &t.x, n, dx, device),
+        y: stack(train, |t| &t.y, n, 1, device),
+        c: stack(train, |t| &t.c, n, dc, device),
         orders: Tensor::from_data(
             TensorData::new(orders, [EPOCH_ORDERS, members.len(), n]),
             device,
         ),
-        x_val: stack(&val, |t| &t.x, nv, dx, device),
-        y_val: stack(&val, |t| &t.y, nv, 1, device),
-        c_val: stack(&val, |t| &t.c, nv, dc, device),
+        x_val: stack(val, |t| &t.x, nv, dx, device),
+        y_val: stack(val, |t| &t.y, nv, 1, device),
+        c_val: stack(val, |t| &t.c, nv, dc, device),
         n,
         val_var_y: val_var_y.max(1e-12),
-    })
+    }
 }
 
 impl DeviceData {
@@ -194,7 +201,9 @@ fn conditioning(config: &TrainConfig, binary: bool) -> Conditioning {
 }
 
 /// Trains every member of `members` together on `device`, reporting to `observer` and obeying
-/// `control`. A cancelled run returns what it has.
+/// `control`. Each member seed gets its own `config.n_train` training and `config.n_val`
+/// validation rows, sampled from the problem's scenario at shift 0. A cancelled run returns what
+/// it has.
 pub fn train(
     problem: &Problem,
     members: &[MemberSpec],
@@ -214,18 +223,106 @@ pub fn train(
             "club-categorical's conditional form needs a binary outcome; use nce-club or club",
         ));
     }
+    let tables = sample_tables(problem, members, config, one_hot)?;
+    let find = |seed: u64| {
+        tables
+            .iter()
+            .find(|(s, _, _)| *s == seed)
+            .map(|(_, t, v)| (t, v))
+    };
+    let mut train = Vec::new();
+    let mut val = Vec::new();
+    for m in members {
+        if let Some((t, v)) = find(m.seed) {
+            train.push(t);
+            val.push(v);
+        }
+    }
+    let spec = InputSpec {
+        n_features: problem.features.len(),
+        confounder_width: problem.confounder_width(one_hot),
+        binary: problem.binary,
+    };
+    let data = upload(
+        &train,
+        &val,
+        (config.n_train, config.n_val),
+        spec,
+        members,
+        &device.device,
+    );
+    run(data, spec, cond, members, config, device, observer, control)
+}
+
+/// Trains every member of `members` on the same prepared rows (real logs, for instance): like
+/// [`train`], except that the rows come from `tables` instead of a scenario, so
+/// `config.n_train` and `config.n_val` are not used. Member seeds still set initial weights and
+/// batch orders. For `club-categorical`, `tables`' confounder columns must be one-hot classes.
+pub fn train_tables(
+    tables: &PreparedTables,
+    members: &[MemberSpec],
+    config: &TrainConfig,
+    device: &ComputeDevice,
+    observer: &mut dyn Observer,
+    control: &RunControl,
+) -> Result<Trained> {
+    config.validate()?;
+    tables.validate()?;
+    if members.is_empty() {
+        return Err(Error::invalid("a run needs at least one member"));
+    }
+    let cond = conditioning(config, tables.binary);
+    if config.estimator == EstimatorKind::ClubCategorical && cond == Conditioning::Concat {
+        return Err(Error::invalid(
+            "club-categorical's conditional form needs a binary outcome; use nce-club or club",
+        ));
+    }
+    if config.batch_size > tables.train.n {
+        return Err(Error::invalid(format!(
+            "the batch ({}) is larger than the training table ({} rows)",
+            config.batch_size, tables.train.n
+        )));
+    }
+    let spec = InputSpec {
+        n_features: tables.n_features,
+        confounder_width: tables.confounder_width,
+        binary: tables.binary,
+    };
+    let m = members.len();
+    let data = upload(
+        &vec![&tables.train; m],
+        &vec![&tables.val; m],
+        (tables.train.n, tables.val.n),
+        spec,
+        members,
+        &device.device,
+    );
+    run(data, spec, cond, members, config, device, observer, control)
+}
+
+/// The loop shared by [`train`] and [`train_tables`], on rows already on the device.
+#[allow(clippy::too_many_arguments)]
+fn run(
+    data: DeviceData,
+    spec: InputSpec,
+    cond: Conditioning,
+    members: &[MemberSpec],
+    config: &TrainConfig,
+    device: &ComputeDevice,
+    observer: &mut dyn Observer,
+    control: &RunControl,
+) -> Result<Trained> {
     let plain = device.device.clone();
     let ad = plain.clone().autodiff();
-    let data = upload(problem, members, config, one_hot, &plain)?;
     let seeds: Vec<u64> = members.iter().map(|m| m.seed).collect();
     let shape = PredictorShape {
-        n_inputs: problem.features.len(),
+        n_inputs: spec.n_features,
         hidden: config.hidden.clone(),
         z_dim: config.z_dim,
     };
     let mut predictor = Some(Predictor::init(&seeds, &shape, &ad));
     let extra = usize::from(cond == Conditioning::Concat);
-    let dc = problem.confounder_width(one_hot);
+    let dc = spec.confounder_width;
     let critic_seeds: Vec<u64> = seeds.iter().map(|s| derive_seed(*s, "critics")).collect();
     let inputs = |dz, dc| EstimatorInputs {
         dz,
@@ -351,7 +448,7 @@ pub fn train(
         };
         let z = pred.encode(xb);
         let out = pred.predict(z.clone());
-        let sup = supervised_loss(out, yb, problem.binary);
+        let sup = supervised_loss(out, yb, spec.binary);
         let est = if with_critics {
             crit.penalty.estimate(&PairBatch::new(
                 first_rows(z, nsub),
@@ -375,7 +472,7 @@ pub fn train(
                 &pred,
                 &crit,
                 &data,
-                problem.binary,
+                spec.binary,
                 with_critics,
                 [total.detach(), sup.detach(), penalty.detach(), est.detach()],
                 steps_done,

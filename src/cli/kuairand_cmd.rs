@@ -1,0 +1,424 @@
+//! `kuairand` and `kuairand-fixture`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use super::train_cmds::{ProgressObserver, create_dir, fmt_num};
+use crate::data::kuairand::{
+    CachePolicy, ConfounderProxy, EncodeOptions, FixtureConfig, KuaiRandData, LoadEvent,
+    LoadObserver, Outcome, load_kuairand, write_fixture,
+};
+use crate::error::{Error, Result};
+use crate::experiment::{
+    EvalSet, KuaiRandCounts, KuaiRandRow, KuaiRandSettings, KuaiRandSummaryRow, RankingMetrics,
+    kuairand_experiment,
+};
+use crate::export::write_string;
+use crate::mi::EstimatorKind;
+use crate::train::{DeviceChoice, MemberSpec, RunControl, TrainConfig, select_device};
+
+use super::metrics_csv;
+
+/// Arguments of `crl-lab kuairand`.
+#[derive(Debug, Args)]
+pub struct KuaiRandArgs {
+    /// The KuaiRand-Pure or KuaiRand-1K folder: the one holding the CSV files, or the unpacked
+    /// archive above it (with `data/`).
+    #[arg(long, value_name = "DIR")]
+    dir: PathBuf,
+    /// The label: is_click or long_view.
+    #[arg(long, default_value = "is_click")]
+    outcome: Outcome,
+    /// The confounder proxy the penalty removes: tab (the app scenario) or popularity (quantile
+    /// bucket of the video's impressions in the training rows).
+    #[arg(long, default_value = "tab")]
+    confounder: ConfounderProxy,
+    /// Model steps.
+    #[arg(long, default_value_t = 2000)]
+    steps: usize,
+    /// Number of seeds (each trains a baseline and a CRL model).
+    #[arg(long, default_value_t = 3)]
+    seeds: usize,
+    /// Penalty weight of the CRL model (lower than the presets' 10: on the synthetic fixture,
+    /// 10 collapsed the representation and 3 did best).
+    #[arg(long, default_value_t = 3.0, allow_negative_numbers = true)]
+    beta: f64,
+    /// Penalise I(z; c | y) instead of I(z; c).
+    #[arg(long)]
+    conditional: bool,
+    /// The penalty's estimator: nce-club, club, club-sample, club-categorical or infonce.
+    #[arg(long, default_value = "nce-club")]
+    estimator: EstimatorKind,
+    /// Rows per minibatch.
+    #[arg(long, default_value_t = 512)]
+    batch: usize,
+    /// Training rows drawn from the training split (0: all of them). The encoded rows live in
+    /// memory once per model, about 1.2 KB a row each.
+    #[arg(long, default_value_t = 200_000)]
+    train_rows: usize,
+    /// Share of the standard-log rows held out as the in-distribution set.
+    #[arg(long, default_value_t = 0.1)]
+    held_out: f64,
+    /// Buckets of each id-like category (user, video, author, tag, ...).
+    #[arg(long, default_value_t = 16)]
+    buckets: usize,
+    /// Seed of the split, the row samples and the first model.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// The binary cache next to the data: use, rebuild or off.
+    #[arg(long, default_value = "use")]
+    cache: CachePolicy,
+    /// Device: auto (a GPU through wgpu if present, else the CPU), wgpu or cpu.
+    #[arg(long, default_value = "auto")]
+    device: DeviceChoice,
+    /// Output folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+/// Arguments of `crl-lab kuairand-fixture`.
+#[derive(Debug, Args)]
+pub struct FixtureArgs {
+    /// Folder to write; the files go to DIR/data, as in the KuaiRand-Pure archive.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Users.
+    #[arg(long, default_value_t = 400)]
+    users: usize,
+    /// Videos.
+    #[arg(long, default_value_t = 300)]
+    videos: usize,
+    /// Rows of the two standard logs together.
+    #[arg(long, default_value_t = 30_000)]
+    rows: usize,
+    /// Rows of the random-exposure log [default: 0.83 × rows, KuaiRand-Pure's ratio].
+    #[arg(long)]
+    random_rows: Option<usize>,
+    /// Seed of every draw.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// KuaiRand-Pure's full size (27,285 users, 7,583 videos, 1,436,609 standard and 1,186,059
+    /// random rows), instead of the sizes above.
+    #[arg(long)]
+    pure_scale: bool,
+}
+
+/// A progress bar over the bytes of each file being read.
+struct LoadProgress {
+    bar: ProgressBar,
+}
+
+impl LoadProgress {
+    fn new() -> Self {
+        let bar = ProgressBar::new(0).with_style(
+            ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes}  {msg}  [{elapsed}]")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        LoadProgress { bar }
+    }
+}
+
+impl LoadObserver for LoadProgress {
+    fn on_event(&mut self, event: &LoadEvent) {
+        // Printed (not bar.println) so the lines also reach a log when stderr is no terminal.
+        match event {
+            LoadEvent::Reading {
+                file,
+                bytes_done,
+                bytes_total,
+            } => {
+                if *bytes_done == 0 {
+                    self.bar.set_length(*bytes_total);
+                    self.bar.set_message(format!("reading {file}"));
+                }
+                self.bar.set_position(*bytes_done);
+            }
+            LoadEvent::CacheUsed { path } => self
+                .bar
+                .suspend(|| eprintln!("using the cache {}", path.display())),
+            LoadEvent::CacheRejected { path, reason } => self.bar.suspend(|| {
+                eprintln!(
+                    "not using the cache {} ({reason}); reading the CSV files",
+                    path.display()
+                );
+            }),
+            LoadEvent::CacheWritten { path, bytes } => self.bar.suspend(|| {
+                eprintln!(
+                    "wrote the cache {} ({:.1} MB)",
+                    path.display(),
+                    *bytes as f64 / 1e6
+                );
+            }),
+            LoadEvent::CacheNotWritten { path, reason } => self.bar.suspend(|| {
+                eprintln!(
+                    "warning: could not write the cache {}: {reason}",
+                    path.display()
+                );
+            }),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct KuaiRandConfigFile<'a> {
+    format: &'static str,
+    version: u32,
+    crl_lab_version: &'static str,
+    command: &'static str,
+    device: &'a str,
+    dir: &'a Path,
+    release: String,
+    members: &'a [MemberSpec],
+    train: &'a TrainConfig,
+    settings: &'a KuaiRandSettings,
+    counts: &'a KuaiRandCounts,
+    features: &'a [String],
+}
+
+fn set_label(set: EvalSet) -> &'static str {
+    match set {
+        EvalSet::InDistribution => "in distribution",
+        EvalSet::RandomExposure => "random exposure",
+    }
+}
+
+fn metric_fields(m: &RankingMetrics) -> String {
+    format!(
+        "{},{},{},{}",
+        fmt_num(m.auc),
+        fmt_num(m.logloss),
+        fmt_num(m.gauc),
+        fmt_num(m.ndcg10)
+    )
+}
+
+/// Per-member KuaiRand metrics as CSV text.
+fn rows_csv(rows: &[KuaiRandRow]) -> String {
+    let mut s = String::from("model,beta,seed,set,n_rows,auc,logloss,gauc,ndcg10\n");
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{}",
+            r.model,
+            r.beta,
+            r.seed,
+            r.set.name(),
+            r.n_rows,
+            metric_fields(&r.metrics)
+        );
+    }
+    s
+}
+
+/// Mean and std per model and set as CSV text.
+fn summary_rows_csv(rows: &[KuaiRandSummaryRow]) -> String {
+    let mut s = String::from(
+        "model,beta,set,n_seeds,auc_mean,logloss_mean,gauc_mean,ndcg10_mean,auc_std,logloss_std,gauc_std,ndcg10_std\n",
+    );
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{}",
+            r.model,
+            r.beta,
+            r.set.name(),
+            r.n_seeds,
+            metric_fields(&r.mean),
+            metric_fields(&r.std)
+        );
+    }
+    s
+}
+
+/// The table `kuairand` prints: one line per set and model, mean ± std over seeds.
+fn summary_table(rows: &[KuaiRandSummaryRow], n_seeds: usize) -> String {
+    let mut s = format!(
+        "{:<16} {:<9} {:>16} {:>16} {:>16} {:>16}   (mean ± std over {n_seeds} seed{})\n",
+        "set",
+        "model",
+        "AUC",
+        "log-loss",
+        "GAUC",
+        "NDCG@10",
+        if n_seeds == 1 { "" } else { "s" }
+    );
+    let cell = |m: f64, d: f64| format!("{m:.4} ± {d:.4}");
+    for set in [EvalSet::InDistribution, EvalSet::RandomExposure] {
+        for r in rows.iter().filter(|r| r.set == set) {
+            let _ = writeln!(
+                s,
+                "{:<16} {:<9} {:>16} {:>16} {:>16} {:>16}",
+                set_label(set),
+                r.model,
+                cell(r.mean.auc, r.std.auc),
+                cell(r.mean.logloss, r.std.logloss),
+                cell(r.mean.gauc, r.std.gauc),
+                cell(r.mean.ndcg10, r.std.ndcg10)
+            );
+        }
+    }
+    s
+}
+
+fn describe(data: &KuaiRandData) -> String {
+    let mut s = format!(
+        "{}: {} standard rows, {} random-exposure rows, {} users, {} videos",
+        data.variant,
+        data.standard.len(),
+        data.random.len(),
+        data.users.len(),
+        data.videos.len()
+    );
+    for (n, what) in [
+        (
+            data.users_without_features,
+            "log users without user features",
+        ),
+        (data.videos_without_basic, "videos without basic features"),
+        (data.videos_without_statistic, "videos without statistics"),
+    ] {
+        if n > 0 {
+            let _ = write!(s, "; {n} {what}");
+        }
+    }
+    s
+}
+
+/// `crl-lab kuairand`.
+pub fn kuairand_cmd(args: &KuaiRandArgs) -> Result<()> {
+    if args.seeds == 0 {
+        return Err(Error::invalid("--seeds must be at least 1"));
+    }
+    let settings = KuaiRandSettings {
+        encode: EncodeOptions {
+            outcome: args.outcome,
+            confounder: args.confounder,
+            id_buckets: args.buckets,
+            ..EncodeOptions::default()
+        },
+        held_out_fraction: args.held_out,
+    };
+    let mut config = TrainConfig {
+        steps: args.steps,
+        batch_size: args.batch,
+        beta: args.beta,
+        conditional: args.conditional,
+        estimator: args.estimator,
+        n_val: 10_000,
+        seed: args.seed,
+        ..TrainConfig::default()
+    };
+    if args.train_rows > 0 {
+        config.n_train = args.train_rows;
+    }
+    config.validate()?;
+    create_dir(&args.out)?;
+
+    let t0 = Instant::now();
+    let mut progress = LoadProgress::new();
+    let loaded = load_kuairand(&args.dir, args.cache, &mut progress);
+    progress.bar.finish_and_clear();
+    let data = loaded?;
+    eprintln!(
+        "{} (loaded in {:.1} s)",
+        describe(&data),
+        t0.elapsed().as_secs_f64()
+    );
+    if args.train_rows == 0 {
+        config.n_train = data.standard.len().max(1);
+    }
+
+    let device = select_device(args.device)?;
+    let mut obs = ProgressObserver::new();
+    let control = RunControl::default();
+    let t1 = Instant::now();
+    let result = kuairand_experiment(
+        &data, &settings, &config, args.seeds, &device, &mut obs, &control,
+    );
+    obs.bar.finish_and_clear();
+    let res = result?;
+
+    let out = &args.out;
+    write_string(&out.join("kuairand.csv"), &rows_csv(&res.rows))?;
+    write_string(&out.join("summary.csv"), &summary_rows_csv(&res.summary))?;
+    write_string(
+        &out.join("metrics.csv"),
+        &metrics_csv(&res.trained.history, &res.trained.members),
+    )?;
+    let file = KuaiRandConfigFile {
+        format: "crl-lab-kuairand-run",
+        version: 1,
+        crl_lab_version: env!("CARGO_PKG_VERSION"),
+        command: "kuairand",
+        device: &device.description,
+        dir: &args.dir,
+        release: data.variant.to_string(),
+        members: &res.trained.members,
+        train: &config,
+        settings: &settings,
+        counts: &res.counts,
+        features: res.encoder.feature_names(),
+    };
+    let text = serde_json::to_string_pretty(&file)
+        .map_err(|e| Error::invalid(format!("cannot encode config.json: {e}")))?;
+    write_string(&out.join("config.json"), &text)?;
+
+    let c = &res.counts;
+    eprintln!(
+        "outcome {}, confounder {} ({} classes), {} inputs; trained on {} of {} training rows, \
+         evaluated on {} held-out and {} random-exposure rows",
+        args.outcome,
+        args.confounder,
+        c.confounder_width,
+        c.n_features,
+        c.train_used,
+        c.train_split,
+        c.held_out,
+        c.random
+    );
+    print!("{}", summary_table(&res.summary, args.seeds));
+    eprintln!(
+        "trained {} models × {} steps in {:.1} s on {}; wrote {}",
+        res.trained.members.len(),
+        res.trained.steps_done,
+        t1.elapsed().as_secs_f64(),
+        device.description,
+        out.display()
+    );
+    Ok(())
+}
+
+/// `crl-lab kuairand-fixture`.
+pub fn fixture_cmd(args: &FixtureArgs) -> Result<()> {
+    let config = if args.pure_scale {
+        FixtureConfig::pure_scale(args.seed)
+    } else {
+        FixtureConfig {
+            users: args.users,
+            videos: args.videos,
+            standard_rows: args.rows,
+            random_rows: args
+                .random_rows
+                .unwrap_or(((args.rows as f64) * 0.83).round() as usize),
+            seed: args.seed,
+        }
+    };
+    let t0 = Instant::now();
+    let files = write_fixture(&args.out, &config)?;
+    eprintln!(
+        "wrote a synthetic KuaiRand-Pure folder ({} users, {} videos, {} standard and {} random \
+         rows) to {} in {:.1} s",
+        config.users,
+        config.videos,
+        config.standard_rows,
+        config.random_rows,
+        files.dir.display(),
+        t0.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,477 @@
+//! From parsed KuaiRand rows to model inputs: standardised numbers, hashed one-hot categories,
+//! the outcome and the confounder proxy.
+//!
+//! The engine's encoder is a dense MLP, so categories enter as one-hot blocks of a fixed number
+//! of buckets ("one-hot of buckets"). The first encoder layer's weight rows are then exactly an
+//! embedding table per bucket: a row's first hidden layer is the sum of its categories'
+//! embeddings, as with an embedding bag, without a separate embedding module. A category whose
+//! value is a non-negative integer lands in bucket `value mod buckets` (so a field with as many
+//! buckets as values is an exact one-hot, and ids spread evenly); any other text lands in bucket
+//! `FNV-1a(text) mod buckets`; a missing value sets no bucket.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::cache::{FNV_START, fnv1a};
+use super::tables::{EntityTable, KuaiRandData, LogKind};
+use crate::error::{Error, Result};
+use crate::train::HostTable;
+
+/// The label the models predict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// `is_click`: a click (two-column UI) or a valid play (single-column UI).
+    #[default]
+    IsClick,
+    /// `long_view`: played to the end (videos up to 18 s) or for 18 s.
+    LongView,
+}
+
+impl Outcome {
+    /// The column name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::IsClick => "is_click",
+            Outcome::LongView => "long_view",
+        }
+    }
+}
+
+impl FromStr for Outcome {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "is_click" => Ok(Outcome::IsClick),
+            "long_view" => Ok(Outcome::LongView),
+            other => Err(Error::invalid(format!(
+                "unknown outcome `{other}` (use is_click or long_view)"
+            ))),
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The observed proxy of what confounds the logs, seen only by the penalty.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfounderProxy {
+    /// `tab`, the app scenario the logging policy served the video in, one-hot over
+    /// [`TAB_CLASSES`] classes (tabs above 14 share the last).
+    #[default]
+    Tab,
+    /// The video's popularity under the logging policy: its number of impressions among the
+    /// training rows, in quantile buckets of the training rows.
+    Popularity,
+}
+
+impl ConfounderProxy {
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            ConfounderProxy::Tab => "tab",
+            ConfounderProxy::Popularity => "popularity",
+        }
+    }
+}
+
+impl FromStr for ConfounderProxy {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "tab" => Ok(ConfounderProxy::Tab),
+            "popularity" => Ok(ConfounderProxy::Popularity),
+            other => Err(Error::invalid(format!(
+                "unknown confounder `{other}` (use tab or popularity)"
+            ))),
+        }
+    }
+}
+
+impl fmt::Display for ConfounderProxy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Classes of the `tab` confounder: tabs 0..=14 (KuaiRand's range), and one for anything above.
+pub const TAB_CLASSES: usize = 16;
+
+/// How rows become model inputs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EncodeOptions {
+    /// The label.
+    pub outcome: Outcome,
+    /// The confounder proxy.
+    pub confounder: ConfounderProxy,
+    /// Buckets of each id-like category (`user_id`, `video_id`, `author_id`, `tag`, and the
+    /// user's one-hot features with more values than this).
+    pub id_buckets: usize,
+    /// Quantile buckets of the popularity confounder.
+    pub popularity_buckets: usize,
+}
+
+impl Default for EncodeOptions {
+    fn default() -> Self {
+        EncodeOptions {
+            outcome: Outcome::IsClick,
+            confounder: ConfounderProxy::Tab,
+            id_buckets: 16,
+            popularity_buckets: 5,
+        }
+    }
+}
+
+/// Numeric inputs: (name, source, log1p). User columns first, then video statistics, then the
+/// row's `duration_ms`. Counts and durations are heavy-tailed, so they enter as log(1 + v).
+const NUMERIC: [(&str, NumSource, bool); 20] = [
+    ("follow_user_num", NumSource::User(0), true),
+    ("fans_user_num", NumSource::User(1), true),
+    ("friend_user_num", NumSource::User(2), true),
+    ("register_days", NumSource::User(3), true),
+    ("is_lowactive_period", NumSource::User(4), false),
+    ("is_live_streamer", NumSource::User(5), false),
+    ("is_video_author", NumSource::User(6), false),
+    ("show_cnt", NumSource::Video(0), true),
+    ("play_cnt", NumSource::Video(1), true),
+    ("complete_play_cnt", NumSource::Video(2), true),
+    ("valid_play_cnt", NumSource::Video(3), true),
+    ("long_time_play_cnt", NumSource::Video(4), true),
+    ("short_time_play_cnt", NumSource::Video(5), true),
+    ("play_progress", NumSource::Video(6), false),
+    ("like_cnt", NumSource::Video(7), true),
+    ("comment_cnt", NumSource::Video(8), true),
+    ("follow_cnt", NumSource::Video(9), true),
+    ("share_cnt", NumSource::Video(10), true),
+    ("collect_cnt", NumSource::Video(11), true),
+    ("duration_ms", NumSource::Row, true),
+];
+
+#[derive(Clone, Copy)]
+enum NumSource {
+    User(usize),
+    Video(usize),
+    Row,
+}
+
+/// Value ranges of the user's `onehot_feat0..17` (KuaiRand's README).
+const ONEHOT_RANGES: [usize; 18] = [
+    2, 7, 50, 1471, 15, 34, 3, 118, 454, 7, 5, 5, 2, 2, 2, 2, 2, 2,
+];
+
+/// Buckets of the user's categorical column `col` (in [`USER_CATEGORICAL`] order).
+///
+/// [`USER_CATEGORICAL`]: super::tables::USER_CATEGORICAL
+fn user_buckets(col: usize, id_buckets: usize) -> usize {
+    match col {
+        // user_active_degree: four texts, no two in one of 8 buckets.
+        0 => 8,
+        c => ONEHOT_RANGES[c - 1].min(id_buckets),
+    }
+}
+
+/// Buckets of the video's categorical column `col` (in [`VIDEO_CATEGORICAL`] order).
+///
+/// [`VIDEO_CATEGORICAL`]: super::tables::VIDEO_CATEGORICAL
+fn video_buckets(col: usize, id_buckets: usize) -> usize {
+    match col {
+        // author_id, tag
+        0 | 4 => id_buckets,
+        // video_type: NORMAL or AD.
+        1 => 4,
+        // upload_type, music_type
+        _ => 16,
+    }
+}
+
+/// The bucket of a category's text among `buckets` (see the module notes).
+pub fn bucket_of(text: &str, buckets: usize) -> usize {
+    let b = buckets.max(1) as u64;
+    let as_int = text.parse::<u64>().ok().or_else(|| {
+        text.parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite() && *f >= 0.0 && f.fract() == 0.0 && *f < 9.0e15)
+            .map(|f| f as u64)
+    });
+    (match as_int {
+        Some(v) => v % b,
+        None => fnv1a(text.as_bytes(), FNV_START) % b,
+    }) as usize
+}
+
+const NO_SLOT: u32 = u32::MAX;
+
+/// Model inputs of a set of log rows.
+#[derive(Clone, Debug)]
+pub struct EncodedRows {
+    /// x `[n, features]`, y `[n, 1]` (0/1), c `[n, confounder width]` (one-hot).
+    pub table: HostTable,
+    /// The user row of each row (for per-user metrics).
+    pub users: Vec<u32>,
+}
+
+/// The encoding fitted on the training rows: standardisation of the numbers, bucket columns of
+/// the categories, and the popularity quantiles.
+#[derive(Clone, Debug)]
+pub struct Encoder {
+    options: EncodeOptions,
+    feature_names: Vec<String>,
+    mean: Vec<f32>,
+    sd: Vec<f32>,
+    /// `[users, user fields]`: the x column set by each field of each user, or NO_SLOT.
+    user_slots: Vec<u32>,
+    user_fields: usize,
+    /// `[videos, video fields]`, likewise.
+    video_slots: Vec<u32>,
+    video_fields: usize,
+    /// First x column of the hour-of-day block (24 columns).
+    hour_offset: usize,
+    /// Popularity class of each video (popularity confounder only).
+    video_popularity: Vec<u8>,
+    /// The training-row quantiles that bound the popularity classes.
+    popularity_edges: Vec<u32>,
+}
+
+impl Encoder {
+    /// Fits the encoding on `train_rows` of the standard log of `data`.
+    pub fn fit(data: &KuaiRandData, train_rows: &[u32], options: &EncodeOptions) -> Result<Self> {
+        if train_rows.is_empty() {
+            return Err(Error::invalid(
+                "the encoding needs at least one training row",
+            ));
+        }
+        if options.id_buckets == 0 {
+            return Err(Error::invalid("`id_buckets` must be at least 1"));
+        }
+        if !(1..=64).contains(&options.popularity_buckets) {
+            return Err(Error::invalid(format!(
+                "`popularity_buckets` must lie in 1..=64, not {}",
+                options.popularity_buckets
+            )));
+        }
+        let mut names: Vec<String> = NUMERIC.iter().map(|(n, _, _)| (*n).to_owned()).collect();
+        // Categorical blocks: user id and the user's categories, video id and the video's, hour.
+        let mut offset = names.len();
+        let mut block = |names: &mut Vec<String>, field: &str, buckets: usize| {
+            names.extend((0..buckets).map(|b| format!("{field}#{b}")));
+            let start = offset;
+            offset += buckets;
+            start
+        };
+        let user_fields = 1 + data.users.categorical_names.len();
+        let mut user_starts = vec![block(&mut names, "user_id", options.id_buckets)];
+        let mut user_sizes = vec![options.id_buckets];
+        for (c, name) in data.users.categorical_names.iter().enumerate() {
+            let b = user_buckets(c, options.id_buckets);
+            user_starts.push(block(&mut names, name, b));
+            user_sizes.push(b);
+        }
+        let video_fields = 1 + data.videos.categorical_names.len();
+        let mut video_starts = vec![block(&mut names, "video_id", options.id_buckets)];
+        let mut video_sizes = vec![options.id_buckets];
+        for (c, name) in data.videos.categorical_names.iter().enumerate() {
+            let b = video_buckets(c, options.id_buckets);
+            video_starts.push(block(&mut names, name, b));
+            video_sizes.push(b);
+        }
+        let hour_offset = block(&mut names, "hour", 24);
+        let slots = |table: &EntityTable, starts: &[usize], sizes: &[usize]| {
+            let mut out = Vec::with_capacity(table.len() * starts.len());
+            for row in 0..table.len() as u32 {
+                out.push((starts[0] + (table.ids[row as usize] % sizes[0] as u64) as usize) as u32);
+                for c in 0..table.categorical_names.len() {
+                    out.push(match table.category(row, c) {
+                        Some(text) => (starts[c + 1] + bucket_of(text, sizes[c + 1])) as u32,
+                        None => NO_SLOT,
+                    });
+                }
+            }
+            out
+        };
+        let user_slots = slots(&data.users, &user_starts, &user_sizes);
+        let video_slots = slots(&data.videos, &video_starts, &video_sizes);
+
+        // Standardisation over the training rows, missing values left out.
+        let log = &data.standard;
+        let k = NUMERIC.len();
+        let (mut sum, mut sum_sq, mut count) = (vec![0f64; k], vec![0f64; k], vec![0u64; k]);
+        let mut raw = [0f32; NUMERIC.len()];
+        for &r in train_rows {
+            raw_numbers(data, log, r as usize, &mut raw);
+            for j in 0..k {
+                let v = raw[j];
+                if !v.is_nan() {
+                    sum[j] += f64::from(v);
+                    sum_sq[j] += f64::from(v) * f64::from(v);
+                    count[j] += 1;
+                }
+            }
+        }
+        let mut mean = vec![0f32; k];
+        let mut sd = vec![1f32; k];
+        for j in 0..k {
+            if count[j] > 0 {
+                let n = count[j] as f64;
+                let m = sum[j] / n;
+                let var = (sum_sq[j] / n - m * m).max(0.0);
+                mean[j] = m as f32;
+                sd[j] = if var > 1e-12 { var.sqrt() as f32 } else { 1.0 };
+            }
+        }
+
+        let (video_popularity, popularity_edges) = match options.confounder {
+            ConfounderProxy::Tab => (Vec::new(), Vec::new()),
+            ConfounderProxy::Popularity => {
+                popularity_classes(data, train_rows, options.popularity_buckets)
+            }
+        };
+        Ok(Encoder {
+            options: options.clone(),
+            feature_names: names,
+            mean,
+            sd,
+            user_slots,
+            user_fields,
+            video_slots,
+            video_fields,
+            hour_offset,
+            video_popularity,
+            popularity_edges,
+        })
+    }
+
+    /// The options it was fitted with.
+    pub fn options(&self) -> &EncodeOptions {
+        &self.options
+    }
+
+    /// Columns of x.
+    pub fn n_features(&self) -> usize {
+        self.feature_names.len()
+    }
+
+    /// Names of the columns of x: the numeric features, then `field#bucket` per category.
+    pub fn feature_names(&self) -> &[String] {
+        &self.feature_names
+    }
+
+    /// Number of numeric (standardised) columns at the start of x.
+    pub fn n_numeric(&self) -> usize {
+        NUMERIC.len()
+    }
+
+    /// The standardisation: per numeric column, (mean, sd) over the training rows.
+    pub fn standardisation(&self) -> Vec<(f32, f32)> {
+        self.mean
+            .iter()
+            .copied()
+            .zip(self.sd.iter().copied())
+            .collect()
+    }
+
+    /// Columns of c.
+    pub fn confounder_width(&self) -> usize {
+        match self.options.confounder {
+            ConfounderProxy::Tab => TAB_CLASSES,
+            ConfounderProxy::Popularity => self.options.popularity_buckets,
+        }
+    }
+
+    /// The impression counts that bound the popularity classes (empty for `tab`).
+    pub fn popularity_edges(&self) -> &[u32] {
+        &self.popularity_edges
+    }
+
+    /// Encodes `rows` of the log `kind` of `data` (the data the encoder was fitted on).
+    pub fn encode(&self, data: &KuaiRandData, kind: LogKind, rows: &[u32]) -> EncodedRows {
+        let log = data.log(kind);
+        let (dx, dc) = (self.n_features(), self.confounder_width());
+        let n = rows.len();
+        let mut x = vec![0f32; n * dx];
+        let mut y = Vec::with_capacity(n);
+        let mut c = vec![0f32; n * dc];
+        let mut users = Vec::with_capacity(n);
+        let mut raw = [0f32; NUMERIC.len()];
+        for (i, &r) in rows.iter().enumerate() {
+            let r = r as usize;
+            let xi = &mut x[i * dx..(i + 1) * dx];
+            raw_numbers(data, log, r, &mut raw);
+            for j in 0..NUMERIC.len() {
+                // A missing number becomes the training mean, 0 after standardisation.
+                xi[j] = if raw[j].is_nan() {
+                    0.0
+                } else {
+                    (raw[j] - self.mean[j]) / self.sd[j]
+                };
+            }
+            let (u, v) = (log.user[r] as usize, log.video[r] as usize);
+            let user_slots = &self.user_slots[u * self.user_fields..(u + 1) * self.user_fields];
+            let video_slots = &self.video_slots[v * self.video_fields..(v + 1) * self.video_fields];
+            for &s in user_slots.iter().chain(video_slots) {
+                if s != NO_SLOT {
+                    xi[s as usize] = 1.0;
+                }
+            }
+            xi[self.hour_offset + usize::from(log.hour[r]).min(23)] = 1.0;
+            y.push(f32::from(match self.options.outcome {
+                Outcome::IsClick => log.is_click[r],
+                Outcome::LongView => log.long_view[r],
+            }));
+            let class = match self.options.confounder {
+                ConfounderProxy::Tab => usize::from(log.tab[r]).min(TAB_CLASSES - 1),
+                ConfounderProxy::Popularity => usize::from(self.video_popularity[v]),
+            };
+            c[i * dc + class] = 1.0;
+            users.push(log.user[r]);
+        }
+        EncodedRows {
+            table: HostTable { n, x, y, c },
+            users,
+        }
+    }
+}
+
+/// The raw numeric inputs of row `r` (NaN where missing).
+fn raw_numbers(data: &KuaiRandData, log: &super::tables::LogTable, r: usize, out: &mut [f32]) {
+    let (u, v) = (log.user[r], log.video[r]);
+    for (j, (_, source, log1p)) in NUMERIC.iter().enumerate() {
+        let value = match source {
+            NumSource::User(c) => data.users.number(u, *c),
+            NumSource::Video(c) => data.videos.number(v, *c),
+            NumSource::Row => log.duration_ms[r],
+        };
+        out[j] = if *log1p && !value.is_nan() {
+            value.max(0.0).ln_1p()
+        } else {
+            value
+        };
+    }
+}
+
+/// Each video's popularity class: impressions among the training rows, cut at the quantiles of
+/// that count over the training rows (so each class holds about the same number of rows).
+fn popularity_classes(data: &KuaiRandData, train_rows: &[u32], k: usize) -> (Vec<u8>, Vec<u32>) {
+    let mut count = vec![0u32; data.videos.len()];
+    for &r in train_rows {
+        count[data.standard.video[r as usize] as usize] += 1;
+    }
+    let mut per_row: Vec<u32> = train_rows
+        .iter()
+        .map(|&r| count[data.standard.video[r as usize] as usize])
+        .collect();
+    per_row.sort_unstable();
+    let edges: Vec<u32> = (1..k).map(|i| per_row[i * per_row.len() / k]).collect();
+    let classes = count
+        .iter()
+        .map(|&c| edges.partition_point(|&e| e <= c) as u8)
+        .collect();
+    (classes, edges)
+}

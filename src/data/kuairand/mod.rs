@@ -1,0 +1,31 @@
+//! KuaiRand (Gao et al., CIKM 2022), real short-video recommendation logs that a user downloads
+//! (method.md §8): locating a KuaiRand-Pure or KuaiRand-1K folder, streaming its CSV files into
+//! compact columns with a binary cache next to them, the held-out split, the encoding into
+//! model inputs, and a generator of a synthetic folder in the same format.
+
+mod cache;
+mod encode;
+mod files;
+mod fixture;
+mod load;
+mod parse;
+mod progress;
+mod reader;
+mod split;
+mod tables;
+
+pub use cache::{CACHE_FILE_NAME, CACHE_VERSION};
+pub use encode::{
+    ConfounderProxy, EncodeOptions, EncodedRows, Encoder, Outcome, TAB_CLASSES, bucket_of,
+};
+pub use files::{
+    KuaiRandFiles, LOG_COLUMNS, USER_COLUMNS, VIDEO_BASIC_COLUMNS, VIDEO_STATISTIC_COLUMNS, Variant,
+};
+pub use fixture::{FixtureConfig, SHORTCUT_UPLOAD_TYPE, write_fixture};
+pub use load::{CachePolicy, load_kuairand};
+pub use progress::{LoadEvent, LoadObserver, QuietLoad};
+pub use split::{Split, sample_rows, split_standard};
+pub use tables::{
+    EntityTable, KuaiRandData, LogKind, LogTable, MISSING, USER_CATEGORICAL, USER_NUMERIC,
+    VIDEO_CATEGORICAL, VIDEO_NUMERIC,
+};

@@ -1,0 +1,261 @@
+//! Parsing a KuaiRand folder from its CSV files: users first, then the logs (which decide the
+//! videos kept), then the two video files, each streamed once.
+
+use std::collections::HashMap;
+
+use super::files::KuaiRandFiles;
+use super::progress::LoadObserver;
+use super::reader::CsvSource;
+use super::tables::{
+    EntityTable, KuaiRandData, LogTable, MISSING, USER_CATEGORICAL, USER_NUMERIC,
+    VIDEO_CATEGORICAL, VIDEO_NUMERIC,
+};
+use crate::error::{Error, Result};
+
+/// The log columns the loader reads, in the order [`read_log`] uses them.
+const LOG_READ: [&str; 8] = [
+    "user_id",
+    "video_id",
+    "date",
+    "hourmin",
+    "tab",
+    "is_click",
+    "long_view",
+    "duration_ms",
+];
+
+/// `id` followed by `rest`.
+fn with_id(id: &'static str, rest: &[&'static str]) -> Vec<&'static str> {
+    std::iter::once(id).chain(rest.iter().copied()).collect()
+}
+
+/// Checks every file's header before any long read, so that a wrong folder fails at once.
+fn check_headers(files: &KuaiRandFiles) -> Result<()> {
+    for log in [&files.standard[0], &files.standard[1], &files.random] {
+        CsvSource::open(log)?.columns(&LOG_READ)?;
+    }
+    let user_cols = [&USER_NUMERIC[..], &USER_CATEGORICAL[..]].concat();
+    CsvSource::open(&files.users)?.columns(&with_id("user_id", &user_cols))?;
+    CsvSource::open(&files.videos_basic)?.columns(&with_id("video_id", &VIDEO_CATEGORICAL))?;
+    CsvSource::open(&files.videos_statistic)?.columns(&with_id("video_id", &VIDEO_NUMERIC))?;
+    Ok(())
+}
+
+/// Interns category texts, one map per column.
+struct Interner {
+    maps: Vec<HashMap<String, u32>>,
+}
+
+impl Interner {
+    fn new(columns: usize) -> Self {
+        Interner {
+            maps: vec![HashMap::new(); columns],
+        }
+    }
+
+    /// The code of `text` in column `col` of `table`; empty text is [`MISSING`].
+    fn code(&mut self, table: &mut EntityTable, col: usize, text: &str) -> u32 {
+        if text.is_empty() || text.eq_ignore_ascii_case("nan") {
+            return MISSING;
+        }
+        if let Some(&c) = self.maps[col].get(text) {
+            return c;
+        }
+        let c = table.vocab[col].len() as u32;
+        table.vocab[col].push(text.to_owned());
+        self.maps[col].insert(text.to_owned(), c);
+        c
+    }
+}
+
+/// Parses every file of `files`, reporting progress to `observer`.
+pub(super) fn parse(
+    files: &KuaiRandFiles,
+    observer: &mut dyn LoadObserver,
+) -> Result<KuaiRandData> {
+    check_headers(files)?;
+    let (mut users, mut user_rows) = read_users(files, observer)?;
+    let n_known_users = users.len();
+    let mut video_rows: HashMap<u64, u32> = HashMap::new();
+    let mut video_ids: Vec<u64> = Vec::new();
+    let mut standard = LogTable::default();
+    for path in &files.standard {
+        read_log(
+            path,
+            &mut standard,
+            &mut users,
+            &mut user_rows,
+            &mut video_rows,
+            &mut video_ids,
+            observer,
+        )?;
+    }
+    let mut random = LogTable::default();
+    read_log(
+        &files.random,
+        &mut random,
+        &mut users,
+        &mut user_rows,
+        &mut video_rows,
+        &mut video_ids,
+        observer,
+    )?;
+    let mut videos = EntityTable::with_columns(&VIDEO_NUMERIC, &VIDEO_CATEGORICAL);
+    for &id in &video_ids {
+        videos.push_missing(id);
+    }
+    let with_basic = read_video_basic(files, &mut videos, &video_rows, observer)?;
+    let with_statistic = read_video_statistic(files, &mut videos, &video_rows, observer)?;
+    Ok(KuaiRandData {
+        variant: files.variant,
+        users_without_features: users.len() - n_known_users,
+        videos_without_basic: videos.len() - with_basic,
+        videos_without_statistic: videos.len() - with_statistic,
+        users,
+        videos,
+        standard,
+        random,
+    })
+}
+
+fn read_users(
+    files: &KuaiRandFiles,
+    observer: &mut dyn LoadObserver,
+) -> Result<(EntityTable, HashMap<u64, u32>)> {
+    let mut src = CsvSource::open(&files.users)?;
+    let id_col = src.columns(&["user_id"])?[0];
+    let num_cols = src.columns(&USER_NUMERIC)?;
+    let cat_cols = src.columns(&USER_CATEGORICAL)?;
+    let mut table = EntityTable::with_columns(&USER_NUMERIC, &USER_CATEGORICAL);
+    let mut interner = Interner::new(cat_cols.len());
+    let mut rows = HashMap::new();
+    src.start(observer);
+    while src.next(observer)? {
+        let id = src.id(id_col)?;
+        if rows.contains_key(&id) {
+            // A repeated user keeps its first row.
+            continue;
+        }
+        rows.insert(id, table.len() as u32);
+        table.ids.push(id);
+        for &c in &num_cols {
+            table.numeric.push(src.number(c)?);
+        }
+        for (j, &c) in cat_cols.iter().enumerate() {
+            let code = interner.code(&mut table, j, src.text(c)?);
+            table.categorical.push(code);
+        }
+    }
+    Ok((table, rows))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_log(
+    path: &std::path::Path,
+    log: &mut LogTable,
+    users: &mut EntityTable,
+    user_rows: &mut HashMap<u64, u32>,
+    video_rows: &mut HashMap<u64, u32>,
+    video_ids: &mut Vec<u64>,
+    observer: &mut dyn LoadObserver,
+) -> Result<()> {
+    let mut src = CsvSource::open(path)?;
+    let cols = src.columns(&LOG_READ)?;
+    let &[user, video, date, hourmin, tab, click, long_view, duration] = cols.as_slice() else {
+        return Err(Error::invalid("internal: a log column went missing"));
+    };
+    src.start(observer);
+    while src.next(observer)? {
+        let user_id = src.id(user)?;
+        let user_row = match user_rows.get(&user_id) {
+            Some(&r) => r,
+            None => {
+                let r = users.push_missing(user_id);
+                user_rows.insert(user_id, r);
+                r
+            }
+        };
+        let video_id = src.id(video)?;
+        let video_row = *video_rows.entry(video_id).or_insert_with(|| {
+            video_ids.push(video_id);
+            (video_ids.len() - 1) as u32
+        });
+        log.user.push(user_row);
+        log.video.push(video_row);
+        log.date
+            .push(src.int_in(date, 0, i64::from(u32::MAX), "a date (YYYYMMDD)")? as u32);
+        log.hour
+            .push((src.int_in(hourmin, 0, 2359, "a time of day (HHMM)")? / 100) as u8);
+        log.tab
+            .push(src.int_in(tab, 0, 255, "a tab number (0 to 255)")? as u8);
+        log.is_click.push(src.int_in(click, 0, 1, "0 or 1")? as u8);
+        log.long_view
+            .push(src.int_in(long_view, 0, 1, "0 or 1")? as u8);
+        log.duration_ms.push(src.number(duration)?);
+    }
+    Ok(())
+}
+
+/// Fills the categories of the kept videos; returns how many had a row.
+fn read_video_basic(
+    files: &KuaiRandFiles,
+    videos: &mut EntityTable,
+    video_rows: &HashMap<u64, u32>,
+    observer: &mut dyn LoadObserver,
+) -> Result<usize> {
+    let mut src = CsvSource::open(&files.videos_basic)?;
+    let id_col = src.columns(&["video_id"])?[0];
+    let cat_cols = src.columns(&VIDEO_CATEGORICAL)?;
+    let tag_index = VIDEO_CATEGORICAL.iter().position(|c| *c == "tag");
+    let mut interner = Interner::new(cat_cols.len());
+    let mut seen = vec![false; videos.len()];
+    let k = cat_cols.len();
+    src.start(observer);
+    while src.next(observer)? {
+        let id = src.id(id_col)?;
+        let Some(&row) = video_rows.get(&id) else {
+            continue;
+        };
+        if std::mem::replace(&mut seen[row as usize], true) {
+            continue;
+        }
+        for (j, &c) in cat_cols.iter().enumerate() {
+            let mut text = src.text(c)?;
+            if Some(j) == tag_index {
+                // `tag` lists a video's categories, e.g. "12,65": the first is its main one.
+                text = text.split(',').next().unwrap_or("").trim();
+            }
+            let code = interner.code(videos, j, text);
+            videos.categorical[row as usize * k + j] = code;
+        }
+    }
+    Ok(seen.iter().filter(|s| **s).count())
+}
+
+/// Fills the statistics of the kept videos; returns how many had a row.
+fn read_video_statistic(
+    files: &KuaiRandFiles,
+    videos: &mut EntityTable,
+    video_rows: &HashMap<u64, u32>,
+    observer: &mut dyn LoadObserver,
+) -> Result<usize> {
+    let mut src = CsvSource::open(&files.videos_statistic)?;
+    let id_col = src.columns(&["video_id"])?[0];
+    let num_cols = src.columns(&VIDEO_NUMERIC)?;
+    let mut seen = vec![false; videos.len()];
+    let k = num_cols.len();
+    src.start(observer);
+    while src.next(observer)? {
+        let id = src.id(id_col)?;
+        let Some(&row) = video_rows.get(&id) else {
+            continue;
+        };
+        if std::mem::replace(&mut seen[row as usize], true) {
+            continue;
+        }
+        for (j, &c) in num_cols.iter().enumerate() {
+            videos.numeric[row as usize * k + j] = src.number(c)?;
+        }
+    }
+    Ok(seen.iter().filter(|s| **s).count())
+}

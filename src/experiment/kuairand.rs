@@ -1,0 +1,314 @@
+//! Baseline and CRL on KuaiRand: both train on the standard (policy-confounded) logs and are
+//! evaluated in distribution, on held-out standard rows, and out of distribution, on the
+//! random-exposure log.
+
+use std::collections::BTreeMap;
+
+use burn::tensor::{Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+use super::{mean_std, sweep_members};
+use crate::data::kuairand::{
+    EncodeOptions, Encoder, KuaiRandData, LogKind, sample_rows, split_standard,
+};
+use crate::error::{Error, Result};
+use crate::train::{
+    ComputeDevice, Observer, PreparedTables, RunControl, TrainConfig, Trained, binary_metrics,
+    gauc, ndcg_at_k, train_tables,
+};
+
+/// Rows encoded and scored at a time in evaluation (bounds the memory of a large test set).
+const EVAL_CHUNK: usize = 32_768;
+/// The cut-off of the per-user NDCG.
+pub const NDCG_K: usize = 10;
+
+/// Settings of a KuaiRand run besides the training configuration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct KuaiRandSettings {
+    /// Outcome, confounder proxy and bucket counts.
+    pub encode: EncodeOptions,
+    /// Share of the standard-log rows held out as the in-distribution set.
+    pub held_out_fraction: f64,
+}
+
+impl Default for KuaiRandSettings {
+    fn default() -> Self {
+        KuaiRandSettings {
+            encode: EncodeOptions::default(),
+            held_out_fraction: 0.1,
+        }
+    }
+}
+
+/// The two evaluation sets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvalSet {
+    /// Held-out rows of the standard logs: the logging policy's distribution.
+    InDistribution,
+    /// The random-exposure log: videos shown at random, the out-of-distribution set.
+    RandomExposure,
+}
+
+impl EvalSet {
+    /// The name in CSV files: `in_distribution` or `random_exposure`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EvalSet::InDistribution => "in_distribution",
+            EvalSet::RandomExposure => "random_exposure",
+        }
+    }
+}
+
+/// Metrics of one model on one evaluation set.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct RankingMetrics {
+    /// ROC AUC over all rows.
+    pub auc: f64,
+    /// Mean log-loss in nats.
+    pub logloss: f64,
+    /// Per-user AUC weighted by rows ([`gauc`]).
+    pub gauc: f64,
+    /// Mean per-user NDCG@10 ([`ndcg_at_k`]).
+    pub ndcg10: f64,
+}
+
+impl RankingMetrics {
+    /// The metrics of `logits` against 0/1 `labels`, users given per row.
+    pub fn of(users: &[u32], logits: &[f32], labels: &[f32]) -> Self {
+        let m = binary_metrics(logits, labels);
+        RankingMetrics {
+            auc: m.auc,
+            logloss: m.logloss,
+            gauc: gauc(users, logits, labels),
+            ndcg10: ndcg_at_k(users, logits, labels, NDCG_K),
+        }
+    }
+
+    fn map(rows: &[&RankingMetrics], f: impl Fn(&[f64]) -> f64) -> Self {
+        let pick =
+            |g: fn(&RankingMetrics) -> f64| f(&rows.iter().map(|r| g(r)).collect::<Vec<_>>());
+        RankingMetrics {
+            auc: pick(|m| m.auc),
+            logloss: pick(|m| m.logloss),
+            gauc: pick(|m| m.gauc),
+            ndcg10: pick(|m| m.ndcg10),
+        }
+    }
+}
+
+/// One member's metrics on one set.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KuaiRandRow {
+    /// `baseline` or `crl`.
+    pub model: String,
+    /// The member's beta.
+    pub beta: f64,
+    /// The member's seed.
+    pub seed: u64,
+    /// The evaluation set.
+    pub set: EvalSet,
+    /// Rows evaluated.
+    pub n_rows: usize,
+    /// The metrics.
+    pub metrics: RankingMetrics,
+}
+
+/// Mean and standard deviation over seeds of one model on one set.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KuaiRandSummaryRow {
+    /// `baseline` or `crl`.
+    pub model: String,
+    /// Its beta.
+    pub beta: f64,
+    /// The evaluation set.
+    pub set: EvalSet,
+    /// Number of seeds.
+    pub n_seeds: usize,
+    /// Means.
+    pub mean: RankingMetrics,
+    /// Sample standard deviations (0 with one seed).
+    pub std: RankingMetrics,
+}
+
+/// Row counts of a KuaiRand run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KuaiRandCounts {
+    /// Standard-log rows of the training split.
+    pub train_split: usize,
+    /// Of those, the rows the models trained on (at most `n_train`).
+    pub train_used: usize,
+    /// Held-out standard rows (the in-distribution set).
+    pub held_out: usize,
+    /// Of those, the rows the engine reports validation figures on (at most `n_val`).
+    pub validation_used: usize,
+    /// Random-exposure rows (the out-of-distribution set).
+    pub random: usize,
+    /// Columns of x.
+    pub n_features: usize,
+    /// Columns of c.
+    pub confounder_width: usize,
+}
+
+/// A KuaiRand run's results.
+#[derive(Debug)]
+pub struct KuaiRandResult {
+    /// The trained ensemble (a baseline and a CRL model per seed).
+    pub trained: Trained,
+    /// The fitted encoding.
+    pub encoder: Encoder,
+    /// Per member and set.
+    pub rows: Vec<KuaiRandRow>,
+    /// Per model and set.
+    pub summary: Vec<KuaiRandSummaryRow>,
+    /// Row counts.
+    pub counts: KuaiRandCounts,
+}
+
+/// Trains a baseline and a CRL model for each of `n_seeds` seeds (from `config.seed`) on the
+/// standard logs of `data`, and evaluates them on the held-out standard rows and the
+/// random-exposure log.
+///
+/// The held-out split, the encoding and the row samples come from `config.seed`; the models
+/// train on at most `config.n_train` training rows and report validation figures on at most
+/// `config.n_val` held-out rows (both drawn without replacement), while the evaluation uses
+/// every held-out and every random-exposure row.
+pub fn kuairand_experiment(
+    data: &KuaiRandData,
+    settings: &KuaiRandSettings,
+    config: &TrainConfig,
+    n_seeds: usize,
+    device: &ComputeDevice,
+    observer: &mut dyn Observer,
+    control: &RunControl,
+) -> Result<KuaiRandResult> {
+    if n_seeds == 0 {
+        return Err(Error::invalid("a KuaiRand run needs at least one seed"));
+    }
+    if data.random.is_empty() {
+        return Err(Error::invalid("the random-exposure log has no rows"));
+    }
+    config.validate()?;
+    let split = split_standard(data.standard.len(), settings.held_out_fraction, config.seed)?;
+    let encoder = Encoder::fit(data, &split.train, &settings.encode)?;
+    let train_rows = sample_rows(&split.train, config.n_train, config.seed, "kuairand train");
+    let val_rows = sample_rows(
+        &split.held_out,
+        config.n_val,
+        config.seed,
+        "kuairand validation",
+    );
+    let tables = PreparedTables {
+        train: encoder.encode(data, LogKind::Standard, &train_rows).table,
+        val: encoder.encode(data, LogKind::Standard, &val_rows).table,
+        n_features: encoder.n_features(),
+        confounder_width: encoder.confounder_width(),
+        binary: true,
+    };
+    let members = sweep_members(config, n_seeds);
+    let trained = train_tables(&tables, &members, config, device, observer, control)?;
+    drop(tables);
+    let all_random: Vec<u32> = (0..data.random.len() as u32).collect();
+    let mut rows = Vec::new();
+    for (set, kind, set_rows) in [
+        (EvalSet::InDistribution, LogKind::Standard, &split.held_out),
+        (EvalSet::RandomExposure, LogKind::Random, &all_random),
+    ] {
+        let scored = score(&trained, &encoder, data, kind, set_rows)?;
+        for (member, logits) in trained.members.iter().zip(&scored.logits) {
+            rows.push(KuaiRandRow {
+                model: member.label.clone(),
+                beta: member.beta,
+                seed: member.seed,
+                set,
+                n_rows: set_rows.len(),
+                metrics: RankingMetrics::of(&scored.users, logits, &scored.labels),
+            });
+        }
+    }
+    let summary = summarize_kuairand(&rows);
+    let counts = KuaiRandCounts {
+        train_split: split.train.len(),
+        train_used: train_rows.len(),
+        held_out: split.held_out.len(),
+        validation_used: val_rows.len(),
+        random: data.random.len(),
+        n_features: encoder.n_features(),
+        confounder_width: encoder.confounder_width(),
+    };
+    Ok(KuaiRandResult {
+        trained,
+        encoder,
+        rows,
+        summary,
+        counts,
+    })
+}
+
+/// Every member's logits on a set of rows, with the rows' users and labels.
+struct Scored {
+    logits: Vec<Vec<f32>>,
+    users: Vec<u32>,
+    labels: Vec<f32>,
+}
+
+/// Scores `rows` chunk by chunk, so that only one chunk's inputs exist at a time.
+fn score(
+    trained: &Trained,
+    encoder: &Encoder,
+    data: &KuaiRandData,
+    kind: LogKind,
+    rows: &[u32],
+) -> Result<Scored> {
+    let m = trained.members.len();
+    let dx = encoder.n_features();
+    let mut out = Scored {
+        logits: vec![Vec::with_capacity(rows.len()); m],
+        users: Vec::with_capacity(rows.len()),
+        labels: Vec::with_capacity(rows.len()),
+    };
+    for chunk in rows.chunks(EVAL_CHUNK) {
+        let enc = encoder.encode(data, kind, chunk);
+        let n = enc.table.n;
+        // [1, n, dx] -> [M, n, 1]
+        let x = Tensor::<3>::from_data(
+            TensorData::new(enc.table.x, [1, n, dx]),
+            &trained.device.device,
+        );
+        let values: Vec<f32> = trained
+            .predictor
+            .predict(trained.predictor.encode(x))
+            .into_data()
+            .try_into_vec_as::<f32>()
+            .map_err(|e| Error::Device(format!("cannot read predictions back: {e:?}")))?;
+        for (i, member) in values.chunks(n).enumerate().take(m) {
+            out.logits[i].extend_from_slice(member);
+        }
+        out.users.extend_from_slice(&enc.users);
+        out.labels.extend_from_slice(&enc.table.y);
+    }
+    Ok(out)
+}
+
+/// Mean and standard deviation per (model, beta, set), in that order.
+pub fn summarize_kuairand(rows: &[KuaiRandRow]) -> Vec<KuaiRandSummaryRow> {
+    let mut groups: BTreeMap<(String, u64, EvalSet), Vec<&RankingMetrics>> = BTreeMap::new();
+    for r in rows {
+        groups
+            .entry((r.model.clone(), r.beta.to_bits(), r.set))
+            .or_default()
+            .push(&r.metrics);
+    }
+    groups
+        .into_iter()
+        .map(|((model, beta, set), ms)| KuaiRandSummaryRow {
+            model,
+            beta: f64::from_bits(beta),
+            set,
+            n_seeds: ms.len(),
+            mean: RankingMetrics::map(&ms, |v| mean_std(v).0),
+            std: RankingMetrics::map(&ms, |v| mean_std(v).1),
+        })
+        .collect()
+}
