@@ -3,9 +3,10 @@
 
 use std::time::{Duration, Instant};
 
+use crl_lab::experiment::RunState;
 use crl_lab::scm::{Noise, Param};
 use crl_lab::train::DeviceChoice;
-use crl_lab::ui::{AppOptions, CrlApp, RunState, Selection, Tab};
+use crl_lab::ui::{AppOptions, CrlApp, Selection, Tab};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 

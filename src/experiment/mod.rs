@@ -2,10 +2,17 @@
 //! their mean ± std summaries; and the KuaiRand run (standard logs vs random exposure).
 
 mod kuairand;
+mod run;
+mod settings;
 
 pub use kuairand::{
     EvalSet, KuaiRandCounts, KuaiRandResult, KuaiRandRow, KuaiRandSettings, KuaiRandSummaryRow,
     NDCG_K, RankingMetrics, kuairand_experiment, summarize_kuairand,
+};
+
+pub use run::{Group, RunResults, RunState, trim};
+pub use settings::{
+    CALIBRATION_RHOS, CalibrationSettings, DataSettings, RunMode, TrainSettings, parse_betas,
 };
 
 use std::collections::BTreeMap;

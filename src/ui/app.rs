@@ -9,18 +9,17 @@ use std::time::Instant;
 
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
-use crate::experiment::parse_grid;
+use crate::experiment::{RunMode, RunResults, RunState};
 use crate::scm::{Scenario, preset, preset_names};
-use crate::train::{DeviceChoice, MemberSpec, RunControl, select_device};
+use crate::train::{DeviceChoice, RunControl, select_device};
 
-use super::calibration::{CalibrationResults, calibration_ui, configs};
+use super::calibration::{CalibrationResults, calibration_ui};
 use super::command::{Command, History, Selection, Snapshot};
 use super::data_view::{DataCache, data_ui};
 use super::graph::{GraphEditor, auto_layout, free_spot};
 use super::inspector::Inspector;
 use super::plots::{loss_ui, mi_ui, ood_ui, trade_off_ui};
-use super::results::{RunResults, RunState};
-use super::state::{AppState, RunMode, Tab};
+use super::state::{AppState, Tab};
 use super::theme;
 use super::training::training_ui;
 use super::worker::{
@@ -81,6 +80,9 @@ pub struct CrlApp {
     frame_secs: VecDeque<f32>,
     wake: Waker,
     show_about: bool,
+    /// `CRL_LAB_FRAME_STATS` is set: print frame-time statistics every 120 frames.
+    log_frames: bool,
+    frames: u64,
 }
 
 fn validation_of(scenario: &Scenario) -> Result<Vec<String>, String> {
@@ -145,6 +147,8 @@ impl CrlApp {
             frame_secs: VecDeque::with_capacity(FRAME_WINDOW),
             wake,
             show_about: false,
+            log_frames: std::env::var_os("CRL_LAB_FRAME_STATS").is_some(),
+            frames: 0,
         }
     }
 
@@ -391,46 +395,9 @@ impl CrlApp {
             return;
         }
         let s = &self.state.train;
-        let shifts = match parse_grid(&s.shift_grid) {
-            Ok(v) => v,
-            Err(e) => return self.say(format!("Cannot train: shifts: {e}"), true, false),
-        };
-        let mut config = s.config.clone();
-        config.report_every = (config.steps / 100).clamp(1, 50);
-        if let Err(e) = config.validate() {
-            return self.say(format!("Cannot train: {e}"), true, false);
-        }
-        let seeds: Vec<u64> = (0..s.n_seeds.max(1) as u64)
-            .map(|i| config.seed.wrapping_add(i))
-            .collect();
-        let members: Vec<MemberSpec> = match s.mode {
-            RunMode::Compare => seeds
-                .iter()
-                .flat_map(|&seed| {
-                    [
-                        MemberSpec::baseline(seed),
-                        MemberSpec::crl(seed, config.beta),
-                    ]
-                })
-                .collect(),
-            RunMode::BetaSweep => {
-                let betas = match parse_betas(&s.sweep_betas) {
-                    Ok(b) => b,
-                    Err(e) => return self.say(format!("Cannot train: β values: {e}"), true, false),
-                };
-                betas
-                    .iter()
-                    .flat_map(|&b| {
-                        seeds.iter().map(move |&seed| {
-                            if b == 0.0 {
-                                MemberSpec::baseline(seed)
-                            } else {
-                                MemberSpec::crl(seed, b)
-                            }
-                        })
-                    })
-                    .collect()
-            }
+        let (config, members, shifts) = match s.plan() {
+            Ok(p) => p,
+            Err(e) => return self.say(format!("Cannot train: {e}"), true, false),
         };
         let run = RunResults::new(
             s.mode,
@@ -454,6 +421,8 @@ impl CrlApp {
                 self.control = Some(control);
                 self.run = Some(run);
                 self.notice = None;
+                // The status bar's frame time then describes frames during this run.
+                self.frame_secs.clear();
             }
             Err(e) => self.say(
                 format!("Cannot start the training thread: {e}"),
@@ -468,7 +437,7 @@ impl CrlApp {
             return;
         }
         self.cal_cancel.store(false, Ordering::SeqCst);
-        let configs = configs(&self.state.calibration);
+        let configs = self.state.calibration.configs();
         if let Some(e) = configs.iter().find_map(|c| c.validate().err()) {
             return self.say(format!("Cannot calibrate: {e}"), true, false);
         }
@@ -891,28 +860,6 @@ impl CrlApp {
     }
 }
 
-/// Parses the comma-separated beta list of a sweep.
-pub fn parse_betas(text: &str) -> crate::Result<Vec<f64>> {
-    let mut out = Vec::new();
-    for t in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
-        let b: f64 = t
-            .parse()
-            .map_err(|_| crate::Error::invalid(format!("`{t}` is not a number")))?;
-        if !b.is_finite() || b < 0.0 {
-            return Err(crate::Error::invalid(format!(
-                "β must be finite and ≥ 0, got {t}"
-            )));
-        }
-        if !out.contains(&b) {
-            out.push(b);
-        }
-    }
-    if out.is_empty() {
-        return Err(crate::Error::invalid("give at least one β value"));
-    }
-    Ok(out)
-}
-
 impl eframe::App for CrlApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_workers();
@@ -967,6 +914,21 @@ impl eframe::App for CrlApp {
             self.frame_secs.pop_front();
         }
         self.frame_secs.push_back(secs);
+        self.frames += 1;
+        if self.log_frames
+            && self.frames % 120 == 0
+            && let Some((med, p95)) = self.frame_stats_ms()
+        {
+            let state = self
+                .run
+                .as_ref()
+                .map_or("idle".into(), |r| format!("{:?}", r.state));
+            eprintln!(
+                "frames {}: median {med:.2} ms, p95 {p95:.2} ms over the last {} ({state})",
+                self.frames,
+                self.frame_secs.len()
+            );
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
@@ -978,7 +940,7 @@ impl eframe::App for CrlApp {
             c.cancel();
         }
         self.cal_cancel.store(true, Ordering::SeqCst);
-        if std::env::var_os("CRL_LAB_FRAME_STATS").is_some()
+        if self.log_frames
             && let Some((med, p95)) = self.frame_stats_ms()
         {
             eprintln!(

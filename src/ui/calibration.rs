@@ -4,27 +4,11 @@
 use egui::{ComboBox, DragValue, RichText, Ui};
 use egui_plot::{HLine, Legend, Line, LineStyle, Plot, PlotPoints, Points};
 
-use crate::mi::{Calibration, CalibrationConfig, EstimatorKind};
+use crate::experiment::{CALIBRATION_RHOS, CalibrationSettings};
+use crate::mi::{Calibration, EstimatorKind};
 
 use super::command::Command;
-use super::state::CalibrationSettings;
 use super::theme;
-
-/// Correlations the calibration runs at.
-pub const RHOS: [f64; 6] = [0.1, 0.3, 0.5, 0.7, 0.8, 0.9];
-
-/// The configurations of a calibration run.
-pub fn configs(s: &CalibrationSettings) -> Vec<CalibrationConfig> {
-    RHOS.iter()
-        .map(|&rho| CalibrationConfig {
-            estimator: s.estimator,
-            rho,
-            dim: s.dim,
-            steps: s.steps,
-            ..CalibrationConfig::default()
-        })
-        .collect()
-}
 
 /// A calibration run's results so far.
 #[derive(Clone, Debug, Default)]
@@ -84,11 +68,15 @@ pub fn calibration_ui(
                 commands.push(Command::StopCalibration);
             }
             ui.spinner();
-            ui.weak(format!("{} / {}", results.points.len(), RHOS.len()));
+            ui.weak(format!(
+                "{} / {}",
+                results.points.len(),
+                CALIBRATION_RHOS.len()
+            ));
         } else if ui
             .button(RichText::new("Run calibration").strong())
             .on_hover_text(format!(
-                "Train the estimator at ρ = {RHOS:?} and compare with the truth"
+                "Train the estimator at ρ = {CALIBRATION_RHOS:?} and compare with the truth"
             ))
             .clicked()
         {
@@ -164,8 +152,7 @@ pub fn calibration_ui(
         });
     egui::Grid::new("cal-table").striped(true).show(ui, |ui| {
         ui.strong("ρ");
-        for (c, rho) in results.points.iter().zip(RHOS) {
-            let _ = c;
+        for rho in CALIBRATION_RHOS.iter().take(results.points.len()) {
             ui.label(format!("{rho}"));
         }
         ui.end_row();

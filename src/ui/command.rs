@@ -3,7 +3,8 @@
 
 use crate::scm::{Node, Role, Scenario};
 
-use super::state::{CalibrationSettings, DataSettings, Layout, Tab, TrainSettings};
+use super::state::{Layout, Tab};
+use crate::experiment::{CalibrationSettings, DataSettings, TrainSettings};
 
 /// What the graph editor has selected.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]

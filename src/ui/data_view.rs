@@ -9,8 +9,8 @@ use crate::data::Dataset;
 use crate::scm::{GaussianTruth, Role, Sampler, Scenario, derive_seed};
 
 use super::command::Command;
-use super::state::DataSettings;
 use super::theme;
+use crate::experiment::DataSettings;
 
 /// Samples drawn for the view, recomputed only when the scenario, the shift or the size change.
 #[derive(Default)]

@@ -9,17 +9,15 @@ mod data_view;
 mod graph;
 mod inspector;
 mod plots;
-mod results;
 mod state;
 mod theme;
 mod training;
 mod worker;
 
-pub use app::{AppOptions, CrlApp, Notice, parse_betas};
+pub use app::{AppOptions, CrlApp, Notice};
 pub use command::{Command, History, Selection, Snapshot};
 pub use graph::auto_layout;
-pub use results::{Group, RunResults, RunState};
-pub use state::{AppState, Layout, RunMode, Tab, TrainSettings};
+pub use state::{AppState, Layout, Tab};
 
 /// Opens the app window and runs until it is closed.
 pub fn run() -> Result<(), String> {

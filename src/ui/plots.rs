@@ -6,9 +6,8 @@ use egui_plot::{
     FilledArea, HLine, Legend, Line, LineStyle, MarkerShape, Plot, PlotPoints, Points,
 };
 
-use super::results::{Group, RunResults};
-use super::state::RunMode;
 use super::theme;
+use crate::experiment::{Group, RunMode, RunResults, trim};
 
 /// The id that links the step axes of the loss and MI plots.
 fn steps_link() -> Id {
@@ -22,10 +21,16 @@ fn group_colour(run: &RunResults, i: usize, g: &Group) -> Color32 {
     }
 }
 
-fn empty_hint(ui: &mut Ui, text: &str) {
-    ui.centered_and_justified(|ui| {
-        ui.weak(text);
-    });
+/// A placeholder of the plot's size, so the layout does not jump when data arrives.
+fn empty_hint(ui: &mut Ui, text: &str, height: f32) {
+    let size = egui::vec2(ui.available_width(), height.max(40.0));
+    ui.allocate_ui_with_layout(
+        size,
+        egui::Layout::centered_and_justified(egui::Direction::TopDown),
+        |ui| {
+            ui.weak(text);
+        },
+    );
 }
 
 fn base_plot(id: &str, height: f32) -> Plot<'static> {
@@ -87,6 +92,7 @@ pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
         return empty_hint(
             ui,
             "MI estimates appear here once training starts: the CRL model's I(z; c) should fall.",
+            height,
         );
     };
     let bound = if run.estimator.is_upper_bound() {
@@ -147,7 +153,7 @@ pub fn ood_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
             }
             _ => "Out-of-distribution accuracy against shift appears here after a run.",
         };
-        return empty_hint(ui, msg);
+        return empty_hint(ui, msg, height);
     };
     let binary = !run.eval[0].metrics.accuracy.is_nan();
     let metric = if binary { "accuracy" } else { "R²" };
@@ -198,6 +204,7 @@ pub fn trade_off_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
             ui,
             "Choose “β sweep” in the training panel and train: this view plots OOD accuracy and \
              I(z; c) against β.",
+            height,
         );
     };
     let half = (height - 8.0) / 2.0;
@@ -236,13 +243,13 @@ pub fn trade_off_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
         .y_axis_label("accuracy (or R²)")
         .show(ui, |p| {
             curve(
-                format!("shift {}", super::results::trim(max_shift)),
+                format!("shift {}", trim(max_shift)),
                 metric_at_max,
                 theme::CRL,
                 p,
             );
             curve(
-                format!("shift {}", super::results::trim(min_shift)),
+                format!("shift {}", trim(min_shift)),
                 metric_at_min,
                 theme::BASELINE,
                 p,

@@ -5,9 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::mi::EstimatorKind;
+use crate::experiment::{CalibrationSettings, DataSettings, TrainSettings};
 use crate::scm::{DEFAULT_PRESET, Scenario, preset};
-use crate::train::{DeviceChoice, TrainConfig};
 
 /// Node positions on the canvas, in `[0, 1]²` of the canvas (so they survive resizing). Keyed by
 /// node name; UI state, not part of the scenario.
@@ -55,94 +54,6 @@ impl Tab {
             Tab::TradeOff => "β trade-off",
             Tab::Data => "Data",
             Tab::Calibration => "Calibration",
-        }
-    }
-}
-
-/// Baseline against CRL, or several betas in one ensemble.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum RunMode {
-    /// One baseline and one CRL model per seed.
-    #[default]
-    Compare,
-    /// One model per beta value per seed (beta 0 is the baseline).
-    BetaSweep,
-}
-
-/// Everything the training panel sets.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct TrainSettings {
-    /// The engine's configuration (beta, widths, steps, ...).
-    pub config: TrainConfig,
-    /// Seeds per model (the OOD band is one standard deviation over them).
-    pub n_seeds: usize,
-    /// Where to train.
-    pub device: DeviceChoice,
-    /// Compare or beta sweep.
-    pub mode: RunMode,
-    /// Beta values of a sweep, comma-separated.
-    pub sweep_betas: String,
-    /// Shifts the trained models are evaluated at (`start:end:count` or a list).
-    pub shift_grid: String,
-}
-
-impl Default for TrainSettings {
-    fn default() -> Self {
-        TrainSettings {
-            config: TrainConfig::default(),
-            n_seeds: 3,
-            device: DeviceChoice::Auto,
-            mode: RunMode::Compare,
-            sweep_betas: "0, 1, 3, 10, 30".into(),
-            shift_grid: "0:1:11".into(),
-        }
-    }
-}
-
-/// Settings of the calibration view.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct CalibrationSettings {
-    /// The estimator under test.
-    pub estimator: EstimatorKind,
-    /// Dimension of each Gaussian vector.
-    pub dim: usize,
-    /// Training steps per correlation.
-    pub steps: usize,
-}
-
-impl Default for CalibrationSettings {
-    fn default() -> Self {
-        CalibrationSettings {
-            estimator: EstimatorKind::NceClub,
-            dim: 5,
-            steps: 1000,
-        }
-    }
-}
-
-/// Settings of the data view.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct DataSettings {
-    /// The test-environment shift s shown beside the training distribution.
-    pub shift: f64,
-    /// Column on the x axis (empty: the first feature).
-    pub x_column: String,
-    /// Column on the y axis (empty: the second feature or the confounder).
-    pub y_column: String,
-    /// Rows drawn per scatter.
-    pub n_points: usize,
-}
-
-impl Default for DataSettings {
-    fn default() -> Self {
-        DataSettings {
-            shift: 1.0,
-            x_column: String::new(),
-            y_column: String::new(),
-            n_points: 1500,
         }
     }
 }

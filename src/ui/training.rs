@@ -7,9 +7,8 @@ use crate::mi::EstimatorKind;
 use crate::train::DeviceChoice;
 
 use super::command::Command;
-use super::results::{RunResults, RunState};
-use super::state::{RunMode, TrainSettings};
 use super::theme;
+use crate::experiment::{RunMode, RunResults, RunState, TrainSettings};
 
 /// Seconds as `1 min 05 s` or `12 s`.
 pub fn format_secs(secs: f64) -> String {

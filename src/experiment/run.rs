@@ -1,16 +1,17 @@
-//! A run as the plots see it: the reports and evaluations that have arrived, grouped into the
+//! A run as the plots (on screen and exported) see it: the reports and evaluations that have arrived, grouped into the
 //! curves a reader compares (baseline against CRL, or one curve per beta), averaged over seeds.
 
 use std::collections::BTreeMap;
 
-use crate::experiment::{EvalRow, SummaryRow, summarize};
+use serde::{Deserialize, Serialize};
+
+use super::settings::RunMode;
+use super::{EvalRow, SummaryRow, summarize};
 use crate::mi::EstimatorKind;
 use crate::train::{MemberReport, MemberSpec, Report, RunInfo};
 
-use super::state::RunMode;
-
 /// Where a run is.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum RunState {
     /// Choosing the device and preparing data.
     Starting,
@@ -39,7 +40,7 @@ impl RunState {
 }
 
 /// Members that are drawn as one curve (the seeds of one model).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Group {
     /// Legend name, e.g. `baseline`, `CRL`, `β = 3`.
     pub name: String,
@@ -51,8 +52,8 @@ pub struct Group {
     pub members: Vec<usize>,
 }
 
-/// One run's results so far.
-#[derive(Clone, Debug)]
+/// One run's results so far (what the app plots and a workspace file stores).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunResults {
     /// Compare or beta sweep.
     pub mode: RunMode,
