@@ -252,3 +252,91 @@ fn a_short_cpu_run_fills_the_plots() {
         Some(RunState::Done)
     );
 }
+
+fn wait_for_kuairand(h: &mut Harness<'_, CrlApp>) {
+    let t0 = Instant::now();
+    while h.state().kuairand.running {
+        h.step();
+        assert!(
+            t0.elapsed() < Duration::from_secs(300),
+            "KuaiRand run did not finish"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.step();
+}
+
+#[test]
+fn kuairand_folder_trains_both_models_and_fills_the_table() {
+    use crl_lab::data::kuairand::{FixtureConfig, write_fixture};
+    use crl_lab::experiment::EvalSet;
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_fixture(
+        dir.path(),
+        &FixtureConfig {
+            users: 60,
+            videos: 50,
+            standard_rows: 3_000,
+            random_rows: 1_000,
+            seed: 1,
+        },
+    )
+    .expect("fixture");
+    let mut h = app();
+    {
+        let st = &mut h.state_mut().state;
+        st.train.device = DeviceChoice::Cpu;
+        st.train.config.steps = 30;
+        st.train.config.n_val = 300;
+        st.train.config.beta_warmup_steps = 5;
+        st.train.n_seeds = 1;
+        st.kuairand.dir = dir.path().display().to_string();
+        st.kuairand.n_train = 2_000;
+        st.tab = Tab::KuaiRand;
+    }
+    h.run();
+    h.get_by_label("Train on KuaiRand").click();
+    h.step();
+    wait_for_kuairand(&mut h);
+    let app = h.state();
+    assert_eq!(app.kuairand.error, None);
+    let sets: Vec<(String, EvalSet)> = app
+        .kuairand
+        .summary
+        .iter()
+        .map(|r| (r.model.clone(), r.set))
+        .collect();
+    assert_eq!(sets.len(), 4, "{sets:?}");
+    for r in &app.kuairand.summary {
+        assert!(
+            (0.0..=1.0).contains(&r.mean.auc) && r.mean.logloss > 0.0,
+            "{r:?}"
+        );
+    }
+    let run = app.run.as_ref().expect("the loss and MI plots get the run");
+    assert_eq!(run.state, RunState::Done);
+    assert_eq!(run.reports.last().map(|r| r.step), Some(30));
+}
+
+#[test]
+fn a_folder_that_is_not_kuairand_is_named_in_the_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = app();
+    h.state_mut().state.train.device = DeviceChoice::Cpu;
+    h.state_mut().state.kuairand.dir = dir.path().display().to_string();
+    h.state_mut().state.tab = Tab::KuaiRand;
+    h.run();
+    h.get_by_label("Train on KuaiRand").click();
+    h.step();
+    wait_for_kuairand(&mut h);
+    let err = h.state().kuairand.error.clone().expect("an error");
+    assert!(
+        err.contains("log_standard") || err.contains("KuaiRand"),
+        "{err}"
+    );
+    assert_eq!(
+        h.state().state.scenario.name,
+        "shortcut",
+        "the scenario is untouched"
+    );
+}

@@ -18,6 +18,7 @@ use super::command::{Command, History, Selection, Snapshot};
 use super::data_view::{DataCache, data_ui};
 use super::graph::{GraphEditor, auto_layout, free_spot};
 use super::inspector::Inspector;
+use super::kuairand::{KuaiRandMsg, KuaiRandView, kuairand_ui, spawn_kuairand};
 use super::plots::{loss_ui, mi_ui, ood_ui, trade_off_ui};
 use super::state::{AppState, Tab};
 use super::theme;
@@ -74,6 +75,9 @@ pub struct CrlApp {
     train_job: Option<Job<TrainMsg>>,
     control: Option<Arc<RunControl>>,
     cal_job: Option<Job<CalibrationMsg>>,
+    /// The KuaiRand view's results.
+    pub kuairand: KuaiRandView,
+    kr_job: Option<Job<KuaiRandMsg>>,
     cal_cancel: Arc<AtomicBool>,
     device_line: String,
     probe: Option<Receiver<String>>,
@@ -137,6 +141,8 @@ impl CrlApp {
             train_job: None,
             control: None,
             cal_job: None,
+            kuairand: KuaiRandView::default(),
+            kr_job: None,
             cal_cancel: Arc::new(AtomicBool::new(false)),
             device_line: if options.probe_device {
                 "device: looking for a GPU…".into()
@@ -380,6 +386,20 @@ impl CrlApp {
             Command::SetCalibrationSettings(s) => self.state.calibration = s,
             Command::StartCalibration => self.start_calibration(),
             Command::StopCalibration => self.cal_cancel.store(true, Ordering::SeqCst),
+            Command::SetKuaiRandSource(s) => self.state.kuairand = s,
+            Command::BrowseKuaiRand => {
+                // Without a desktop portal (Xvfb, CI) the dialog returns None at once: the
+                // typed path stays the way in.
+                if let Some(dir) = rfd::FileDialog::new()
+                    .set_title("KuaiRand folder")
+                    .pick_folder()
+                {
+                    self.state.kuairand.dir = dir.display().to_string();
+                } else {
+                    self.say("No folder picked (type the path instead)", false, false);
+                }
+            }
+            Command::StartKuaiRand => self.start_kuairand(),
             Command::SetTab(t) => self.state.tab = t,
             Command::DismissNotice => self.notice = None,
         }
@@ -429,6 +449,82 @@ impl CrlApp {
                 true,
                 false,
             ),
+        }
+    }
+
+    fn start_kuairand(&mut self) {
+        if self.run.as_ref().is_some_and(|r| r.state.is_active()) || self.kuairand.running {
+            return self.say("A run is going: stop it first", true, false);
+        }
+        let src = &self.state.kuairand;
+        let mut config = self.state.train.config.clone();
+        config.beta = src.beta;
+        config.n_train = src.n_train;
+        config.report_every = (config.steps / 100).clamp(1, 50);
+        if let Err(e) = config.validate() {
+            return self.say(format!("Cannot train on KuaiRand: {e}"), true, false);
+        }
+        let n_seeds = self.state.train.n_seeds.max(1);
+        let members = crate::experiment::sweep_members(&config, n_seeds);
+        let control = Arc::new(RunControl::default());
+        match spawn_kuairand(
+            std::path::PathBuf::from(src.dir.trim()),
+            config.clone(),
+            n_seeds,
+            self.state.train.device,
+            Arc::clone(&control),
+            Arc::clone(&self.wake),
+        ) {
+            Ok(j) => {
+                self.kr_job = Some(j);
+                self.control = Some(control);
+                self.run = Some(RunResults::new(
+                    RunMode::Compare,
+                    members,
+                    config.estimator,
+                    config.penalty_batch,
+                    config.steps,
+                    Vec::new(),
+                ));
+                self.kuairand = KuaiRandView {
+                    running: true,
+                    status: "opening the folder…".into(),
+                    ..KuaiRandView::default()
+                };
+            }
+            Err(e) => self.say(
+                format!("Cannot start the KuaiRand thread: {e}"),
+                true,
+                false,
+            ),
+        }
+    }
+
+    fn apply_kuairand_msg(&mut self, m: KuaiRandMsg) {
+        match m {
+            KuaiRandMsg::Loading(file, frac) => {
+                self.kuairand.status = format!("reading {file}: {:.0}%", frac * 100.0);
+            }
+            KuaiRandMsg::Started(info) => {
+                self.kuairand.status = "training…".into();
+                self.apply_train_msg(TrainMsg::Started(info));
+            }
+            KuaiRandMsg::Report(r) => self.apply_train_msg(TrainMsg::Report(r)),
+            KuaiRandMsg::Done(summary, counts) => {
+                self.kuairand.running = false;
+                self.kuairand.summary = summary;
+                self.kuairand.counts = Some(counts);
+                if let Some(run) = &mut self.run {
+                    run.state = RunState::Done;
+                }
+            }
+            KuaiRandMsg::Failed(e) => {
+                self.kuairand.running = false;
+                self.kuairand.error = Some(e.clone());
+                if let Some(run) = &mut self.run {
+                    run.state = RunState::Failed(e);
+                }
+            }
         }
     }
 
@@ -501,6 +597,22 @@ impl CrlApp {
                 None => {
                     self.cal_job = None;
                     self.calibration.running = false;
+                }
+            }
+        }
+        if let Some(job) = &mut self.kr_job {
+            match job.drain() {
+                Some(msgs) => {
+                    for m in msgs {
+                        self.apply_kuairand_msg(m);
+                    }
+                }
+                None => {
+                    self.kr_job = None;
+                    if self.kuairand.running {
+                        self.kuairand.running = false;
+                        self.kuairand.error = Some("the KuaiRand thread ended unexpectedly".into());
+                    }
                 }
             }
         }
@@ -832,6 +944,7 @@ impl CrlApp {
             Tab::Calibration => {
                 calibration_ui(ui, &self.state.calibration, &self.calibration, commands)
             }
+            Tab::KuaiRand => kuairand_ui(ui, &self.state.kuairand, &self.kuairand, commands),
         }
     }
 
@@ -869,8 +982,9 @@ impl eframe::App for CrlApp {
         if !ctx.input(|i| i.pointer.any_down()) {
             self.history.seal();
         }
-        let busy =
-            self.run.as_ref().is_some_and(|r| r.state.is_active()) || self.calibration.running;
+        let busy = self.run.as_ref().is_some_and(|r| r.state.is_active())
+            || self.calibration.running
+            || self.kuairand.running;
         if busy {
             // ETA and spinners move even between reports; otherwise repaint only on input or
             // when a worker sends.
@@ -916,7 +1030,7 @@ impl eframe::App for CrlApp {
         self.frame_secs.push_back(secs);
         self.frames += 1;
         if self.log_frames
-            && self.frames % 120 == 0
+            && self.frames.is_multiple_of(120)
             && let Some((med, p95)) = self.frame_stats_ms()
         {
             let state = self

@@ -3,6 +3,7 @@
 
 use crate::scm::{Node, Role, Scenario};
 
+use super::kuairand::KuaiRandSource;
 use super::state::{Layout, Tab};
 use crate::experiment::{CalibrationSettings, DataSettings, TrainSettings};
 
@@ -100,6 +101,12 @@ pub enum Command {
     StartCalibration,
     /// Stop the calibration.
     StopCalibration,
+    /// Set the KuaiRand source (folder, beta, rows).
+    SetKuaiRandSource(KuaiRandSource),
+    /// Pick the KuaiRand folder in a dialog.
+    BrowseKuaiRand,
+    /// Load KuaiRand and train on it.
+    StartKuaiRand,
     /// Show a plot tab.
     SetTab(Tab),
     /// Forget the message in the status bar.

@@ -69,35 +69,53 @@ fn column_picker(ui: &mut Ui, id: &str, label: &str, data: &Dataset, chosen: &mu
     changed
 }
 
+/// The first feature against the last feature node (in the presets, the causal feature against
+/// the spurious one, whose link to the outcome is what the shift breaks); else the confounder.
 fn default_columns(data: &Dataset) -> (String, String) {
-    let pick = |role: Role, skip: usize| {
-        data.columns
-            .iter()
-            .filter(|c| c.role == role)
-            .nth(skip)
-            .map(|c| c.name.clone())
-    };
-    let x = pick(Role::Feature, 0)
-        .or_else(|| data.columns.first().map(|c| c.name.clone()))
+    let features: Vec<&crate::data::Column> = data
+        .columns
+        .iter()
+        .filter(|c| c.role == Role::Feature)
+        .collect();
+    let x = features
+        .first()
+        .or(data.columns.first().as_ref())
+        .map(|c| c.name.clone())
         .unwrap_or_default();
-    let y = pick(Role::Feature, 1)
-        .or_else(|| pick(Role::Confounder, 0))
+    let x_node = features.first().map(|c| c.node.as_str()).unwrap_or("");
+    let y = features
+        .iter()
+        .rev()
+        .find(|c| c.node != x_node)
+        .map(|c| c.name.clone())
+        .or_else(|| {
+            data.columns
+                .iter()
+                .find(|c| c.role == Role::Confounder)
+                .map(|c| c.name.clone())
+        })
         .or_else(|| data.columns.get(1).map(|c| c.name.clone()))
         .unwrap_or_default();
     (x, y)
 }
 
-fn scatter(
-    ui: &mut Ui,
-    id: &str,
-    title: &str,
-    data: &Dataset,
-    x: &str,
-    y: &str,
-    outcome: Option<&str>,
+/// What both scatters show: two columns, coloured by the outcome, at one size.
+struct ScatterAxes<'a> {
+    x: &'a str,
+    y: &'a str,
+    outcome: Option<&'a str>,
     width: f32,
     height: f32,
-) {
+}
+
+fn scatter(ui: &mut Ui, id: &str, title: &str, data: &Dataset, axes: &ScatterAxes<'_>) {
+    let ScatterAxes {
+        x,
+        y,
+        outcome,
+        width,
+        height,
+    } = *axes;
     let (Ok(xc), Ok(yc)) = (data.column(x), data.column(y)) else {
         ui.weak("pick two columns");
         return;
@@ -203,29 +221,23 @@ pub fn data_ui(
     let avail = ui.available_size();
     let w = (avail.x - 16.0) / 2.0;
     let h = (avail.y - 110.0).max(160.0);
+    let axes = ScatterAxes {
+        x: &s.x_column,
+        y: &s.y_column,
+        outcome: outcome.as_deref(),
+        width: w,
+        height: h,
+    };
     ui.horizontal(|ui| {
         scatter(
             ui,
             "scatter-train",
             "training distribution (s = 0)",
             train,
-            &s.x_column,
-            &s.y_column,
-            outcome.as_deref(),
-            w,
-            h,
+            &axes,
         );
-        scatter(
-            ui,
-            "scatter-test",
-            &format!("test environment (s = {:.2})", s.shift),
-            test,
-            &s.x_column,
-            &s.y_column,
-            outcome.as_deref(),
-            w,
-            h,
-        );
+        let title = format!("test environment (s = {:.2})", s.shift);
+        scatter(ui, "scatter-test", &title, test, &axes);
     });
     truth_ui(ui, scenario, &s);
     if changed {

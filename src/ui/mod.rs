@@ -8,6 +8,7 @@ mod command;
 mod data_view;
 mod graph;
 mod inspector;
+mod kuairand;
 mod plots;
 mod state;
 mod theme;

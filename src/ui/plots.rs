@@ -47,6 +47,7 @@ pub fn loss_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
         return empty_hint(
             ui,
             "Loss curves appear here once training starts (press Train).",
+            height,
         );
     };
     let binary = run
@@ -101,6 +102,13 @@ pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
         ""
     };
     let ceiling = (run.penalty_batch as f64).ln();
+    let peak = run
+        .groups
+        .iter()
+        .flat_map(|g| run.series(g, |m| m.mi_zc.max(m.mi_zy).max(m.penalty_mi)))
+        .map(|p| p[1])
+        .filter(|v| v.is_finite())
+        .fold(0.0_f64, f64::max);
     base_plot("mi", height)
         .link_axis(steps_link(), [true, false])
         .x_axis_label("step")
@@ -110,7 +118,7 @@ pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
                 let c = group_colour(run, i, g);
                 p.line(
                     Line::new(
-                        format!("{} I(z; c) monitor", g.name),
+                        format!("{} I(z; c)", g.name),
                         PlotPoints::from(run.series(g, |m| m.mi_zc)),
                     )
                     .color(c)
@@ -118,7 +126,7 @@ pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
                 );
                 p.line(
                     Line::new(
-                        format!("{} I(z; y) monitor", g.name),
+                        format!("{} I(z; y)", g.name),
                         PlotPoints::from(run.series(g, |m| m.mi_zy)),
                     )
                     .color(c)
@@ -127,7 +135,7 @@ pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
                 );
                 p.line(
                     Line::new(
-                        format!("{} penalty {}{bound}", g.name, run.estimator.name()),
+                        format!("{} penalty{bound}", g.name),
                         PlotPoints::from(run.series(g, |m| m.penalty_mi)),
                     )
                     .color(c)
@@ -135,11 +143,15 @@ pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
                     .style(LineStyle::dashed_loose()),
                 );
             }
-            p.hline(
-                HLine::new(format!("InfoNCE ceiling log N = {ceiling:.2}"), ceiling)
-                    .color(theme::TRUTH)
-                    .style(LineStyle::dashed_dense()),
-            );
+            // The monitors are InfoNCE estimates, which cannot exceed log N: draw that ceiling
+            // once a curve comes near it (drawn always, it would squash the curves to the floor).
+            if peak > 0.5 * ceiling {
+                p.hline(
+                    HLine::new(format!("InfoNCE ceiling log N = {ceiling:.2}"), ceiling)
+                        .color(theme::TRUTH)
+                        .style(LineStyle::dashed_dense()),
+                );
+            }
         });
 }
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::kuairand::KuaiRandSource;
 use crate::experiment::{CalibrationSettings, DataSettings, TrainSettings};
 use crate::scm::{DEFAULT_PRESET, Scenario, preset};
 
@@ -30,11 +31,13 @@ pub enum Tab {
     Data,
     /// An estimator against the true MI of correlated Gaussians.
     Calibration,
+    /// Baseline and CRL on real KuaiRand logs.
+    KuaiRand,
 }
 
 impl Tab {
     /// In menu and tab-bar order.
-    pub const ALL: [Tab; 7] = [
+    pub const ALL: [Tab; 8] = [
         Tab::Overview,
         Tab::Loss,
         Tab::Mi,
@@ -42,6 +45,7 @@ impl Tab {
         Tab::TradeOff,
         Tab::Data,
         Tab::Calibration,
+        Tab::KuaiRand,
     ];
 
     /// The tab's label.
@@ -54,6 +58,7 @@ impl Tab {
             Tab::TradeOff => "β trade-off",
             Tab::Data => "Data",
             Tab::Calibration => "Calibration",
+            Tab::KuaiRand => "KuaiRand",
         }
     }
 }
@@ -74,6 +79,8 @@ pub struct AppState {
     pub data: DataSettings,
     /// Calibration view settings.
     pub calibration: CalibrationSettings,
+    /// The KuaiRand data source.
+    pub kuairand: KuaiRandSource,
 }
 
 impl Default for AppState {
@@ -103,6 +110,7 @@ impl AppState {
             tab: Tab::Overview,
             data: DataSettings::default(),
             calibration: CalibrationSettings::default(),
+            kuairand: KuaiRandSource::default(),
         }
     }
 }

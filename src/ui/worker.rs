@@ -63,6 +63,14 @@ pub struct Job<M> {
 }
 
 impl<M> Job<M> {
+    /// A job from its message queue and thread.
+    pub fn new(rx: Receiver<M>, handle: JoinHandle<()>) -> Self {
+        Job {
+            rx,
+            handle: Some(handle),
+        }
+    }
+
     /// Messages that have arrived, without waiting. `None` once the thread has gone and the
     /// queue is empty.
     pub fn drain(&mut self) -> Option<Vec<M>> {
