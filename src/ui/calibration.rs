@@ -120,7 +120,13 @@ pub fn calibration_ui(
         .data_aspect(1.0)
         .allow_scroll(false)
         .show(ui, |p| {
-            let top = max_truth.max(log_n) * 1.1;
+            let max_estimate = results
+                .points
+                .iter()
+                .map(|c| c.estimate)
+                .filter(|v| v.is_finite())
+                .fold(0.0_f64, f64::max);
+            let top = max_truth.max(max_estimate).max(log_n) * 1.05;
             p.line(
                 Line::new(
                     "truth (estimate = true MI)",

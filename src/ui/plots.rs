@@ -250,23 +250,31 @@ pub fn trade_off_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
         };
     let metric_at_max = run.metric_vs_beta(max_shift);
     let metric_at_min = run.metric_vs_beta(min_shift);
-    base_plot("tradeoff-metric", half)
-        .x_axis_label("β")
-        .y_axis_label("accuracy (or R²)")
-        .show(ui, |p| {
-            curve(
-                format!("shift {}", trim(max_shift)),
-                metric_at_max,
-                theme::CRL,
-                p,
-            );
-            curve(
-                format!("shift {}", trim(min_shift)),
-                metric_at_min,
-                theme::BASELINE,
-                p,
-            );
-        });
+    if metric_at_max.is_empty() {
+        empty_hint(
+            ui,
+            "Accuracy against β appears here once the trained models are evaluated.",
+            half,
+        );
+    } else {
+        base_plot("tradeoff-metric", half)
+            .x_axis_label("β")
+            .y_axis_label("accuracy (or R²)")
+            .show(ui, |p| {
+                curve(
+                    format!("shift {}", trim(max_shift)),
+                    metric_at_max,
+                    theme::CRL,
+                    p,
+                );
+                curve(
+                    format!("shift {}", trim(min_shift)),
+                    metric_at_min,
+                    theme::BASELINE,
+                    p,
+                );
+            });
+    }
     base_plot("tradeoff-mi", half)
         .x_axis_label("β")
         .y_axis_label("final I(z; c) (nats)")
