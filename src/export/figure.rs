@@ -944,7 +944,7 @@ fn data_range(panel: &Panel) -> ((f64, f64), (f64, f64)) {
     let (x0, x1) = span(&xs);
     let (y0, y1) = span(&ys);
     if panel.equal_aspect {
-        let top = x1.max(y1).max(0.0);
+        let top = x1.max(y1).max(0.0) * 1.04;
         return ((0.0, top), (y0.min(0.0), top));
     }
     let (px_, py_) = ((x1 - x0) * 0.02, (y1 - y0) * 0.06);
@@ -997,6 +997,7 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) 
         .y_desc(panel.y_label.as_str())
         .x_labels(6)
         .y_labels(6)
+        .set_all_tick_mark_size(px(2.5) as u32)
         .label_style(text_style(TICK_PT))
         .axis_desc_style(text_style(LABEL_PT))
         .bold_line_style(rgb(palette::GRID).stroke_width(1))
