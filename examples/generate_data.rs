@@ -5,7 +5,7 @@
 //! `cargo run --release --example generate_data`
 
 use crl_lab::export::write_dataset;
-use crl_lab::scm::{Sampler, preset};
+use crl_lab::scm::{Role, Sampler, preset};
 
 fn correlation(a: &[f32], b: &[f32]) -> f64 {
     let n = a.len() as f64;
@@ -28,10 +28,13 @@ fn main() -> crl_lab::Result<()> {
     println!("{}: {}", scenario.name, scenario.title);
     for shift in [0.0, 1.0] {
         let data = Sampler::new(&scenario, shift)?.sample(5_000, 42)?;
-        let y = &data.column("y")?.values;
+        let Some(y) = data.columns.iter().find(|c| c.role == Role::Outcome) else {
+            return Err(crl_lab::Error::NoOutcome);
+        };
+        let y = &y.values;
         print!("shift {shift}:");
         for c in &data.columns {
-            if c.name != "y" {
+            if matches!(c.role, Role::Feature | Role::Confounder) {
                 print!("  corr({}, y) = {:+.2}", c.name, correlation(&c.values, y));
             }
         }
