@@ -16,6 +16,7 @@ pub mod data;
 pub mod error;
 pub mod export;
 pub mod scm;
+mod serde_float;
 
 pub use error::{Error, Result};
 pub mod experiment;

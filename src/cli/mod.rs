@@ -1,6 +1,7 @@
 //! The command-line interface: `crl-lab <subcommand>`; no subcommand opens the app.
 
 mod data_cmds;
+mod export_cmds;
 mod kuairand_cmd;
 mod train_cmds;
 
@@ -56,6 +57,13 @@ pub enum Command {
     /// Write a synthetic dataset in KuaiRand-Pure's layout (for trying `kuairand` without the
     /// download).
     KuairandFixture(kuairand_cmd::FixtureArgs),
+    /// Write a workspace file (scenario, settings, no results) from a preset.
+    Workspace(export_cmds::WorkspaceArgs),
+    /// Draw one plot of a workspace as SVG or 300 dpi PNG, computing what the workspace lacks.
+    Figure(export_cmds::FigureArgs),
+    /// Rerun a whole workspace and write its figures (SVG and PNG), CSVs, dataset and the
+    /// completed workspace to a folder.
+    Run(export_cmds::RunArgs),
 }
 
 /// Where a scenario comes from: a preset or a file.
@@ -98,5 +106,8 @@ pub fn run(command: Command) -> Result<()> {
         Command::Calibrate(args) => train_cmds::calibrate_cmd(&args),
         Command::Kuairand(args) => kuairand_cmd::kuairand_cmd(&args),
         Command::KuairandFixture(args) => kuairand_cmd::fixture_cmd(&args),
+        Command::Workspace(args) => export_cmds::workspace_cmd(&args),
+        Command::Figure(args) => export_cmds::figure_cmd(&args),
+        Command::Run(args) => export_cmds::run_cmd(&args),
     }
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::ScenarioSource;
 use crate::error::{Error, Result};
-use crate::experiment::{EvalRow, RelianceRow, SummaryRow, parse_grid, sweep};
+use crate::experiment::{EvalRow, JobObserver, RelianceRow, SummaryRow, parse_grid, sweep};
 use crate::export::write_string;
 use crate::mi::{CalibrationConfig, EstimatorKind, calibrate};
 use crate::models::CriticKind;
@@ -205,6 +205,12 @@ impl Observer for ProgressObserver {
             );
         }
         self.bar.set_message(msg);
+    }
+}
+
+impl JobObserver for ProgressObserver {
+    fn on_trained(&mut self, _cancelled: bool) {
+        self.bar.set_message("evaluating at each shift");
     }
 }
 

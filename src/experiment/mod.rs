@@ -1,6 +1,7 @@
 //! Experiments over shifts and seeds: evaluation on a shift grid, spurious reliance, sweeps and
 //! their mean ± std summaries; and the KuaiRand run (standard logs vs random exposure).
 
+mod job;
 mod kuairand;
 mod run;
 mod settings;
@@ -10,6 +11,10 @@ pub use kuairand::{
     NDCG_K, RankingMetrics, kuairand_experiment, summarize_kuairand,
 };
 
+pub use job::{
+    JobEnd, JobObserver, ResultsRecorder, SilentJob, TrainJob, run_calibration, run_job,
+    run_job_to_results,
+};
 pub use run::{Group, RunResults, RunState, trim};
 pub use settings::{
     CALIBRATION_RHOS, CalibrationSettings, DataSettings, RunMode, TrainSettings, parse_betas,

@@ -84,10 +84,13 @@ impl CalibrationConfig {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Calibration {
     /// The exact mutual information in nats.
+    #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub truth: f64,
     /// log N, InfoNCE's ceiling.
+    #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub log_n: f64,
     /// The final estimate, averaged over held-out batches.
+    #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub estimate: f64,
     /// (step, estimate on a held-out batch) over training.
     pub history: Vec<(usize, f64)>,

@@ -6,14 +6,19 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct Metrics {
     /// Binary: share of correct predictions at threshold 0.5. Continuous: NaN.
+    #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub accuracy: f64,
     /// Binary: ROC AUC. Continuous: NaN.
+    #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub auc: f64,
     /// Binary: mean log-loss in nats. Continuous: NaN.
+    #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub logloss: f64,
     /// Continuous: mean squared error. Binary: NaN.
+    #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub mse: f64,
     /// Continuous: coefficient of determination. Binary: NaN.
+    #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub r2: f64,
 }
 

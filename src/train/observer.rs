@@ -41,20 +41,28 @@ impl MemberSpec {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct MemberReport {
     /// Supervised loss plus the weighted penalty, on the last minibatch.
+    #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub total_loss: f64,
     /// Cross-entropy (or MSE) on the last minibatch.
+    #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub supervised_loss: f64,
     /// beta (with warm-up) times the penalty's estimate.
+    #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub penalty: f64,
     /// The penalty estimator's MI estimate in nats.
+    #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub penalty_mi: f64,
     /// I(z; c) in nats by the monitoring InfoNCE estimator on validation rows.
+    #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub mi_zc: f64,
     /// I(z; y) in nats by the monitoring InfoNCE estimator on validation rows.
+    #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub mi_zy: f64,
     /// Supervised loss on the validation rows.
+    #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub val_loss: f64,
     /// Validation accuracy (binary) or R² (continuous).
+    #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub val_metric: f64,
 }
 

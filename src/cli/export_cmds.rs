@@ -1,0 +1,318 @@
+//! `workspace`, `figure` and `run`: create a workspace file, and rebuild a workspace's figures
+//! and CSVs headlessly.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::Args;
+
+use super::train_cmds::{ProgressObserver, create_dir, metrics_csv, summary_csv, sweep_csv};
+use crate::error::{Error, Result};
+use crate::experiment::{JobObserver, RunMode};
+use crate::export::{
+    FigureFormat, FigureSpec, FigureWidth, Needs, PlotData, PlotKind, Workspace, plot_csv,
+    recompute, write_dataset, write_figure, write_string,
+};
+use crate::train::DeviceChoice;
+
+/// Arguments of `crl-lab workspace`.
+#[derive(Debug, Args)]
+pub struct WorkspaceArgs {
+    /// The preset to start from (see `crl-lab presets`).
+    #[arg(long, default_value = crate::scm::DEFAULT_PRESET)]
+    preset: String,
+    /// Model steps.
+    #[arg(long)]
+    steps: Option<usize>,
+    /// Seeds per model.
+    #[arg(long)]
+    seeds: Option<usize>,
+    /// First seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Shift grid: start:end:count, or a comma list.
+    #[arg(long)]
+    shifts: Option<String>,
+    /// Compare baseline and CRL (compare), or sweep β (sweep, with --betas).
+    #[arg(long, value_parser = ["compare", "sweep"])]
+    mode: Option<String>,
+    /// β values of a sweep, comma-separated.
+    #[arg(long)]
+    betas: Option<String>,
+    /// Training rows per seed.
+    #[arg(long)]
+    train_rows: Option<usize>,
+    /// Critic steps per correlation of the calibration view.
+    #[arg(long)]
+    calibration_steps: Option<usize>,
+    /// Device: auto, wgpu or cpu.
+    #[arg(long)]
+    device: Option<DeviceChoice>,
+    /// The workspace file to write.
+    #[arg(long, value_name = "FILE.json")]
+    out: PathBuf,
+}
+
+/// Arguments of `crl-lab figure`.
+#[derive(Debug, Args)]
+pub struct FigureArgs {
+    /// The workspace file (as saved by the app or `crl-lab workspace`).
+    workspace: PathBuf,
+    /// Which plot: loss, mi, ood, calibration or tradeoff (β sweeps).
+    #[arg(long)]
+    plot: PlotKind,
+    /// svg or png (300 dpi); default: from the extension of --out.
+    #[arg(long)]
+    format: Option<FigureFormat>,
+    /// Paper width: single (3.5 in) or double (7 in) column.
+    #[arg(long, default_value = "single")]
+    width: FigureWidth,
+    /// Train on this device instead of the workspace's (auto, wgpu or cpu).
+    #[arg(long)]
+    device: Option<DeviceChoice>,
+    /// Also write the workspace with the results computed for the figure (its hash is the one
+    /// in the SVG).
+    #[arg(long, value_name = "FILE.json")]
+    save: Option<PathBuf>,
+    /// The figure file to write.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+/// Arguments of `crl-lab run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The workspace file.
+    workspace: PathBuf,
+    /// Paper width of the figures: single (3.5 in) or double (7 in) column.
+    #[arg(long, default_value = "single")]
+    width: FigureWidth,
+    /// Train on this device instead of the workspace's (auto, wgpu or cpu).
+    #[arg(long)]
+    device: Option<DeviceChoice>,
+    /// Keep the results the workspace already has; run only what it lacks.
+    #[arg(long)]
+    keep_results: bool,
+    /// Output folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+/// `crl-lab workspace`.
+pub fn workspace_cmd(args: &WorkspaceArgs) -> Result<()> {
+    let mut ws = Workspace::from_preset(&args.preset)?;
+    let t = &mut ws.train;
+    if let Some(v) = args.steps {
+        t.config.steps = v;
+    }
+    if let Some(v) = args.seeds {
+        t.n_seeds = v;
+    }
+    if let Some(v) = args.seed {
+        t.config.seed = v;
+    }
+    if let Some(v) = &args.shifts {
+        t.shift_grid = v.clone();
+    }
+    if let Some(v) = &args.mode {
+        t.mode = if v == "sweep" {
+            RunMode::BetaSweep
+        } else {
+            RunMode::Compare
+        };
+    }
+    if let Some(v) = &args.betas {
+        t.sweep_betas = v.clone();
+    }
+    if let Some(v) = args.train_rows {
+        t.config.n_train = v;
+    }
+    if let Some(v) = args.device {
+        t.device = v;
+    }
+    if let Some(v) = args.calibration_steps {
+        ws.plots.calibration.steps = v;
+    }
+    // Reject settings that cannot run now rather than at rebuild time.
+    ws.train.plan()?;
+    ws.save(&args.out)?;
+    eprintln!(
+        "wrote {} (`{}`, no results yet: `crl-lab run {} --out DIR` computes them)",
+        args.out.display(),
+        ws.scenario.name,
+        args.out.display()
+    );
+    Ok(())
+}
+
+/// A progress bar for training and a line per calibration correlation.
+fn rebuild(
+    ws: &mut Workspace,
+    needs: Needs,
+    force: bool,
+    device: Option<DeviceChoice>,
+) -> Result<bool> {
+    let mut obs = ProgressObserver::new();
+    let t0 = Instant::now();
+    let result = recompute(
+        ws,
+        needs,
+        force,
+        device,
+        &mut obs as &mut dyn JobObserver,
+        &mut |i, n| {
+            if i < n {
+                eprintln!("calibration: correlation {}/{n}", i + 1);
+            }
+        },
+    );
+    obs.bar.finish_and_clear();
+    let done = result?;
+    if done.any() {
+        eprintln!(
+            "computed {}{}{} in {:.1} s",
+            if done.training {
+                "the training run"
+            } else {
+                ""
+            },
+            if done.training && done.calibration {
+                " and "
+            } else {
+                ""
+            },
+            if done.calibration {
+                "the calibration"
+            } else {
+                ""
+            },
+            t0.elapsed().as_secs_f64()
+        );
+    }
+    Ok(done.any())
+}
+
+fn format_of(args: &FigureArgs) -> Result<FigureFormat> {
+    if let Some(f) = args.format {
+        return Ok(f);
+    }
+    match args.out.extension().and_then(|e| e.to_str()) {
+        Some(e) => e.to_ascii_lowercase().parse().map_err(|_| {
+            Error::invalid(format!(
+                "cannot tell the format from `{}`: give --format svg or png",
+                args.out.display()
+            ))
+        }),
+        None => Err(Error::invalid("give --format svg or png")),
+    }
+}
+
+fn data_of(ws: &Workspace) -> PlotData<'_> {
+    PlotData {
+        run: ws.results.as_ref(),
+        calibration: &ws.calibration_points,
+        calibration_estimator: ws.plots.calibration.estimator,
+    }
+}
+
+/// `crl-lab figure`.
+pub fn figure_cmd(args: &FigureArgs) -> Result<()> {
+    let format = format_of(args)?;
+    let mut ws = Workspace::load(&args.workspace)?;
+    let needs = Needs {
+        training: args.plot.needs_training(),
+        calibration: !args.plot.needs_training(),
+    };
+    let computed = rebuild(&mut ws, needs, false, args.device)?;
+    if let Some(path) = &args.save {
+        ws.save(path)?;
+    } else if computed {
+        eprintln!(
+            "note: the workspace lacked results; the hash in the figure is of the completed \
+             workspace (pass --save FILE to keep it)"
+        );
+    }
+    let spec = FigureSpec {
+        kind: args.plot,
+        format,
+        width: args.width,
+        hash: Some(ws.hash()?),
+    };
+    write_figure(&args.out, &spec, &data_of(&ws))?;
+    eprintln!("wrote {}", args.out.display());
+    Ok(())
+}
+
+/// `crl-lab run`.
+pub fn run_cmd(args: &RunArgs) -> Result<()> {
+    let mut ws = Workspace::load(&args.workspace)?;
+    create_dir(&args.out)?;
+    rebuild(&mut ws, Needs::ALL, !args.keep_results, args.device)?;
+    let out = &args.out;
+    ws.save(&out.join("workspace.json"))?;
+    let hash = ws.hash()?;
+    let data = data_of(&ws);
+    let mut kinds = vec![
+        PlotKind::Loss,
+        PlotKind::Mi,
+        PlotKind::Ood,
+        PlotKind::Calibration,
+    ];
+    if ws.train.mode == RunMode::BetaSweep {
+        kinds.push(PlotKind::TradeOff);
+    }
+    let mut written = vec!["workspace.json".to_owned()];
+    for kind in kinds {
+        for format in [FigureFormat::Svg, FigureFormat::Png] {
+            let name = format!("{kind}.{}", format.extension());
+            let spec = FigureSpec {
+                kind,
+                format,
+                width: args.width,
+                hash: Some(hash.clone()),
+            };
+            write_figure(&out.join(&name), &spec, &data)?;
+            written.push(name);
+        }
+        let name = format!("{kind}.csv");
+        write_string(&out.join(&name), &plot_csv(kind, &data)?)?;
+        written.push(name);
+    }
+    if let Some(run) = &ws.results {
+        let binary = run
+            .eval
+            .first()
+            .is_none_or(|r| !r.metrics.accuracy.is_nan());
+        write_string(
+            &out.join("metrics.csv"),
+            &metrics_csv(&run.reports, &run.members),
+        )?;
+        write_string(&out.join("sweep.csv"), &sweep_csv(&run.eval, binary))?;
+        write_string(
+            &out.join("summary.csv"),
+            &summary_csv(&run.summary(), binary),
+        )?;
+        written.extend(["metrics.csv", "sweep.csv", "summary.csv"].map(String::from));
+    }
+    write_data(&ws, out)?;
+    written.push("data.csv".into());
+    eprintln!(
+        "wrote {} files to {} (workspace fnv1a64:{hash}): {}",
+        written.len() + 1,
+        out.display(),
+        written.join(", ")
+    );
+    Ok(())
+}
+
+/// The data view's dataset: training rows of the first seed at the data view's shift.
+fn write_data(ws: &Workspace, out: &Path) -> Result<()> {
+    let c = &ws.train.config;
+    write_dataset(
+        &ws.scenario,
+        ws.plots.data.shift,
+        c.n_train,
+        c.seed,
+        &out.join("data.csv"),
+    )
+}

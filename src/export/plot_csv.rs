@@ -1,0 +1,154 @@
+//! The numbers behind each figure as CSV: the same series the figure draws, one row per point.
+//! Also the generated dataset, with each row's environment shift.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::figure::{PlotData, PlotKind};
+use crate::data::write_csv;
+use crate::error::{Error, Result};
+use crate::experiment::{CALIBRATION_RHOS, RunResults, trim};
+use crate::scm::{Sampler, Scenario};
+
+/// A number with six decimals; empty for NaN (no estimate).
+fn num(v: f64) -> String {
+    if v.is_finite() {
+        format!("{v:.6}")
+    } else if v.is_nan() {
+        String::new()
+    } else {
+        format!("{v}")
+    }
+}
+
+/// A CSV field, quoted when it holds a comma or a quote.
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+fn need_run<'a>(data: &PlotData<'a>, kind: PlotKind) -> Result<&'a RunResults> {
+    data.run.ok_or_else(|| {
+        Error::invalid(format!(
+            "the {kind} data needs a training run; none is there"
+        ))
+    })
+}
+
+/// The CSV behind the `kind` figure drawn from `data`:
+/// - loss: `group,step,train_loss,val_loss` (means over the group's seeds);
+/// - mi: `group,step,mi_zc_monitor,mi_zy_monitor,penalty_mi,estimator,upper_bound,infonce_ceiling`;
+/// - ood: `group,model,beta,shift,n_seeds,metric,mean,sd`;
+/// - calibration: `rho,truth,estimate,estimator,upper_bound,log_n`;
+/// - tradeoff: `series,shift,beta,mean,sd`.
+pub fn plot_csv(kind: PlotKind, data: &PlotData<'_>) -> Result<String> {
+    let mut s = String::new();
+    match kind {
+        PlotKind::Loss => {
+            let run = need_run(data, kind)?;
+            s.push_str("group,step,train_loss,val_loss\n");
+            for g in &run.groups {
+                let train = run.series(g, |m| m.supervised_loss);
+                let val = run.series(g, |m| m.val_loss);
+                for (t, v) in train.iter().zip(&val) {
+                    let _ = writeln!(s, "{},{},{},{}", field(&g.name), t[0], num(t[1]), num(v[1]));
+                }
+            }
+        }
+        PlotKind::Mi => {
+            let run = need_run(data, kind)?;
+            s.push_str(
+                "group,step,mi_zc_monitor,mi_zy_monitor,penalty_mi,estimator,upper_bound,infonce_ceiling\n",
+            );
+            let ceiling = (run.penalty_batch as f64).ln();
+            for g in &run.groups {
+                let zc = run.series(g, |m| m.mi_zc);
+                let zy = run.series(g, |m| m.mi_zy);
+                let pen = run.series(g, |m| m.penalty_mi);
+                for ((a, b), c) in zc.iter().zip(&zy).zip(&pen) {
+                    let _ = writeln!(
+                        s,
+                        "{},{},{},{},{},{},{},{}",
+                        field(&g.name),
+                        a[0],
+                        num(a[1]),
+                        num(b[1]),
+                        num(c[1]),
+                        run.estimator.name(),
+                        run.estimator.is_upper_bound(),
+                        num(ceiling)
+                    );
+                }
+            }
+        }
+        PlotKind::Ood => {
+            let run = need_run(data, kind)?;
+            let binary = run
+                .eval
+                .first()
+                .is_none_or(|r| !r.metrics.accuracy.is_nan());
+            let metric = if binary { "accuracy" } else { "r2" };
+            s.push_str("group,model,beta,shift,n_seeds,metric,mean,sd\n");
+            for g in &run.groups {
+                for r in run.group_summary(g) {
+                    let _ = writeln!(
+                        s,
+                        "{},{},{},{},{},{metric},{},{}",
+                        field(&g.name),
+                        r.model,
+                        r.beta,
+                        r.shift,
+                        r.n_seeds,
+                        num(r.mean.headline()),
+                        num(r.std.headline())
+                    );
+                }
+            }
+        }
+        PlotKind::Calibration => {
+            s.push_str("rho,truth,estimate,estimator,upper_bound,log_n\n");
+            for (rho, c) in CALIBRATION_RHOS.iter().zip(data.calibration) {
+                let _ = writeln!(
+                    s,
+                    "{rho},{},{},{},{},{}",
+                    num(c.truth),
+                    num(c.estimate),
+                    data.calibration_estimator.name(),
+                    c.upper_bound,
+                    num(c.log_n)
+                );
+            }
+        }
+        PlotKind::TradeOff => {
+            let run = need_run(data, kind)?;
+            s.push_str("series,shift,beta,mean,sd\n");
+            let max_shift = run.shifts.iter().copied().fold(0.0_f64, f64::max);
+            let min_shift = run.shifts.iter().copied().fold(f64::INFINITY, f64::min);
+            for shift in [max_shift, min_shift] {
+                for (b, m, sd) in run.metric_vs_beta(shift) {
+                    let _ = writeln!(s, "metric,{},{b},{},{}", trim(shift), num(m), num(sd));
+                }
+            }
+            for (b, m, sd) in run.final_mi_zc_vs_beta() {
+                let _ = writeln!(s, "final_mi_zc,,{b},{},{}", num(m), num(sd));
+            }
+        }
+    }
+    Ok(s)
+}
+
+/// Samples `n_rows` rows of `scenario` at `shift` with `seed` and writes them to `path` as CSV
+/// (every node's columns, then `env_shift`) with its JSON sidecar, as `crl-lab generate` does.
+pub fn write_dataset(
+    scenario: &Scenario,
+    shift: f64,
+    n_rows: usize,
+    seed: u64,
+    path: &Path,
+) -> Result<()> {
+    let data = Sampler::new(scenario, shift)?.sample(n_rows, seed)?;
+    write_csv(&data, scenario, path)
+}

@@ -1,0 +1,90 @@
+//! Headless rebuild: run what a workspace lacks (its training run, its calibration) and fill in
+//! its results, through the same [`run_job`](crate::experiment::run_job) path as the app.
+
+use super::workspace::Workspace;
+use crate::error::{Error, Result};
+use crate::experiment::{
+    CALIBRATION_RHOS, JobObserver, RunState, TrainJob, run_calibration, run_job_to_results,
+};
+use crate::train::{DeviceChoice, RunControl};
+
+/// Which results a caller needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Needs {
+    /// The training run (loss, MI, OOD and trade-off plots).
+    pub training: bool,
+    /// The calibration points (calibration plot).
+    pub calibration: bool,
+}
+
+impl Needs {
+    /// Everything.
+    pub const ALL: Needs = Needs {
+        training: true,
+        calibration: true,
+    };
+}
+
+/// What [`recompute`] ran.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Recomputed {
+    /// The training run was (re)run.
+    pub training: bool,
+    /// The calibration was (re)run.
+    pub calibration: bool,
+}
+
+impl Recomputed {
+    /// Whether anything ran (the workspace's content changed).
+    pub fn any(&self) -> bool {
+        self.training || self.calibration
+    }
+}
+
+/// Whether the workspace holds a finished training run with evaluations.
+pub fn has_training(ws: &Workspace) -> bool {
+    ws.results
+        .as_ref()
+        .is_some_and(|r| r.state == RunState::Done && !r.reports.is_empty() && !r.eval.is_empty())
+}
+
+/// Whether the workspace holds a calibration point for every correlation.
+pub fn has_calibration(ws: &Workspace) -> bool {
+    ws.calibration_points.len() >= CALIBRATION_RHOS.len()
+}
+
+/// Runs what `ws` lacks of `needs` (everything in `needs` when `force`), on the workspace's
+/// device unless `device` overrides it, and stores the results in `ws`. Training reports to
+/// `observer`; `on_calibration(i, n)` is told before each of the n correlations.
+pub fn recompute(
+    ws: &mut Workspace,
+    needs: Needs,
+    force: bool,
+    device: Option<DeviceChoice>,
+    observer: &mut dyn JobObserver,
+    on_calibration: &mut dyn FnMut(usize, usize),
+) -> Result<Recomputed> {
+    let device = device.unwrap_or(ws.train.device);
+    let mut done = Recomputed::default();
+    if needs.training && (force || !has_training(ws)) {
+        let mut job = TrainJob::from_settings(&ws.scenario, &ws.train)?;
+        job.device = device;
+        let results = run_job_to_results(&job, &ws.train, observer, &RunControl::default())?;
+        if results.state != RunState::Done {
+            return Err(Error::invalid(
+                "the training run stopped before it finished",
+            ));
+        }
+        ws.results = Some(results);
+        done.training = true;
+    }
+    if needs.calibration && (force || !has_calibration(ws)) {
+        let configs = ws.plots.calibration.configs();
+        let n = configs.len();
+        on_calibration(0, n);
+        let points = run_calibration(&configs, device, &mut |i, _| on_calibration(i + 1, n))?;
+        ws.calibration_points = points;
+        done.calibration = true;
+    }
+    Ok(done)
+}

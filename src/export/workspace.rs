@@ -1,0 +1,183 @@
+//! Workspace files: one versioned JSON file holding a session's scenario, node layout, training
+//! settings (hyperparameters, seeds, device), plot settings and the results already computed, so
+//! the app can reopen it and `crl-lab figure` / `crl-lab run` can rebuild its figures.
+//!
+//! The encoding is deterministic: struct fields in declaration order, maps sorted, pretty JSON
+//! with a trailing newline. Saving a loaded workspace gives the same bytes.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::atomic::{read_string, write_string};
+use crate::error::{Error, Result};
+use crate::experiment::{CalibrationSettings, DataSettings, RunResults, TrainSettings};
+use crate::mi::Calibration;
+use crate::scm::{Scenario, preset};
+
+/// The `format` field every workspace file carries.
+pub const WORKSPACE_FORMAT: &str = "crl-lab-workspace";
+/// The version this build writes and understands.
+pub const WORKSPACE_VERSION: u32 = 1;
+
+/// Node positions on the graph canvas, in `[0, 1]²`, keyed by node name.
+pub type NodeLayout = BTreeMap<String, [f32; 2]>;
+
+/// What the plot area shows and how.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlotSettings {
+    /// The selected view (the app's tab), e.g. `Overview`, `Loss`, `Mi`, `Ood`, `Calibration`.
+    pub view: String,
+    /// The data view's settings.
+    pub data: DataSettings,
+    /// The calibration view's settings.
+    pub calibration: CalibrationSettings,
+}
+
+impl Default for PlotSettings {
+    fn default() -> Self {
+        PlotSettings {
+            view: "Overview".into(),
+            data: DataSettings::default(),
+            calibration: CalibrationSettings::default(),
+        }
+    }
+}
+
+/// A saved session.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Workspace {
+    /// Always [`WORKSPACE_FORMAT`].
+    pub format: String,
+    /// Always [`WORKSPACE_VERSION`] once loaded.
+    pub version: u32,
+    /// The crl-lab version that wrote it (informational; not checked).
+    pub written_by: String,
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Where the graph editor draws each node (may be empty: the app lays nodes out itself).
+    pub layout: NodeLayout,
+    /// Training settings: every hyperparameter, the seeds and the device choice.
+    pub train: TrainSettings,
+    /// Plot settings.
+    pub plots: PlotSettings,
+    /// The last training run's results, if any.
+    pub results: Option<RunResults>,
+    /// The calibration view's points, one per correlation done.
+    pub calibration_points: Vec<Calibration>,
+}
+
+impl Workspace {
+    /// A workspace for `scenario` with `train` settings, default plot settings and no results.
+    pub fn new(scenario: Scenario, layout: NodeLayout, train: TrainSettings) -> Self {
+        Workspace {
+            format: WORKSPACE_FORMAT.into(),
+            version: WORKSPACE_VERSION,
+            written_by: env!("CARGO_PKG_VERSION").into(),
+            scenario,
+            layout,
+            train,
+            plots: PlotSettings::default(),
+            results: None,
+            calibration_points: Vec::new(),
+        }
+    }
+
+    /// A fresh workspace on a preset, with the preset's recommended beta and penalty (as the
+    /// app starts), an empty layout and no results.
+    pub fn from_preset(name: &str) -> Result<Self> {
+        let scenario = preset(name)?;
+        let mut train = TrainSettings::default();
+        train.config.beta = scenario.hints.beta;
+        train.config.conditional = scenario.hints.conditional_penalty;
+        Ok(Workspace::new(scenario, NodeLayout::new(), train))
+    }
+
+    /// The canonical text: pretty JSON with a trailing newline.
+    pub fn to_json(&self) -> Result<String> {
+        let mut text = serde_json::to_string_pretty(self)
+            .map_err(|e| Error::invalid(format!("cannot encode the workspace: {e}")))?;
+        text.push('\n');
+        Ok(text)
+    }
+
+    /// Parses a workspace from `text`; `label` (usually the path) names it in errors. Checks the
+    /// format string and version before anything else, so an old or new file gets a message
+    /// about its version, not about a missing field.
+    pub fn from_json(text: &str, label: &str) -> Result<Self> {
+        let bad = |detail: String| Error::BadFile {
+            path: label.to_owned(),
+            detail,
+        };
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            bad(format!(
+                "not a valid JSON file (damaged or truncated?): {e}"
+            ))
+        })?;
+        let Some(obj) = value.as_object() else {
+            return Err(bad(
+                "not a crl-lab workspace (expected a JSON object)".into()
+            ));
+        };
+        match obj.get("format").and_then(Value::as_str) {
+            Some(WORKSPACE_FORMAT) => {}
+            Some(other) => {
+                return Err(bad(format!(
+                    "not a crl-lab workspace (format is `{other}`, expected `{WORKSPACE_FORMAT}`)"
+                )));
+            }
+            None => {
+                return Err(bad(format!(
+                    "not a crl-lab workspace (no `format: \"{WORKSPACE_FORMAT}\"` field)"
+                )));
+            }
+        }
+        let version = obj
+            .get("version")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| bad("the workspace has no whole-number `version` field".into()))?;
+        let current = u64::from(WORKSPACE_VERSION);
+        if version > current {
+            return Err(bad(format!(
+                "version {version} is newer than this crl-lab understands ({current}); \
+                 update crl-lab to open it"
+            )));
+        }
+        if version < current {
+            return Err(bad(format!(
+                "version {version} is older than this crl-lab understands ({current}); \
+                 no converter exists for it"
+            )));
+        }
+        serde_json::from_value(value).map_err(|e| bad(format!("damaged workspace: {e}")))
+    }
+
+    /// Reads and parses `path`.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = read_string(path)?;
+        Workspace::from_json(&text, &path.display().to_string())
+    }
+
+    /// Writes the canonical text to `path` atomically (a failed save leaves the old file).
+    pub fn save(&self, path: &Path) -> Result<()> {
+        write_string(path, &self.to_json()?)
+    }
+
+    /// A stable content hash of the canonical text: FNV-1a 64, 16 hex digits.
+    pub fn hash(&self) -> Result<String> {
+        Ok(fnv1a64_hex(self.to_json()?.as_bytes()))
+    }
+}
+
+/// FNV-1a 64 of `bytes` as 16 lower-case hex digits.
+pub fn fnv1a64_hex(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}

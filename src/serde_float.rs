@@ -1,0 +1,9 @@
+//! Floats that may be NaN in serialised results. serde_json writes NaN (and ±∞) as `null`; these
+//! helpers read `null` back as NaN, so results with "no estimate" entries round-trip.
+
+use serde::{Deserialize, Deserializer};
+
+/// Reads a number, or `null` as NaN.
+pub(crate) fn nan_if_null<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
