@@ -340,3 +340,54 @@ fn a_folder_that_is_not_kuairand_is_named_in_the_error() {
         "the scenario is untouched"
     );
 }
+
+#[test]
+fn a_workspace_saved_to_a_typed_path_opens_back_and_a_damaged_one_keeps_the_work() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("work.json");
+    let mut h = app();
+    h.run();
+    // Edit something, then save through the File menu's typed path.
+    drag(&mut h, "connect from x_c", "x_s");
+    let edited = edges(&h);
+    assert!(h.state().is_dirty());
+    h.state_mut().files.typed = path.display().to_string();
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Save to path").click();
+    h.run();
+    assert!(path.exists(), "{:?}", h.state().notice);
+    assert!(!h.state().is_dirty());
+    assert_eq!(
+        h.state().state.recent.first(),
+        Some(&path.display().to_string())
+    );
+    // Load another preset, then open the file again: the edited graph comes back.
+    h.state_mut()
+        .handle_command(crl_lab::ui::Command::LoadPreset("linear-gaussian".into()));
+    h.run();
+    h.state_mut()
+        .handle_command(crl_lab::ui::Command::OpenWorkspace(Some(path.clone())));
+    h.run();
+    assert!(
+        h.state().files.pending.is_some(),
+        "unsaved work is asked about first"
+    );
+    h.get_by_label("Discard").click();
+    h.run();
+    assert_eq!(h.state().state.scenario.name, "shortcut");
+    assert_eq!(edges(&h), edited);
+    // A damaged file: a clear message, the current work stays.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{ not json").expect("write");
+    h.state_mut()
+        .handle_command(crl_lab::ui::Command::OpenWorkspace(Some(bad)));
+    h.run();
+    let notice = h.state().notice.clone().expect("a message");
+    assert!(
+        notice.error && notice.text.contains("bad.json"),
+        "{}",
+        notice.text
+    );
+    assert_eq!(edges(&h), edited);
+}

@@ -9,13 +9,17 @@ use std::time::Instant;
 
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
-use crate::experiment::{RunMode, RunResults, RunState};
+use crate::experiment::{RunMode, RunResults, RunState, TrainJob};
 use crate::scm::{Scenario, preset, preset_names};
 use crate::train::{DeviceChoice, RunControl, select_device};
 
 use super::calibration::{CalibrationResults, calibration_ui};
 use super::command::{Command, History, Selection, Snapshot};
 use super::data_view::{DataCache, data_ui};
+use super::files::{
+    Files, Pending, available_kinds, discard_ui, export_all, file_menu_ui, json_of, pick_open,
+    pick_save, plot_settings, remember, tab_of, view_name,
+};
 use super::graph::{GraphEditor, auto_layout, free_spot};
 use super::inspector::Inspector;
 use super::kuairand::{KuaiRandMsg, KuaiRandView, kuairand_ui, spawn_kuairand};
@@ -23,9 +27,7 @@ use super::plots::{loss_ui, mi_ui, ood_ui, trade_off_ui};
 use super::state::{AppState, Tab};
 use super::theme;
 use super::training::training_ui;
-use super::worker::{
-    CalibrationMsg, Job, TrainJob, TrainMsg, Waker, spawn_calibration, spawn_training,
-};
+use super::worker::{CalibrationMsg, Job, TrainMsg, Waker, spawn_calibration, spawn_training};
 
 /// How the app starts (tests switch the device probe off).
 #[derive(Clone, Debug)]
@@ -78,12 +80,16 @@ pub struct CrlApp {
     /// The KuaiRand view's results.
     pub kuairand: KuaiRandView,
     kr_job: Option<Job<KuaiRandMsg>>,
+    /// Workspace file state.
+    pub files: Files,
     cal_cancel: Arc<AtomicBool>,
     device_line: String,
     probe: Option<Receiver<String>>,
     frame_secs: VecDeque<f32>,
     wake: Waker,
     show_about: bool,
+    /// Close the window at the next frame (after "discard unsaved work?").
+    wake_close: bool,
     /// `CRL_LAB_FRAME_STATS` is set: print frame-time statistics every 120 frames.
     log_frames: bool,
     frames: u64,
@@ -143,6 +149,7 @@ impl CrlApp {
             cal_job: None,
             kuairand: KuaiRandView::default(),
             kr_job: None,
+            files: Files::default(),
             cal_cancel: Arc::new(AtomicBool::new(false)),
             device_line: if options.probe_device {
                 "device: looking for a GPU…".into()
@@ -153,6 +160,7 @@ impl CrlApp {
             frame_secs: VecDeque::with_capacity(FRAME_WINDOW),
             wake,
             show_about: false,
+            wake_close: false,
             log_frames: std::env::var_os("CRL_LAB_FRAME_STATS").is_some(),
             frames: 0,
         }
@@ -386,6 +394,127 @@ impl CrlApp {
             Command::SetCalibrationSettings(s) => self.state.calibration = s,
             Command::StartCalibration => self.start_calibration(),
             Command::StopCalibration => self.cal_cancel.store(true, Ordering::SeqCst),
+            Command::OpenWorkspace(path) => {
+                let Some(path) = path.or_else(pick_open) else {
+                    return self.say(
+                        "No file picked (no file dialog? type a path in File)",
+                        false,
+                        false,
+                    );
+                };
+                if self.is_dirty() {
+                    self.files.pending = Some(Pending::Open(path));
+                } else {
+                    self.open_workspace(&path);
+                }
+            }
+            Command::SaveWorkspace { as_new } => {
+                let target = match (&self.files.path, as_new) {
+                    (Some(p), false) => Some(p.clone()),
+                    _ => pick_save("Save workspace", "workspace.json", "json"),
+                };
+                match target {
+                    Some(p) => {
+                        self.save_workspace(&p);
+                    }
+                    None => self.say(
+                        "Not saved: no file picked (no file dialog? type a path in File)",
+                        false,
+                        false,
+                    ),
+                }
+            }
+            Command::SaveWorkspaceTo(p) => {
+                self.save_workspace(&p);
+            }
+            Command::ExportFigure {
+                kind,
+                format,
+                width,
+            } => {
+                let name = format!("{}.{}", kind.name(), format.extension());
+                if let Some(path) = pick_save("Export figure", &name, format.extension()) {
+                    let hash = self.workspace().hash().ok();
+                    let spec = crate::export::FigureSpec {
+                        kind,
+                        format,
+                        width,
+                        hash,
+                    };
+                    let result = crate::export::write_figure(&path, &spec, &self.plot_data());
+                    self.report_write(result, &path, "figure");
+                } else {
+                    self.say(
+                        "Not exported: no file picked (type a folder in File, then Export all)",
+                        false,
+                        false,
+                    );
+                }
+            }
+            Command::ExportCsv(kind) => {
+                if let Some(path) =
+                    pick_save("Export plot data", &format!("{}.csv", kind.name()), "csv")
+                {
+                    let result = crate::export::plot_csv(kind, &self.plot_data())
+                        .and_then(|text| crate::export::write_string(&path, &text));
+                    self.report_write(result, &path, "CSV");
+                } else {
+                    self.say("Not exported: no file picked", false, false);
+                }
+            }
+            Command::ExportDataset => {
+                if let Some(path) = pick_save("Export dataset", "dataset.csv", "csv") {
+                    let result = crate::export::write_dataset(
+                        &self.state.scenario,
+                        self.state.data.shift,
+                        self.state.train.config.n_train,
+                        self.state.train.config.seed,
+                        &path,
+                    );
+                    self.report_write(result, &path, "dataset");
+                } else {
+                    self.say("Not exported: no file picked", false, false);
+                }
+            }
+            Command::ExportAll(dir) => {
+                let hash = self.workspace().hash().ok();
+                match export_all(&dir, &self.plot_data(), hash) {
+                    Ok(n) => self.say(
+                        format!("Exported {n} files to {}", dir.display()),
+                        false,
+                        false,
+                    ),
+                    Err(e) => self.say(format!("Export failed: {e}"), true, false),
+                }
+            }
+            Command::AnswerDiscard { save, go_on } => {
+                let pending = self.files.pending.take();
+                if !go_on {
+                    return;
+                }
+                if save {
+                    let saved = match self
+                        .files
+                        .path
+                        .clone()
+                        .or_else(|| pick_save("Save workspace", "workspace.json", "json"))
+                    {
+                        Some(p) => self.save_workspace(&p),
+                        None => false,
+                    };
+                    if !saved {
+                        return self.say("Not saved, so nothing was discarded", true, false);
+                    }
+                }
+                match pending {
+                    Some(Pending::Open(p)) => self.open_workspace(&p),
+                    Some(Pending::Close) => {
+                        self.files.allow_close = true;
+                        self.wake_close = true;
+                    }
+                    None => {}
+                }
+            }
             Command::SetKuaiRandSource(s) => self.state.kuairand = s,
             Command::BrowseKuaiRand => {
                 // Without a desktop portal (Xvfb, CI) the dialog returns None at once: the
@@ -414,26 +543,11 @@ impl CrlApp {
             self.say(text, true, false);
             return;
         }
-        let s = &self.state.train;
-        let (config, members, shifts) = match s.plan() {
-            Ok(p) => p,
+        let job = match TrainJob::from_settings(&self.state.scenario, &self.state.train) {
+            Ok(j) => j,
             Err(e) => return self.say(format!("Cannot train: {e}"), true, false),
         };
-        let run = RunResults::new(
-            s.mode,
-            members.clone(),
-            config.estimator,
-            config.penalty_batch,
-            config.steps,
-            shifts.clone(),
-        );
-        let job = TrainJob {
-            scenario: self.state.scenario.clone(),
-            config,
-            members,
-            shifts,
-            device: s.device,
-        };
+        let run = job.empty_results(&self.state.train);
         let control = Arc::new(RunControl::default());
         match spawn_training(job, Arc::clone(&control), Arc::clone(&self.wake)) {
             Ok(j) => {
@@ -450,6 +564,110 @@ impl CrlApp {
                 false,
             ),
         }
+    }
+
+    /// The session as a workspace: scenario, layout, settings, view and finished results.
+    pub fn workspace(&self) -> crate::export::Workspace {
+        let mut ws = crate::export::Workspace::new(
+            self.state.scenario.clone(),
+            self.state.layout.clone(),
+            self.state.train.clone(),
+        );
+        ws.plots = plot_settings(&view_name(self.state.tab), &self.state);
+        ws.results = self.run.clone().filter(|r| !r.state.is_active());
+        ws.calibration_points = self.calibration.points.clone();
+        ws
+    }
+
+    /// Whether closing or opening would lose work that is not in a file.
+    pub fn is_dirty(&self) -> bool {
+        match &self.files.saved_json {
+            Some(saved) => json_of(&self.workspace()).as_ref() != Some(saved),
+            None => {
+                self.history.can_undo() || self.run.is_some() || !self.calibration.points.is_empty()
+            }
+        }
+    }
+
+    fn plot_data(&self) -> crate::export::PlotData<'_> {
+        crate::export::PlotData {
+            run: self.run.as_ref(),
+            calibration: &self.calibration.points,
+            calibration_estimator: self
+                .calibration
+                .estimator
+                .unwrap_or(self.state.calibration.estimator),
+        }
+    }
+
+    fn report_write(&mut self, result: crate::Result<()>, path: &std::path::Path, what: &str) {
+        match result {
+            Ok(()) => self.say(format!("Wrote {what} {}", path.display()), false, false),
+            Err(e) => self.say(format!("Could not write the {what}: {e}"), true, false),
+        }
+    }
+
+    /// Saves the workspace to `path`; says what happened. Returns whether it was written.
+    pub fn save_workspace(&mut self, path: &std::path::Path) -> bool {
+        let ws = self.workspace();
+        match ws.save(path) {
+            Ok(()) => {
+                self.files.saved_json = json_of(&ws);
+                self.files.path = Some(path.to_owned());
+                remember(&mut self.state.recent, path);
+                self.say(format!("Saved {}", path.display()), false, false);
+                true
+            }
+            Err(e) => {
+                self.say(format!("Not saved: {e}"), true, false);
+                false
+            }
+        }
+    }
+
+    /// Opens the workspace at `path`. A damaged or unknown file leaves the current work open and
+    /// says why.
+    pub fn open_workspace(&mut self, path: &std::path::Path) {
+        if self.run.as_ref().is_some_and(|r| r.state.is_active()) {
+            return self.say(
+                "A run is going: stop it before opening a workspace",
+                true,
+                false,
+            );
+        }
+        let ws = match crate::export::Workspace::load(path) {
+            Ok(ws) => ws,
+            Err(e) => return self.say(format!("Could not open the workspace: {e}"), true, false),
+        };
+        let complete = ws
+            .scenario
+            .nodes
+            .iter()
+            .all(|n| ws.layout.contains_key(&n.name));
+        self.state.layout = if complete {
+            ws.layout.clone()
+        } else {
+            auto_layout(&ws.scenario)
+        };
+        self.state.scenario = ws.scenario.clone();
+        self.state.train = ws.train.clone();
+        self.state.data = ws.plots.data.clone();
+        self.state.calibration = ws.plots.calibration.clone();
+        self.state.tab = tab_of(&ws.plots.view);
+        self.run = ws.results.clone();
+        self.calibration = CalibrationResults {
+            estimator: Some(ws.plots.calibration.estimator),
+            points: ws.calibration_points.clone(),
+            running: false,
+            error: None,
+        };
+        self.history = History::default();
+        self.selection = Selection::None;
+        self.scenario_changed();
+        self.files.saved_json = json_of(&self.workspace());
+        self.files.path = Some(path.to_owned());
+        remember(&mut self.state.recent, path);
+        self.say(format!("Opened {}", path.display()), false, false);
     }
 
     fn start_kuairand(&mut self) {
@@ -665,6 +883,19 @@ impl CrlApp {
 
     fn shortcuts(&mut self, ctx: &egui::Context) -> Vec<Command> {
         let mut out = Vec::new();
+        let open = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+        let save_as = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+        let save = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
+        ctx.input_mut(|i| {
+            if i.consume_shortcut(&open) {
+                out.push(Command::OpenWorkspace(None));
+            }
+            if i.consume_shortcut(&save_as) {
+                out.push(Command::SaveWorkspace { as_new: true });
+            } else if i.consume_shortcut(&save) {
+                out.push(Command::SaveWorkspace { as_new: false });
+            }
+        });
         let redo = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
         let redo_y = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
         let undo = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
@@ -698,10 +929,10 @@ impl CrlApp {
 
     fn menu_ui(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
         egui::MenuBar::new().ui(ui, |ui| {
+            let kinds = available_kinds(&self.plot_data());
+            let recent = self.state.recent.clone();
             ui.menu_button("File", |ui| {
-                if ui.button("Quit").clicked() {
-                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
-                }
+                file_menu_ui(ui, &mut self.files, &recent, &kinds, commands);
             });
             ui.menu_button("Edit", |ui| {
                 if ui
@@ -982,6 +1213,18 @@ impl eframe::App for CrlApp {
         if !ctx.input(|i| i.pointer.any_down()) {
             self.history.seal();
         }
+        // Closing with unsaved work asks first.
+        if ctx.input(|i| i.viewport().close_requested())
+            && !self.files.allow_close
+            && self.is_dirty()
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.files.pending = Some(Pending::Close);
+        }
+        if self.wake_close {
+            self.wake_close = false;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
         let busy = self.run.as_ref().is_some_and(|r| r.state.is_active())
             || self.calibration.running
             || self.kuairand.running;
@@ -1017,6 +1260,7 @@ impl eframe::App for CrlApp {
         egui::CentralPanel::default().show(ui, |ui| self.central_ui(ui, &mut commands));
         let ctx = ui.ctx().clone();
         self.about_ui(&ctx);
+        discard_ui(&ctx, &self.files, &mut commands);
         for c in commands {
             self.handle_command(c);
         }

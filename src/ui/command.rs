@@ -6,6 +6,7 @@ use crate::scm::{Node, Role, Scenario};
 use super::kuairand::KuaiRandSource;
 use super::state::{Layout, Tab};
 use crate::experiment::{CalibrationSettings, DataSettings, TrainSettings};
+use crate::export::{FigureFormat, FigureWidth, PlotKind};
 
 /// What the graph editor has selected.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -107,6 +108,37 @@ pub enum Command {
     BrowseKuaiRand,
     /// Load KuaiRand and train on it.
     StartKuaiRand,
+    /// Open a workspace file (`None`: ask with a dialog).
+    OpenWorkspace(Option<std::path::PathBuf>),
+    /// Save the workspace (to its file, or ask where when `as_new` or when it has none).
+    SaveWorkspace {
+        /// Ask for a new file.
+        as_new: bool,
+    },
+    /// Save the workspace to this path.
+    SaveWorkspaceTo(std::path::PathBuf),
+    /// Export one plot as a figure (asks where).
+    ExportFigure {
+        /// Which plot.
+        kind: PlotKind,
+        /// SVG or PNG.
+        format: FigureFormat,
+        /// Single or double column.
+        width: FigureWidth,
+    },
+    /// Export the CSV behind one plot (asks where).
+    ExportCsv(PlotKind),
+    /// Export the generated dataset at the data view's shift (asks where).
+    ExportDataset,
+    /// Export every figure and CSV into a folder.
+    ExportAll(std::path::PathBuf),
+    /// The answer to "discard unsaved work?".
+    AnswerDiscard {
+        /// Save first.
+        save: bool,
+        /// Go on with what was asked (false: cancel it).
+        go_on: bool,
+    },
     /// Show a plot tab.
     SetTab(Tab),
     /// Forget the message in the status bar.

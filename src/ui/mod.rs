@@ -6,6 +6,7 @@ mod app;
 mod calibration;
 mod command;
 mod data_view;
+mod files;
 mod graph;
 mod inspector;
 mod kuairand;

@@ -81,6 +81,8 @@ pub struct AppState {
     pub calibration: CalibrationSettings,
     /// The KuaiRand data source.
     pub kuairand: KuaiRandSource,
+    /// Recently opened or saved workspace files, newest first.
+    pub recent: Vec<String>,
 }
 
 impl Default for AppState {
@@ -111,6 +113,7 @@ impl AppState {
             data: DataSettings::default(),
             calibration: CalibrationSettings::default(),
             kuairand: KuaiRandSource::default(),
+            recent: Vec::new(),
         }
     }
 }

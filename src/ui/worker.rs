@@ -7,34 +7,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 use std::thread::JoinHandle;
 
-use crate::experiment::{EvalRow, evaluate};
+use crate::experiment::{EvalRow, JobObserver, TrainJob, run_job};
 use crate::mi::{Calibration, CalibrationConfig, calibrate};
-use crate::scm::Scenario;
-use crate::train::{
-    DeviceChoice, MemberSpec, Observer, Problem, Report, RunControl, RunInfo, TrainConfig,
-    select_device, train,
-};
+use crate::train::{DeviceChoice, Observer, Report, RunControl, RunInfo, select_device};
 
 /// Messages a queue can hold before the worker waits for the UI.
 const CHANNEL_DEPTH: usize = 256;
 
 /// Something that wakes the UI (egui's `Context::request_repaint` in the app).
 pub type Waker = Arc<dyn Fn() + Send + Sync>;
-
-/// A training job: everything the thread needs, owned.
-#[derive(Clone, Debug)]
-pub struct TrainJob {
-    /// The scenario to learn from.
-    pub scenario: Scenario,
-    /// Engine settings.
-    pub config: TrainConfig,
-    /// The ensemble's members.
-    pub members: Vec<MemberSpec>,
-    /// Shifts to evaluate at after training.
-    pub shifts: Vec<f64>,
-    /// Where to train.
-    pub device: DeviceChoice,
-}
 
 /// What a training thread reports.
 #[derive(Clone, Debug)]
@@ -118,6 +99,16 @@ impl Observer for ChannelObserver {
     }
 }
 
+impl JobObserver for ChannelObserver {
+    fn on_trained(&mut self, cancelled: bool) {
+        self.send(TrainMsg::Trained { cancelled });
+    }
+
+    fn on_evaluated(&mut self, rows: &[EvalRow]) {
+        self.send(TrainMsg::Evaluated(rows.to_vec()));
+    }
+}
+
 /// Starts a training job on a thread named `crl-train`.
 pub fn spawn_training(
     job: TrainJob,
@@ -128,10 +119,14 @@ pub fn spawn_training(
     let handle = std::thread::Builder::new()
         .name("crl-train".into())
         .spawn(move || {
-            let mut obs = ChannelObserver { tx, wake, control };
-            let result = run_training(&job, &mut obs);
+            let mut obs = ChannelObserver {
+                tx,
+                wake,
+                control: Arc::clone(&control),
+            };
+            let result = run_job(&job, &mut obs, &control);
             match result {
-                Ok(()) => obs.send(TrainMsg::Finished),
+                Ok(_) => obs.send(TrainMsg::Finished),
                 Err(e) => obs.send(TrainMsg::Failed(e.to_string())),
             }
         })?;
@@ -139,34 +134,6 @@ pub fn spawn_training(
         rx,
         handle: Some(handle),
     })
-}
-
-fn run_training(job: &TrainJob, obs: &mut ChannelObserver) -> crate::Result<()> {
-    let device = select_device(job.device)?;
-    let problem = Problem::new(&job.scenario, job.config.seed)?;
-    let control = Arc::clone(&obs.control);
-    let trained = train(&problem, &job.members, &job.config, &device, obs, &control)?;
-    obs.send(TrainMsg::Trained {
-        cancelled: trained.cancelled,
-    });
-    if trained.cancelled {
-        return Ok(());
-    }
-    // Shift by shift, so the OOD plot fills in as the evaluation proceeds.
-    for &shift in &job.shifts {
-        if control.is_cancelled() {
-            break;
-        }
-        let rows = evaluate(
-            &problem,
-            &trained,
-            &[shift],
-            job.config.n_test,
-            job.config.seed,
-        )?;
-        obs.send(TrainMsg::Evaluated(rows));
-    }
-    Ok(())
 }
 
 /// What a calibration thread reports.
