@@ -18,6 +18,7 @@ pub use job::{
 pub use run::{Group, RunResults, RunState, trim};
 pub use settings::{
     CALIBRATION_RHOS, CalibrationSettings, DataSettings, RunMode, TrainSettings, parse_betas,
+    report_every,
 };
 
 use std::collections::BTreeMap;

@@ -57,7 +57,7 @@ impl TrainSettings {
         let shifts =
             parse_grid(&self.shift_grid).map_err(|e| Error::invalid(format!("shifts: {e}")))?;
         let mut config = self.config.clone();
-        config.report_every = (config.steps / 100).clamp(1, 50);
+        config.report_every = report_every(config.steps);
         config.validate()?;
         let seeds: Vec<u64> = (0..self.n_seeds.max(1) as u64)
             .map(|i| config.seed.wrapping_add(i))
@@ -91,6 +91,11 @@ impl TrainSettings {
         };
         Ok((config, members, shifts))
     }
+}
+
+/// How often a run of `steps` steps reports: about 100 times, at most every 50 steps.
+pub fn report_every(steps: usize) -> usize {
+    (steps / 100).clamp(1, 50)
 }
 
 /// Parses the comma-separated beta list of a sweep (distinct, finite, ≥ 0, at least one).

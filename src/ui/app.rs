@@ -678,7 +678,7 @@ impl CrlApp {
         let mut config = self.state.train.config.clone();
         config.beta = src.beta;
         config.n_train = src.n_train;
-        config.report_every = (config.steps / 100).clamp(1, 50);
+        config.report_every = crate::experiment::report_every(config.steps);
         if let Err(e) = config.validate() {
             return self.say(format!("Cannot train on KuaiRand: {e}"), true, false);
         }

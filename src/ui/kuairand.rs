@@ -13,13 +13,11 @@ use crate::data::kuairand::{CachePolicy, LoadEvent, load_kuairand};
 use crate::experiment::{
     EvalSet, KuaiRandCounts, KuaiRandSettings, KuaiRandSummaryRow, kuairand_experiment,
 };
-use crate::train::{
-    DeviceChoice, Observer, Report, RunControl, RunInfo, TrainConfig, select_device,
-};
+use crate::train::{DeviceChoice, Report, RunControl, RunInfo, TrainConfig, select_device};
 
 use super::command::Command;
 use super::theme;
-use super::worker::{Job, Waker};
+use super::worker::{Job, Outbox, TrainEvents, Waker};
 
 /// What the KuaiRand view remembers between sessions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -73,27 +71,12 @@ pub struct KuaiRandView {
     pub error: Option<String>,
 }
 
-struct Forward {
-    tx: std::sync::mpsc::SyncSender<KuaiRandMsg>,
-    wake: Waker,
-    control: Arc<RunControl>,
-}
-
-impl Forward {
-    fn send(&self, m: KuaiRandMsg) {
-        if self.tx.send(m).is_err() {
-            self.control.cancel();
-        }
-        (self.wake)();
+impl TrainEvents for KuaiRandMsg {
+    fn started(info: RunInfo) -> Self {
+        KuaiRandMsg::Started(info)
     }
-}
-
-impl Observer for Forward {
-    fn on_start(&mut self, info: &RunInfo) {
-        self.send(KuaiRandMsg::Started(info.clone()));
-    }
-    fn on_report(&mut self, report: &Report) {
-        self.send(KuaiRandMsg::Report(report.clone()));
+    fn report(report: Report) -> Self {
+        KuaiRandMsg::Report(report)
     }
 }
 
@@ -110,7 +93,7 @@ pub fn spawn_kuairand(
     let handle = std::thread::Builder::new()
         .name("crl-kuairand".into())
         .spawn(move || {
-            let mut fwd = Forward { tx, wake, control };
+            let mut fwd = Outbox::new(tx, wake, control);
             let result = (|| -> crate::Result<()> {
                 let device = select_device(device)?;
                 let mut last = (String::new(), -1.0_f32);

@@ -73,15 +73,40 @@ impl<M> Job<M> {
     }
 }
 
-struct ChannelObserver {
-    tx: SyncSender<TrainMsg>,
-    wake: Waker,
-    control: Arc<RunControl>,
+/// Messages that can carry the engine's start and report events.
+pub trait TrainEvents {
+    /// The run started.
+    fn started(info: RunInfo) -> Self;
+    /// A periodic report.
+    fn report(report: Report) -> Self;
 }
 
-impl ChannelObserver {
-    fn send(&self, msg: TrainMsg) {
-        // A closed channel means the UI is gone: stop the run.
+impl TrainEvents for TrainMsg {
+    fn started(info: RunInfo) -> Self {
+        TrainMsg::Started(info)
+    }
+    fn report(report: Report) -> Self {
+        TrainMsg::Report(report)
+    }
+}
+
+/// A worker thread's end of the channel: sends, wakes the UI, and cancels the run once the UI
+/// has gone. It observes training for any message type that carries its events.
+pub struct Outbox<M> {
+    tx: SyncSender<M>,
+    wake: Waker,
+    /// The run this worker steers.
+    pub control: Arc<RunControl>,
+}
+
+impl<M> Outbox<M> {
+    /// An outbox on `tx` that wakes the UI with `wake`.
+    pub fn new(tx: SyncSender<M>, wake: Waker, control: Arc<RunControl>) -> Self {
+        Outbox { tx, wake, control }
+    }
+
+    /// Sends `msg`; a closed channel means the UI is gone, so the run stops.
+    pub fn send(&self, msg: M) {
         if self.tx.send(msg).is_err() {
             self.control.cancel();
         }
@@ -89,17 +114,17 @@ impl ChannelObserver {
     }
 }
 
-impl Observer for ChannelObserver {
+impl<M: TrainEvents> Observer for Outbox<M> {
     fn on_start(&mut self, info: &RunInfo) {
-        self.send(TrainMsg::Started(info.clone()));
+        self.send(M::started(info.clone()));
     }
 
     fn on_report(&mut self, report: &Report) {
-        self.send(TrainMsg::Report(report.clone()));
+        self.send(M::report(report.clone()));
     }
 }
 
-impl JobObserver for ChannelObserver {
+impl JobObserver for Outbox<TrainMsg> {
     fn on_trained(&mut self, cancelled: bool) {
         self.send(TrainMsg::Trained { cancelled });
     }
@@ -119,11 +144,7 @@ pub fn spawn_training(
     let handle = std::thread::Builder::new()
         .name("crl-train".into())
         .spawn(move || {
-            let mut obs = ChannelObserver {
-                tx,
-                wake,
-                control: Arc::clone(&control),
-            };
+            let mut obs = Outbox::new(tx, wake, Arc::clone(&control));
             let result = run_job(&job, &mut obs, &control);
             match result {
                 Ok(_) => obs.send(TrainMsg::Finished),
