@@ -3,7 +3,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use crl_lab::scm::{DEFAULT_PRESET, Sampler, preset};
+use crl_lab::data::Sampler;
+use crl_lab::scm::{DEFAULT_PRESET, preset};
 
 fn sampling(c: &mut Criterion) {
     let scenario = preset(DEFAULT_PRESET).expect("default preset");

@@ -4,8 +4,9 @@
 //!
 //! `cargo run --release --example generate_data`
 
+use crl_lab::data::Sampler;
 use crl_lab::export::write_dataset;
-use crl_lab::scm::{Role, Sampler, preset};
+use crl_lab::scm::{Role, preset};
 
 fn correlation(a: &[f32], b: &[f32]) -> f64 {
     let n = a.len() as f64;

@@ -3,8 +3,26 @@
 //! A user describes a structural causal model ([`scm`]), samples confounded observational data
 //! from it with a distribution-shift knob ([`data`]), trains a baseline and a capacity-matched
 //! CRL model whose representation is penalised for carrying confounder information, and compares
-//! them out of distribution. Everything but [`ui`] is GUI-free; the desktop app lives behind the `gui`
-//! feature.
+//! them out of distribution. Everything but [`ui`] is GUI-free; the desktop app lives behind the
+//! `gui` feature.
+//!
+//! # Layers
+//! Each module imports only from the layers below it (`tests/layers.rs` checks this, and that no
+//! modules import each other in a loop):
+//!
+//! ```text
+//! cli, ui      the command line; the desktop app (behind `gui`)
+//! export       workspace files, figures (SVG/PNG), plot and result CSVs, the export bundle
+//! experiment   evaluation on the shift grid, summaries, jobs, run results, KuaiRand runs
+//! train        device choice, configuration, the training loop, observers, metrics
+//! mi           the mutual-information estimators behind one trait
+//! models       encoder, head and critic modules over an ensemble axis
+//! data         sampling a scenario into datasets, host tables, CSV, KuaiRand's logs
+//! scm          causal graphs: nodes, mechanisms, shift, interventions, seeds, truth, presets
+//! fs           atomic writes and reads that name the path on failure
+//! ```
+//!
+//! [`error`] and the serde helpers sit under all of them.
 //!
 //! The method follows Felekis, O'Riordan, Corcoll and Gilligan-Lee, "Causal Representation
 //! Learning for Generalisable Recommendation" (2026). Its full text was not available to the
@@ -14,14 +32,15 @@
 pub mod cli;
 pub mod data;
 pub mod error;
-pub mod export;
-pub mod scm;
-mod serde_float;
-
-pub use error::{Error, Result};
 pub mod experiment;
+pub mod export;
+pub mod fs;
 pub mod mi;
 pub mod models;
+pub mod scm;
+mod serde_float;
 pub mod train;
 #[cfg(feature = "gui")]
 pub mod ui;
+
+pub use error::{Error, Result};

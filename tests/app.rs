@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crl_lab::experiment::RunState;
 use crl_lab::scm::{Noise, Param};
-use crl_lab::train::DeviceChoice;
+use crl_lab::train::{DeviceChoice, ModelKind};
 use crl_lab::ui::{AppOptions, CrlApp, Selection, Tab};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -300,7 +300,7 @@ fn kuairand_folder_trains_both_models_and_fills_the_table() {
     wait_for_kuairand(&mut h);
     let app = h.state();
     assert_eq!(app.kuairand.error, None);
-    let sets: Vec<(String, EvalSet)> = app
+    let sets: Vec<(ModelKind, EvalSet)> = app
         .kuairand
         .summary
         .iter()

@@ -1,10 +1,10 @@
 //! Behaviour of the SCM core: sampling, mechanisms, shift, interventions, validation, truth.
 
 use crl_lab::Error;
-use crl_lab::data::Dataset;
+use crl_lab::data::{Dataset, sample};
 use crl_lab::scm::{
     Activation, Edge, GaussianTruth, Intervention, Mechanism, Node, Noise, Param, Role, Scenario,
-    TrainingHints, Warning, correlated_gaussian_mi, preset, preset_names, sample, shifting,
+    TrainingHints, Warning, correlated_gaussian_mi, preset, preset_names, shifting,
 };
 
 fn scenario(nodes: Vec<Node>) -> Scenario {

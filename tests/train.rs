@@ -103,7 +103,7 @@ fn default_preset_shows_the_pattern() {
             .members
             .iter()
             .zip(&last.members)
-            .filter(|(m, _)| m.label == label)
+            .filter(|(m, _)| m.kind == label)
             .map(|(_, r)| r.mi_zc)
             .collect();
         v.iter().sum::<f64>() / v.len() as f64
@@ -355,7 +355,7 @@ fn summaries_give_mean_std_and_gap() {
     use crl_lab::experiment::EvalRow;
     use crl_lab::train::Metrics;
     let row = |shift: f64, seed: u64, acc: f64| EvalRow {
-        model: "crl".into(),
+        model: crl_lab::train::ModelKind::Crl,
         beta: 1.0,
         seed,
         shift,

@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::ScenarioSource;
-use crate::data::{sidecar_path, write_csv};
+use super::source::ScenarioSource;
+use crate::data::{Sampler, sidecar_path, write_csv};
 use crate::error::Result;
-use crate::scm::{DEFAULT_PRESET, GaussianTruth, Sampler, preset, preset_names};
+use crate::scm::{DEFAULT_PRESET, GaussianTruth, preset, preset_names};
 
 /// Arguments of `crl-lab generate`.
 #[derive(Debug, Args)]

@@ -1,17 +1,17 @@
 //! `workspace`, `figure` and `run`: create a workspace file, and rebuild a workspace's figures
 //! and CSVs headlessly.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
 
-use super::train_cmds::{ProgressObserver, create_dir, metrics_csv, summary_csv, sweep_csv};
+use super::train_cmds::{ProgressObserver, create_dir};
 use crate::error::{Error, Result};
 use crate::experiment::{JobObserver, RunMode};
 use crate::export::{
-    FigureFormat, FigureSpec, FigureWidth, Needs, PlotData, PlotKind, Workspace, plot_csv,
-    recompute, write_dataset, write_figure, write_string,
+    FigureFormat, FigureSpec, FigureWidth, Needs, PlotKind, Workspace, export_bundle, plot_data,
+    recompute, write_figure,
 };
 use crate::train::DeviceChoice;
 
@@ -207,14 +207,6 @@ fn format_of(args: &FigureArgs) -> Result<FigureFormat> {
     }
 }
 
-fn data_of(ws: &Workspace) -> PlotData<'_> {
-    PlotData {
-        run: ws.results.as_ref(),
-        calibration: &ws.calibration_points,
-        calibration_estimator: ws.plots.calibration.estimator,
-    }
-}
-
 /// `crl-lab figure`.
 pub fn figure_cmd(args: &FigureArgs) -> Result<()> {
     let format = format_of(args)?;
@@ -238,7 +230,7 @@ pub fn figure_cmd(args: &FigureArgs) -> Result<()> {
         width: args.width,
         hash: Some(ws.hash()?),
     };
-    write_figure(&args.out, &spec, &data_of(&ws))?;
+    write_figure(&args.out, &spec, &plot_data(&ws))?;
     eprintln!("wrote {}", args.out.display());
     Ok(())
 }
@@ -249,53 +241,8 @@ pub fn run_cmd(args: &RunArgs) -> Result<()> {
     create_dir(&args.out)?;
     rebuild(&mut ws, Needs::ALL, !args.keep_results, args.device)?;
     let out = &args.out;
-    ws.save(&out.join("workspace.json"))?;
+    let written = export_bundle(&ws, out, &[args.width])?;
     let hash = ws.hash()?;
-    let data = data_of(&ws);
-    let mut kinds = vec![
-        PlotKind::Loss,
-        PlotKind::Mi,
-        PlotKind::Ood,
-        PlotKind::Calibration,
-    ];
-    if ws.train.mode == RunMode::BetaSweep {
-        kinds.push(PlotKind::TradeOff);
-    }
-    let mut written = vec!["workspace.json".to_owned()];
-    for kind in kinds {
-        for format in [FigureFormat::Svg, FigureFormat::Png] {
-            let name = format!("{kind}.{}", format.extension());
-            let spec = FigureSpec {
-                kind,
-                format,
-                width: args.width,
-                hash: Some(hash.clone()),
-            };
-            write_figure(&out.join(&name), &spec, &data)?;
-            written.push(name);
-        }
-        let name = format!("{kind}.csv");
-        write_string(&out.join(&name), &plot_csv(kind, &data)?)?;
-        written.push(name);
-    }
-    if let Some(run) = &ws.results {
-        let binary = run
-            .eval
-            .first()
-            .is_none_or(|r| !r.metrics.accuracy.is_nan());
-        write_string(
-            &out.join("metrics.csv"),
-            &metrics_csv(&run.reports, &run.members),
-        )?;
-        write_string(&out.join("sweep.csv"), &sweep_csv(&run.eval, binary))?;
-        write_string(
-            &out.join("summary.csv"),
-            &summary_csv(&run.summary(), binary),
-        )?;
-        written.extend(["metrics.csv", "sweep.csv", "summary.csv"].map(String::from));
-    }
-    write_data(&ws, out)?;
-    written.push("data.csv".into());
     eprintln!(
         "wrote {} files to {} (workspace fnv1a64:{hash}): {}",
         written.len() + 1,
@@ -303,16 +250,4 @@ pub fn run_cmd(args: &RunArgs) -> Result<()> {
         written.join(", ")
     );
     Ok(())
-}
-
-/// The data view's dataset: training rows of the first seed at the data view's shift.
-fn write_data(ws: &Workspace, out: &Path) -> Result<()> {
-    let c = &ws.train.config;
-    write_dataset(
-        &ws.scenario,
-        ws.plots.data.shift,
-        c.n_train,
-        c.seed,
-        &out.join("data.csv"),
-    )
 }

@@ -8,21 +8,20 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-use super::train_cmds::{ProgressObserver, create_dir, fmt_num};
+use super::train_cmds::{ProgressObserver, create_dir};
 use crate::data::kuairand::{
     CachePolicy, ConfounderProxy, EncodeOptions, FixtureConfig, KuaiRandData, LoadEvent,
-    LoadObserver, Outcome, load_kuairand, write_fixture,
+    LoadObserver, Outcome, write_fixture,
 };
 use crate::error::{Error, Result};
 use crate::experiment::{
-    EvalSet, KuaiRandCounts, KuaiRandRow, KuaiRandSettings, KuaiRandSummaryRow, RankingMetrics,
-    kuairand_experiment,
+    EvalSet, KuaiRandCounts, KuaiRandJob, KuaiRandObserver, KuaiRandOutput, KuaiRandSettings,
+    KuaiRandSummaryRow, run_kuairand_job,
 };
-use crate::export::write_string;
+use crate::export::{kuairand_rows_csv, kuairand_summary_csv, metrics_csv};
+use crate::fs::write_string;
 use crate::mi::EstimatorKind;
-use crate::train::{DeviceChoice, MemberSpec, RunControl, TrainConfig, select_device};
-
-use super::metrics_csv;
+use crate::train::{DeviceChoice, MemberSpec, Observer, Report, RunControl, RunInfo, TrainConfig};
 
 /// Arguments of `crl-lab kuairand`.
 #[derive(Debug, Args)]
@@ -164,6 +163,38 @@ impl LoadObserver for LoadProgress {
     }
 }
 
+/// The progress of a whole `kuairand` run: a bar over the bytes read, then one over the steps.
+struct KuaiRandProgress {
+    load: LoadProgress,
+    train: ProgressObserver,
+    /// The start of loading, then (once loaded) of training.
+    started: Instant,
+}
+
+impl Observer for KuaiRandProgress {
+    fn on_start(&mut self, info: &RunInfo) {
+        self.train.on_start(info);
+    }
+    fn on_report(&mut self, report: &Report) {
+        self.train.on_report(report);
+    }
+}
+
+impl KuaiRandObserver for KuaiRandProgress {
+    fn on_load(&mut self, event: &LoadEvent) {
+        self.load.on_event(event);
+    }
+    fn on_loaded(&mut self, data: &KuaiRandData) {
+        self.load.bar.finish_and_clear();
+        eprintln!(
+            "{} (loaded in {:.1} s)",
+            describe(data),
+            self.started.elapsed().as_secs_f64()
+        );
+        self.started = Instant::now();
+    }
+}
+
 #[derive(Serialize)]
 struct KuaiRandConfigFile<'a> {
     format: &'static str,
@@ -185,54 +216,6 @@ fn set_label(set: EvalSet) -> &'static str {
         EvalSet::InDistribution => "in distribution",
         EvalSet::RandomExposure => "random exposure",
     }
-}
-
-fn metric_fields(m: &RankingMetrics) -> String {
-    format!(
-        "{},{},{},{}",
-        fmt_num(m.auc),
-        fmt_num(m.logloss),
-        fmt_num(m.gauc),
-        fmt_num(m.ndcg10)
-    )
-}
-
-/// Per-member KuaiRand metrics as CSV text.
-fn rows_csv(rows: &[KuaiRandRow]) -> String {
-    let mut s = String::from("model,beta,seed,set,n_rows,auc,logloss,gauc,ndcg10\n");
-    for r in rows {
-        let _ = writeln!(
-            s,
-            "{},{},{},{},{},{}",
-            r.model,
-            r.beta,
-            r.seed,
-            r.set.name(),
-            r.n_rows,
-            metric_fields(&r.metrics)
-        );
-    }
-    s
-}
-
-/// Mean and std per model and set as CSV text.
-fn summary_rows_csv(rows: &[KuaiRandSummaryRow]) -> String {
-    let mut s = String::from(
-        "model,beta,set,n_seeds,auc_mean,logloss_mean,gauc_mean,ndcg10_mean,auc_std,logloss_std,gauc_std,ndcg10_std\n",
-    );
-    for r in rows {
-        let _ = writeln!(
-            s,
-            "{},{},{},{},{},{}",
-            r.model,
-            r.beta,
-            r.set.name(),
-            r.n_seeds,
-            metric_fields(&r.mean),
-            metric_fields(&r.std)
-        );
-    }
-    s
 }
 
 /// The table `kuairand` prints: one line per set and model, mean ± std over seeds.
@@ -319,33 +302,39 @@ pub fn kuairand_cmd(args: &KuaiRandArgs) -> Result<()> {
     config.validate()?;
     create_dir(&args.out)?;
 
-    let t0 = Instant::now();
-    let mut progress = LoadProgress::new();
-    let loaded = load_kuairand(&args.dir, args.cache, &mut progress);
-    progress.bar.finish_and_clear();
-    let data = loaded?;
-    eprintln!(
-        "{} (loaded in {:.1} s)",
-        describe(&data),
-        t0.elapsed().as_secs_f64()
-    );
-    if args.train_rows == 0 {
-        config.n_train = data.standard.len().max(1);
-    }
-
-    let device = select_device(args.device)?;
-    let mut obs = ProgressObserver::new();
+    let job = KuaiRandJob {
+        dir: args.dir.clone(),
+        cache: args.cache,
+        settings,
+        config,
+        all_training_rows: args.train_rows == 0,
+        n_seeds: args.seeds,
+        device: args.device,
+    };
+    let mut obs = KuaiRandProgress {
+        load: LoadProgress::new(),
+        train: ProgressObserver::new(),
+        started: Instant::now(),
+    };
     let control = RunControl::default();
-    let t1 = Instant::now();
-    let result = kuairand_experiment(
-        &data, &settings, &config, args.seeds, &device, &mut obs, &control,
-    );
-    obs.bar.finish_and_clear();
-    let res = result?;
+    let output = run_kuairand_job(&job, &mut obs, &control);
+    obs.load.bar.finish_and_clear();
+    obs.train.bar.finish_and_clear();
+    let KuaiRandOutput {
+        data,
+        result: res,
+        config,
+        device,
+    } = output?;
+    let t1 = obs.started;
+    let settings = &job.settings;
 
     let out = &args.out;
-    write_string(&out.join("kuairand.csv"), &rows_csv(&res.rows))?;
-    write_string(&out.join("summary.csv"), &summary_rows_csv(&res.summary))?;
+    write_string(&out.join("kuairand.csv"), &kuairand_rows_csv(&res.rows))?;
+    write_string(
+        &out.join("summary.csv"),
+        &kuairand_summary_csv(&res.summary),
+    )?;
     write_string(
         &out.join("metrics.csv"),
         &metrics_csv(&res.trained.history, &res.trained.members),
@@ -355,12 +344,12 @@ pub fn kuairand_cmd(args: &KuaiRandArgs) -> Result<()> {
         version: 1,
         crl_lab_version: env!("CARGO_PKG_VERSION"),
         command: "kuairand",
-        device: &device.description,
+        device: &device,
         dir: &args.dir,
         release: data.variant.to_string(),
         members: &res.trained.members,
         train: &config,
-        settings: &settings,
+        settings,
         counts: &res.counts,
         features: res.encoder.feature_names(),
     };
@@ -387,7 +376,7 @@ pub fn kuairand_cmd(args: &KuaiRandArgs) -> Result<()> {
         res.trained.members.len(),
         res.trained.steps_done,
         t1.elapsed().as_secs_f64(),
-        device.description,
+        device,
         out.display()
     );
     Ok(())

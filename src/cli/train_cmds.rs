@@ -8,10 +8,11 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-use super::ScenarioSource;
+use super::source::ScenarioSource;
 use crate::error::{Error, Result};
-use crate::experiment::{EvalRow, JobObserver, RelianceRow, SummaryRow, parse_grid, sweep};
-use crate::export::write_string;
+use crate::experiment::{JobObserver, parse_grid, sweep};
+use crate::export::{metrics_csv, reliance_csv, summary_csv, sweep_csv};
+use crate::fs::write_string;
 use crate::mi::{CalibrationConfig, EstimatorKind, calibrate};
 use crate::models::CriticKind;
 use crate::scm::Scenario;
@@ -238,125 +239,6 @@ fn write_config(dir: &Path, file: &RunConfigFile<'_>) -> Result<()> {
     write_string(&dir.join("config.json"), &text)
 }
 
-pub(super) fn fmt_num(v: f64) -> String {
-    if v.is_nan() {
-        String::new()
-    } else {
-        format!("{v:.6}")
-    }
-}
-
-/// The per-report series as CSV text.
-pub fn metrics_csv(history: &[Report], members: &[MemberSpec]) -> String {
-    let mut s = String::from(
-        "step,member,model,beta,seed,total_loss,supervised_loss,penalty,penalty_mi,mi_zc,mi_zy,val_loss,val_metric,steps_per_sec\n",
-    );
-    for r in history {
-        for (i, (m, v)) in members.iter().zip(&r.members).enumerate() {
-            let _ = writeln!(
-                s,
-                "{},{i},{},{},{},{},{},{},{},{},{},{},{},{:.1}",
-                r.step,
-                m.label,
-                m.beta,
-                m.seed,
-                fmt_num(v.total_loss),
-                fmt_num(v.supervised_loss),
-                fmt_num(v.penalty),
-                fmt_num(v.penalty_mi),
-                fmt_num(v.mi_zc),
-                fmt_num(v.mi_zy),
-                fmt_num(v.val_loss),
-                fmt_num(v.val_metric),
-                r.steps_per_sec
-            );
-        }
-    }
-    s
-}
-
-/// Per-member evaluation rows as CSV text.
-pub fn sweep_csv(rows: &[EvalRow], binary: bool) -> String {
-    let mut s = if binary {
-        String::from("model,shift,seed,accuracy,auc,logloss\n")
-    } else {
-        String::from("model,shift,seed,mse,r2\n")
-    };
-    for r in rows {
-        let m = &r.metrics;
-        let tail = if binary {
-            format!(
-                "{},{},{}",
-                fmt_num(m.accuracy),
-                fmt_num(m.auc),
-                fmt_num(m.logloss)
-            )
-        } else {
-            format!("{},{}", fmt_num(m.mse), fmt_num(m.r2))
-        };
-        let _ = writeln!(s, "{},{},{},{tail}", r.model, r.shift, r.seed);
-    }
-    s
-}
-
-/// Mean and std per model and shift as CSV text.
-pub fn summary_csv(rows: &[SummaryRow], binary: bool) -> String {
-    let mut s = if binary {
-        String::from(
-            "model,beta,shift,n_seeds,accuracy_mean,accuracy_std,auc_mean,auc_std,logloss_mean,logloss_std,ood_gap\n",
-        )
-    } else {
-        String::from("model,beta,shift,n_seeds,mse_mean,mse_std,r2_mean,r2_std,ood_gap\n")
-    };
-    for r in rows {
-        let (m, d) = (&r.mean, &r.std);
-        let body = if binary {
-            format!(
-                "{},{},{},{},{},{}",
-                fmt_num(m.accuracy),
-                fmt_num(d.accuracy),
-                fmt_num(m.auc),
-                fmt_num(d.auc),
-                fmt_num(m.logloss),
-                fmt_num(d.logloss)
-            )
-        } else {
-            format!(
-                "{},{},{},{}",
-                fmt_num(m.mse),
-                fmt_num(d.mse),
-                fmt_num(m.r2),
-                fmt_num(d.r2)
-            )
-        };
-        let _ = writeln!(
-            s,
-            "{},{},{},{},{body},{}",
-            r.model,
-            r.beta,
-            r.shift,
-            r.n_seeds,
-            fmt_num(r.ood_gap)
-        );
-    }
-    s
-}
-
-fn reliance_csv(rows: &[RelianceRow]) -> String {
-    let mut s = String::from("model,seed,feature,drop\n");
-    for r in rows {
-        let _ = writeln!(
-            s,
-            "{},{},{},{}",
-            r.model,
-            r.seed,
-            r.feature,
-            fmt_num(r.drop)
-        );
-    }
-    s
-}
-
 /// `crl-lab train`.
 pub fn train_cmd(args: &TrainArgs) -> Result<()> {
     let scenario = args.opts.source.load()?;
@@ -402,7 +284,7 @@ pub fn train_cmd(args: &TrainArgs) -> Result<()> {
         for (m, r) in members.iter().zip(&last.members) {
             eprintln!(
                 "{:<9} beta {:<5} validation {metric} {:.4}  I(z;c) {:.3} nats  I(z;y) {:.3} nats",
-                m.label, m.beta, r.val_metric, r.mi_zc, r.mi_zy
+                m.kind, m.beta, r.val_metric, r.mi_zc, r.mi_zy
             );
         }
     }

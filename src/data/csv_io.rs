@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dataset::{ColumnInfo, Dataset};
 use crate::error::{Error, Result};
-use crate::export::{write_atomically, write_string};
+use crate::fs::{write_atomically, write_string};
 use crate::scm::Scenario;
 
 /// The `format` field of a dataset sidecar.

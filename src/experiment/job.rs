@@ -4,8 +4,9 @@
 //!
 //! [`CALIBRATION_RHOS`]: super::CALIBRATION_RHOS
 
+use super::eval::{EvalRow, evaluate};
+use super::run::{JobEnd, RunResults};
 use super::settings::TrainSettings;
-use super::{EvalRow, RunResults, RunState, evaluate};
 use crate::error::Result;
 use crate::mi::{Calibration, CalibrationConfig, calibrate};
 use crate::scm::Scenario;
@@ -42,9 +43,11 @@ impl TrainJob {
         })
     }
 
-    /// Empty results for this job, ready to be filled by a [`ResultsRecorder`].
+    /// Empty results for this job, ready to be filled by a [`ResultsRecorder`]. (A scenario
+    /// whose outcome cannot be trained fails when the job runs; its empty results say binary.)
     pub fn empty_results(&self, settings: &TrainSettings) -> RunResults {
         RunResults::new(
+            self.scenario.outcome_kind().unwrap_or_default(),
             settings.mode,
             self.members.clone(),
             self.config.estimator,
@@ -62,15 +65,6 @@ pub trait JobObserver: Observer {
     fn on_trained(&mut self, _cancelled: bool) {}
     /// Every member evaluated at one shift.
     fn on_evaluated(&mut self, _rows: &[EvalRow]) {}
-}
-
-/// How a job ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum JobEnd {
-    /// Trained and evaluated at every shift.
-    Done,
-    /// Stopped through the [`RunControl`].
-    Stopped,
 }
 
 /// Runs `job`: selects the device, builds the problem, trains (reporting to `observer`,
@@ -128,29 +122,24 @@ impl<'a> ResultsRecorder<'a> {
 
 impl Observer for ResultsRecorder<'_> {
     fn on_start(&mut self, info: &RunInfo) {
-        self.results.info = Some(info.clone());
-        self.results.state = RunState::Training;
+        self.results.record_start(info.clone());
         self.inner.on_start(info);
     }
 
     fn on_report(&mut self, report: &Report) {
-        self.results.reports.push(report.clone());
+        self.results.record_report(report.clone());
         self.inner.on_report(report);
     }
 }
 
 impl JobObserver for ResultsRecorder<'_> {
     fn on_trained(&mut self, cancelled: bool) {
-        self.results.state = if cancelled {
-            RunState::Stopped
-        } else {
-            RunState::Evaluating
-        };
+        self.results.record_trained(cancelled);
         self.inner.on_trained(cancelled);
     }
 
     fn on_evaluated(&mut self, rows: &[EvalRow]) {
-        self.results.eval.extend_from_slice(rows);
+        self.results.record_evaluated(rows);
         self.inner.on_evaluated(rows);
     }
 }
@@ -172,23 +161,25 @@ pub fn run_job_to_results(
     let mut rec = ResultsRecorder::new(job.empty_results(settings), observer);
     let end = run_job(job, &mut rec, control)?;
     let mut results = rec.results;
-    results.state = match end {
-        JobEnd::Done => RunState::Done,
-        JobEnd::Stopped => RunState::Stopped,
-    };
+    results.record_end(end);
     Ok(results)
 }
 
 /// Trains the estimator of each configuration (one per correlation) on `device` and returns its
-/// estimates in order; `on_point` sees each as it is done.
+/// estimates in order; `on_point` sees each as it is done. Cancelling `control` stops it
+/// between correlations, returning those done.
 pub fn run_calibration(
     configs: &[CalibrationConfig],
     device: DeviceChoice,
+    control: &RunControl,
     on_point: &mut dyn FnMut(usize, &Calibration),
 ) -> Result<Vec<Calibration>> {
     let device = select_device(device)?;
     let mut out = Vec::with_capacity(configs.len());
     for (i, config) in configs.iter().enumerate() {
+        if control.is_cancelled() {
+            break;
+        }
         let c = calibrate(config, &device.device)?;
         on_point(i, &c);
         out.push(c);

@@ -7,14 +7,16 @@ use std::collections::BTreeMap;
 use burn::tensor::{Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use super::{mean_std, sweep_members};
+use super::settings::compare_members;
+use super::summary::mean_std;
+use crate::data::PreparedTables;
 use crate::data::kuairand::{
     EncodeOptions, Encoder, KuaiRandData, LogKind, sample_rows, split_standard,
 };
 use crate::error::{Error, Result};
 use crate::train::{
-    ComputeDevice, Observer, PreparedTables, RunControl, TrainConfig, Trained, binary_metrics,
-    gauc, ndcg_at_k, train_tables,
+    ComputeDevice, ModelKind, Observer, RunControl, TrainConfig, Trained, binary_metrics, gauc,
+    ndcg_at_k, train_tables,
 };
 
 /// Rows encoded and scored at a time in evaluation (bounds the memory of a large test set).
@@ -101,8 +103,8 @@ impl RankingMetrics {
 /// One member's metrics on one set.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct KuaiRandRow {
-    /// `baseline` or `crl`.
-    pub model: String,
+    /// Baseline or CRL.
+    pub model: ModelKind,
     /// The member's beta.
     pub beta: f64,
     /// The member's seed.
@@ -118,8 +120,8 @@ pub struct KuaiRandRow {
 /// Mean and standard deviation over seeds of one model on one set.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct KuaiRandSummaryRow {
-    /// `baseline` or `crl`.
-    pub model: String,
+    /// Baseline or CRL.
+    pub model: ModelKind,
     /// Its beta.
     pub beta: f64,
     /// The evaluation set.
@@ -206,7 +208,7 @@ pub fn kuairand_experiment(
         confounder_width: encoder.confounder_width(),
         binary: true,
     };
-    let members = sweep_members(config, n_seeds);
+    let members = compare_members(config.seed, n_seeds, config.beta);
     let trained = train_tables(&tables, &members, config, device, observer, control)?;
     drop(tables);
     let all_random: Vec<u32> = (0..data.random.len() as u32).collect();
@@ -218,7 +220,7 @@ pub fn kuairand_experiment(
         let scored = score(&trained, &encoder, data, kind, set_rows)?;
         for (member, logits) in trained.members.iter().zip(&scored.logits) {
             rows.push(KuaiRandRow {
-                model: member.label.clone(),
+                model: member.kind,
                 beta: member.beta,
                 seed: member.seed,
                 set,
@@ -293,10 +295,10 @@ fn score(
 
 /// Mean and standard deviation per (model, beta, set), in that order.
 pub fn summarize_kuairand(rows: &[KuaiRandRow]) -> Vec<KuaiRandSummaryRow> {
-    let mut groups: BTreeMap<(String, u64, EvalSet), Vec<&RankingMetrics>> = BTreeMap::new();
+    let mut groups: BTreeMap<(ModelKind, u64, EvalSet), Vec<&RankingMetrics>> = BTreeMap::new();
     for r in rows {
         groups
-            .entry((r.model.clone(), r.beta.to_bits(), r.set))
+            .entry((r.model, r.beta.to_bits(), r.set))
             .or_default()
             .push(&r.metrics);
     }

@@ -5,10 +5,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::eval::EvalRow;
 use super::settings::RunMode;
-use super::{EvalRow, SummaryRow, summarize};
+use super::summary::{SummaryRow, mean, mean_std, summarize};
+use super::text::trim;
 use crate::mi::EstimatorKind;
-use crate::train::{MemberReport, MemberSpec, Report, RunInfo};
+use crate::scm::OutcomeKind;
+use crate::train::{MemberReport, MemberSpec, ModelKind, Report, RunInfo};
 
 /// Where a run is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,13 +42,23 @@ impl RunState {
     }
 }
 
+/// How a job ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobEnd {
+    /// Trained and evaluated at every shift.
+    Done,
+    /// Stopped through the [`RunControl`].
+    Stopped,
+}
+
 /// Members that are drawn as one curve (the seeds of one model).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Group {
     /// Legend name, e.g. `baseline`, `CRL`, `β = 3`.
     pub name: String,
-    /// The model label of its members (`baseline` or `crl`).
-    pub label: String,
+    /// What its members are (stored as `label` in files).
+    #[serde(rename = "label")]
+    pub kind: ModelKind,
     /// The beta its members started with.
     pub beta: f64,
     /// Indices into the run's members.
@@ -77,11 +90,16 @@ pub struct RunResults {
     pub eval: Vec<EvalRow>,
     /// Where the run is.
     pub state: RunState,
+    /// What the models predict. Absent only in workspace files written before it was stored;
+    /// see [`RunResults::outcome_kind`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<OutcomeKind>,
 }
 
 impl RunResults {
     /// An empty result for a run of `members`.
     pub fn new(
+        outcome: OutcomeKind,
         mode: RunMode,
         members: Vec<MemberSpec>,
         estimator: EstimatorKind,
@@ -102,7 +120,20 @@ impl RunResults {
             reports: Vec::new(),
             eval: Vec::new(),
             state: RunState::Starting,
+            outcome: Some(outcome),
         }
+    }
+
+    /// What the models predict. Results from before the kind was stored tell it by their
+    /// evaluation rows (a continuous outcome has no accuracy); with none, binary.
+    pub fn outcome_kind(&self) -> OutcomeKind {
+        self.outcome.unwrap_or_else(|| {
+            OutcomeKind::from_binary(
+                self.eval
+                    .first()
+                    .is_none_or(|r| !r.metrics.accuracy.is_nan()),
+            )
+        })
     }
 
     /// The latest report.
@@ -155,7 +186,7 @@ impl RunResults {
         self.summary()
             .into_iter()
             .filter(|r| {
-                r.model == group.label && (self.mode == RunMode::Compare || r.beta == group.beta)
+                r.model == group.kind && (self.mode == RunMode::Compare || r.beta == group.beta)
             })
             .collect()
     }
@@ -197,10 +228,52 @@ impl RunResults {
             .collect()
     }
 
+    /// The run started on the device `info` describes.
+    pub fn record_start(&mut self, info: RunInfo) {
+        self.info = Some(info);
+        if self.state == RunState::Starting {
+            self.state = RunState::Training;
+        }
+    }
+
+    /// A training report arrived.
+    pub fn record_report(&mut self, report: Report) {
+        self.reports.push(report);
+    }
+
+    /// Training ended; evaluation follows unless it was `cancelled`.
+    pub fn record_trained(&mut self, cancelled: bool) {
+        self.state = if cancelled {
+            RunState::Stopped
+        } else {
+            RunState::Evaluating
+        };
+    }
+
+    /// Every member was evaluated at one shift.
+    pub fn record_evaluated(&mut self, rows: &[EvalRow]) {
+        self.eval.extend_from_slice(rows);
+    }
+
+    /// The job is over (a run already stopped or failed stays so).
+    pub fn record_end(&mut self, end: JobEnd) {
+        if self.state.is_active() {
+            self.state = match end {
+                JobEnd::Done => RunState::Done,
+                JobEnd::Stopped => RunState::Stopped,
+            };
+        }
+    }
+
+    /// The job failed; `message` names why.
+    pub fn record_failure(&mut self, message: impl Into<String>) {
+        self.state = RunState::Failed(message.into());
+    }
+
     /// Betas the user set during the run are the CRL members' new betas.
     pub fn set_crl_beta(&mut self, beta: f64) {
         for g in &mut self.groups {
-            if g.label == "crl" && self.mode == RunMode::Compare {
+            if g.kind == ModelKind::Crl && self.mode == RunMode::Compare {
                 g.name = format!("CRL (β = {})", trim(beta));
             }
         }
@@ -211,7 +284,7 @@ fn groups_of(mode: RunMode, members: &[MemberSpec]) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     for (i, m) in members.iter().enumerate() {
         let same = |g: &Group| match mode {
-            RunMode::Compare => g.label == m.label,
+            RunMode::Compare => g.kind == m.kind,
             RunMode::BetaSweep => g.beta == m.beta,
         };
         if let Some(g) = groups.iter_mut().find(|g| same(g)) {
@@ -219,42 +292,17 @@ fn groups_of(mode: RunMode, members: &[MemberSpec]) -> Vec<Group> {
             continue;
         }
         let name = match mode {
-            RunMode::Compare if m.label == "baseline" => "baseline".to_owned(),
+            RunMode::Compare if m.kind.is_baseline() => "baseline".to_owned(),
             RunMode::Compare => format!("CRL (β = {})", trim(m.beta)),
             RunMode::BetaSweep if m.beta == 0.0 => "β = 0 (baseline)".to_owned(),
             RunMode::BetaSweep => format!("β = {}", trim(m.beta)),
         };
         groups.push(Group {
             name,
-            label: m.label.clone(),
+            kind: m.kind,
             beta: m.beta,
             members: vec![i],
         });
     }
     groups
-}
-
-/// A number without trailing zeros: 10, 0.5, 0.125.
-pub fn trim(x: f64) -> String {
-    let s = format!("{x:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_owned()
-}
-
-fn mean(v: &[f64]) -> f64 {
-    if v.is_empty() {
-        f64::NAN
-    } else {
-        v.iter().sum::<f64>() / v.len() as f64
-    }
-}
-
-fn mean_std(v: &[f64]) -> (f64, f64) {
-    let m = mean(v);
-    let s = if v.len() > 1 {
-        (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64).sqrt()
-    } else {
-        0.0
-    };
-    (m, s)
 }

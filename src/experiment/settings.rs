@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::parse_grid;
 use crate::error::{Error, Result};
 use crate::mi::{CalibrationConfig, EstimatorKind};
+use crate::scm::{Scenario, check_shift};
 use crate::train::{DeviceChoice, MemberSpec, TrainConfig};
 
 /// Baseline against CRL, or several betas in one ensemble.
@@ -51,6 +51,13 @@ impl Default for TrainSettings {
 }
 
 impl TrainSettings {
+    /// The default settings with `scenario`'s recommended beta and penalty form.
+    pub fn for_scenario(scenario: &Scenario) -> Self {
+        let mut settings = TrainSettings::default();
+        settings.config.apply_hints(&scenario.hints);
+        settings
+    }
+
     /// What a run with these settings trains: the engine configuration (reporting about 100
     /// times), the ensemble's members and the shifts to evaluate at. Errors name the setting.
     pub fn plan(&self) -> Result<(TrainConfig, Vec<MemberSpec>, Vec<f64>)> {
@@ -63,15 +70,7 @@ impl TrainSettings {
             .map(|i| config.seed.wrapping_add(i))
             .collect();
         let members: Vec<MemberSpec> = match self.mode {
-            RunMode::Compare => seeds
-                .iter()
-                .flat_map(|&seed| {
-                    [
-                        MemberSpec::baseline(seed),
-                        MemberSpec::crl(seed, config.beta),
-                    ]
-                })
-                .collect(),
+            RunMode::Compare => compare_members(config.seed, self.n_seeds.max(1), config.beta),
             RunMode::BetaSweep => {
                 let betas = parse_betas(&self.sweep_betas)
                     .map_err(|e| Error::invalid(format!("β values: {e}")))?;
@@ -96,6 +95,52 @@ impl TrainSettings {
 /// How often a run of `steps` steps reports: about 100 times, at most every 50 steps.
 pub fn report_every(steps: usize) -> usize {
     (steps / 100).clamp(1, 50)
+}
+
+/// Parses a grid `start:end:count` (e.g. `0:1:11`) or a comma list (`0,0.5,1`).
+pub fn parse_grid(text: &str) -> Result<Vec<f64>> {
+    let bad = || {
+        Error::invalid(format!(
+            "`{text}` is not a shift grid (use start:end:count such as 0:1:11, or a list such as 0,0.5,1)"
+        ))
+    };
+    let grid: Vec<f64> = if text.contains(':') {
+        let parts: Vec<&str> = text.split(':').collect();
+        let [a, b, n] = parts.as_slice() else {
+            return Err(bad());
+        };
+        let (a, b): (f64, f64) = (
+            a.trim().parse().map_err(|_| bad())?,
+            b.trim().parse().map_err(|_| bad())?,
+        );
+        let n: usize = n.trim().parse().map_err(|_| bad())?;
+        match n {
+            0 => return Err(bad()),
+            1 => vec![a],
+            _ => (0..n)
+                .map(|i| a + (b - a) * i as f64 / (n - 1) as f64)
+                .collect(),
+        }
+    } else {
+        text.split(',')
+            .map(|p| p.trim().parse::<f64>().map_err(|_| bad()))
+            .collect::<Result<_>>()?
+    };
+    for &s in &grid {
+        check_shift(s)?;
+    }
+    Ok(grid)
+}
+
+/// The members of a comparison: a baseline and a CRL model with penalty weight `beta` for each
+/// of `n_seeds` seeds from `first_seed` on, in one ensemble (seed order, baseline first).
+pub fn compare_members(first_seed: u64, n_seeds: usize, beta: f64) -> Vec<MemberSpec> {
+    (0..n_seeds as u64)
+        .flat_map(|i| {
+            let seed = first_seed.wrapping_add(i);
+            [MemberSpec::baseline(seed), MemberSpec::crl(seed, beta)]
+        })
+        .collect()
 }
 
 /// Parses the comma-separated beta list of a sweep (distinct, finite, ≥ 0, at least one).
@@ -156,30 +201,5 @@ impl CalibrationSettings {
                 ..CalibrationConfig::default()
             })
             .collect()
-    }
-}
-
-/// Settings of the data view.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct DataSettings {
-    /// The test-environment shift s shown beside the training distribution.
-    pub shift: f64,
-    /// Column on the x axis (empty: the first feature).
-    pub x_column: String,
-    /// Column on the y axis (empty: the second feature or the confounder).
-    pub y_column: String,
-    /// Rows drawn per scatter.
-    pub n_points: usize,
-}
-
-impl Default for DataSettings {
-    fn default() -> Self {
-        DataSettings {
-            shift: 1.0,
-            x_column: String::new(),
-            y_column: String::new(),
-            n_points: 1500,
-        }
     }
 }

@@ -18,11 +18,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
-use super::atomic::write_atomically;
 use super::canvas::PngCanvas;
 use super::palette::{self, Rgb};
 use crate::error::{Error, Result};
 use crate::experiment::{Group, RunMode, RunResults, trim};
+use crate::fs::write_atomically;
 use crate::mi::{Calibration, EstimatorKind};
 
 /// Resolution of PNG figures, in dots per inch.
@@ -405,7 +405,7 @@ struct Figure {
 
 fn group_colour(run: &RunResults, i: usize, g: &Group) -> Rgb {
     match run.mode {
-        RunMode::Compare => palette::model_colour(&g.label),
+        RunMode::Compare => palette::model_colour(g.kind),
         RunMode::BetaSweep => palette::sweep_colour(i, run.groups.len()),
     }
 }

@@ -1,20 +1,25 @@
-//! Files crl-lab writes: atomic writes, workspace files, figures, and the CSV behind them; and
+//! Files crl-lab writes: workspace files, figures, the CSV behind them and the result tables; and
 //! the headless rebuild of a workspace's results.
 
-mod atomic;
+mod bundle;
 mod canvas;
+mod csv_text;
 mod figure;
 pub mod palette;
 mod plot_csv;
 mod rebuild;
+mod results_csv;
+mod view;
 mod workspace;
 
-pub use atomic::{read_string, write_atomically, write_string};
+pub use bundle::{available_kinds, export_bundle, plot_data};
 pub use figure::{
     DPI, FigureFormat, FigureSpec, FigureWidth, PlotData, PlotKind, render_figure, write_figure,
 };
 pub use plot_csv::{plot_csv, write_dataset};
 pub use rebuild::{Needs, Recomputed, has_calibration, has_training, recompute};
-pub use workspace::{
-    NodeLayout, PlotSettings, WORKSPACE_FORMAT, WORKSPACE_VERSION, Workspace, fnv1a64_hex,
+pub use results_csv::{
+    kuairand_rows_csv, kuairand_summary_csv, metrics_csv, reliance_csv, summary_csv, sweep_csv,
 };
+pub use view::{DataSettings, PlotSettings, Tab};
+pub use workspace::{NodeLayout, WORKSPACE_FORMAT, WORKSPACE_VERSION, Workspace, fnv1a64_hex};

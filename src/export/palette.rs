@@ -1,6 +1,8 @@
 //! The colours of exported figures, the same as the app's (Okabe-Ito, colour-blind safe): one
 //! colour per model everywhere.
 
+use crate::train::ModelKind;
+
 /// An sRGB colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Rgb(pub u8, pub u8, pub u8);
@@ -20,9 +22,12 @@ pub const GRID: Rgb = Rgb(0xE4, 0xE4, 0xE4);
 /// Axes.
 pub const AXIS: Rgb = Rgb(0x40, 0x40, 0x40);
 
-/// The colour of a model label (`baseline`, or anything else for a CRL model).
-pub fn model_colour(label: &str) -> Rgb {
-    if label == "baseline" { BASELINE } else { CRL }
+/// The colour of a model.
+pub fn model_colour(kind: ModelKind) -> Rgb {
+    match kind {
+        ModelKind::Baseline => BASELINE,
+        ModelKind::Crl => CRL,
+    }
 }
 
 /// A sequential colour for the i-th of n beta values, light to dark blue (as the app's

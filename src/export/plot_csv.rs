@@ -4,31 +4,13 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use super::csv_text::{field, num};
 use super::figure::{PlotData, PlotKind};
+use crate::data::Sampler;
 use crate::data::write_csv;
 use crate::error::{Error, Result};
 use crate::experiment::{CALIBRATION_RHOS, RunResults, trim};
-use crate::scm::{Sampler, Scenario};
-
-/// A number with six decimals; empty for NaN (no estimate).
-fn num(v: f64) -> String {
-    if v.is_finite() {
-        format!("{v:.6}")
-    } else if v.is_nan() {
-        String::new()
-    } else {
-        format!("{v}")
-    }
-}
-
-/// A CSV field, quoted when it holds a comma or a quote.
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
+use crate::scm::Scenario;
 
 fn need_run<'a>(data: &PlotData<'a>, kind: PlotKind) -> Result<&'a RunResults> {
     data.run.ok_or_else(|| {
@@ -86,11 +68,11 @@ pub fn plot_csv(kind: PlotKind, data: &PlotData<'_>) -> Result<String> {
         }
         PlotKind::Ood => {
             let run = need_run(data, kind)?;
-            let binary = run
-                .eval
-                .first()
-                .is_none_or(|r| !r.metrics.accuracy.is_nan());
-            let metric = if binary { "accuracy" } else { "r2" };
+            let metric = if run.outcome_kind().is_binary() {
+                "accuracy"
+            } else {
+                "r2"
+            };
             s.push_str("group,model,beta,shift,n_seeds,metric,mean,sd\n");
             for g in &run.groups {
                 for r in run.group_summary(g) {

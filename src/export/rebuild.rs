@@ -82,7 +82,9 @@ pub fn recompute(
         let configs = ws.plots.calibration.configs();
         let n = configs.len();
         on_calibration(0, n);
-        let points = run_calibration(&configs, device, &mut |i, _| on_calibration(i + 1, n))?;
+        let points = run_calibration(&configs, device, &RunControl::default(), &mut |i, _| {
+            on_calibration(i + 1, n)
+        })?;
         ws.calibration_points = points;
         done.calibration = true;
     }

@@ -11,9 +11,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::atomic::{read_string, write_string};
+use super::view::PlotSettings;
 use crate::error::{Error, Result};
-use crate::experiment::{CalibrationSettings, DataSettings, RunResults, TrainSettings};
+use crate::experiment::{RunResults, TrainSettings};
+use crate::fs::{read_string, write_string};
 use crate::mi::Calibration;
 use crate::scm::{Scenario, preset};
 
@@ -24,28 +25,6 @@ pub const WORKSPACE_VERSION: u32 = 1;
 
 /// Node positions on the graph canvas, in `[0, 1]²`, keyed by node name.
 pub type NodeLayout = BTreeMap<String, [f32; 2]>;
-
-/// What the plot area shows and how.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PlotSettings {
-    /// The selected view (the app's tab), e.g. `Overview`, `Loss`, `Mi`, `Ood`, `Calibration`.
-    pub view: String,
-    /// The data view's settings.
-    pub data: DataSettings,
-    /// The calibration view's settings.
-    pub calibration: CalibrationSettings,
-}
-
-impl Default for PlotSettings {
-    fn default() -> Self {
-        PlotSettings {
-            view: "Overview".into(),
-            data: DataSettings::default(),
-            calibration: CalibrationSettings::default(),
-        }
-    }
-}
 
 /// A saved session.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -90,9 +69,7 @@ impl Workspace {
     /// app starts), an empty layout and no results.
     pub fn from_preset(name: &str) -> Result<Self> {
         let scenario = preset(name)?;
-        let mut train = TrainSettings::default();
-        train.config.beta = scenario.hints.beta;
-        train.config.conditional = scenario.hints.conditional_penalty;
+        let train = TrainSettings::for_scenario(&scenario);
         Ok(Workspace::new(scenario, NodeLayout::new(), train))
     }
 

@@ -8,7 +8,9 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
-use super::{Conditioning, Estimator, EstimatorInputs, EstimatorKind, MiEstimator, PairBatch};
+use super::batch::{Conditioning, PairBatch};
+use super::estimators::{Estimator, EstimatorInputs, MiEstimator};
+use super::kind::EstimatorKind;
 use crate::error::{Error, Result};
 use crate::models::CriticKind;
 use crate::scm::correlated_gaussian_mi;

@@ -6,7 +6,10 @@ use burn::tensor::activation::log_softmax;
 use burn::tensor::{Tensor, s};
 
 use super::batch::{PairBatch, diagonal, masked_logsumexp, masked_row_mean, per_member_mean};
-use crate::models::{CategoricalCritic, GaussianCritic, PairCritic};
+use burn::tensor::Device;
+
+use super::kind::EstimatorKind;
+use crate::models::{CategoricalCritic, CriticKind, GaussianCritic, PairCritic};
 
 /// Log-variance bounds of CLUB's Gaussian q(c | z) (method.md §5: clamp logvar).
 pub const LOGVAR_RANGE: (f32, f32) = (-4.0, 4.0);
@@ -209,4 +212,44 @@ impl MiEstimator for Estimator {
 /// Drops rows beyond `n` of a `[M, N, d]` tensor.
 pub fn first_rows(x: Tensor<3>, n: usize) -> Tensor<3> {
     x.slice(s![.., 0..n, ..])
+}
+
+/// Sizes of an estimator's inputs.
+#[derive(Clone, Copy, Debug)]
+pub struct EstimatorInputs {
+    /// Width of z as the critic sees it.
+    pub dz: usize,
+    /// Width of c as the critic sees it (number of classes, one-hot, for `club-categorical`).
+    pub dc: usize,
+    /// Hidden width of the critic.
+    pub hidden: usize,
+}
+
+impl Estimator {
+    /// Builds an estimator of `kind` with one critic per member seed.
+    pub fn init(
+        kind: EstimatorKind,
+        critic: CriticKind,
+        seeds: &[u64],
+        name: &str,
+        inputs: EstimatorInputs,
+        device: &Device,
+    ) -> Self {
+        let EstimatorInputs { dz, dc, hidden } = inputs;
+        match kind {
+            EstimatorKind::NceClub => Estimator::NceClub(NceClub {
+                critic: PairCritic::init(critic, seeds, name, dz, dc, hidden, device),
+            }),
+            EstimatorKind::Infonce => Estimator::InfoNce(InfoNce {
+                critic: PairCritic::init(critic, seeds, name, dz, dc, hidden, device),
+            }),
+            EstimatorKind::Club | EstimatorKind::ClubSample => Estimator::Club(Club {
+                q: GaussianCritic::init(seeds, name, dz, dc, hidden, device),
+                sampled: kind == EstimatorKind::ClubSample,
+            }),
+            EstimatorKind::ClubCategorical => Estimator::ClubCategorical(ClubCategorical {
+                q: CategoricalCritic::init(seeds, name, dz, dc, hidden, device),
+            }),
+        }
+    }
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::scenario::Scenario;
 use crate::error::{Error, Result};
-use crate::export::{read_string, write_string};
+use crate::fs::{read_string, write_string};
 
 /// The `format` field of every scenario file.
 pub const SCENARIO_FORMAT: &str = "crl-lab-scenario";

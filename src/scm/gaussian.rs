@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use nalgebra::{DMatrix, DVector};
 
 use super::node::{Mechanism, Noise, Role};
-use super::sample::check_shift;
+use super::param::check_shift;
 use super::scenario::Scenario;
 use crate::error::{Error, Result};
 

@@ -1,4 +1,4 @@
-//! Structural causal models: nodes, mechanisms, shift, interventions, sampling, analytic truth
+//! Structural causal models: nodes, mechanisms, shift, interventions, seeds, analytic truth
 //! and presets.
 
 mod edit;
@@ -6,12 +6,12 @@ mod file;
 mod gaussian;
 mod node;
 mod param;
-mod sample;
 mod scenario;
+mod seed;
 
 pub use file::{DEFAULT_PRESET, SCENARIO_FORMAT, SCENARIO_VERSION, preset, preset_names};
 pub use gaussian::{GaussianTruth, correlated_gaussian_mi};
-pub use node::{Activation, Edge, Mechanism, Node, Noise, Role, sigmoid};
-pub use param::{Param, shifting};
-pub use sample::{MAX_ROWS, Sampler, check_shift, derive_seed, sample};
+pub use node::{Activation, Edge, Mechanism, Node, Noise, OutcomeKind, Role, sigmoid};
+pub use param::{Param, check_shift, shifting};
 pub use scenario::{Intervention, NodeId, Scenario, TrainingHints, Warning};
+pub use seed::{derive_seed, splitmix64};

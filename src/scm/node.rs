@@ -4,6 +4,50 @@ use serde::{Deserialize, Serialize};
 
 use super::param::Param;
 
+/// What the models predict: a binary outcome (cross-entropy, accuracy) or a continuous one
+/// (squared error, R²). Stored by its lowercase name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum OutcomeKind {
+    /// 0/1 labels.
+    #[default]
+    Binary,
+    /// Real values.
+    Continuous,
+}
+
+impl OutcomeKind {
+    /// `Binary` when `binary`.
+    pub fn from_binary(binary: bool) -> Self {
+        if binary {
+            OutcomeKind::Binary
+        } else {
+            OutcomeKind::Continuous
+        }
+    }
+
+    /// Whether the outcome is binary.
+    pub fn is_binary(self) -> bool {
+        self == OutcomeKind::Binary
+    }
+
+    /// The headline metric's name: `accuracy` or `R²`.
+    pub fn metric_name(self) -> &'static str {
+        match self {
+            OutcomeKind::Binary => "accuracy",
+            OutcomeKind::Continuous => "R²",
+        }
+    }
+
+    /// The supervised loss's name: `cross-entropy` or `MSE`.
+    pub fn loss_name(self) -> &'static str {
+        match self {
+            OutcomeKind::Binary => "cross-entropy",
+            OutcomeKind::Continuous => "MSE",
+        }
+    }
+}
+
 /// What a node is to the learning problem (method.md §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Error, Result};
+
 /// A numeric parameter of a mechanism: either fixed, or shifting from a training value
 /// (shift `s = 0`) to a test value (`s = 1`), interpolated linearly in between (method.md §3).
 ///
@@ -70,4 +72,15 @@ impl From<f64> for Param {
 /// Builds a shifting parameter.
 pub fn shifting(train: f64, test: f64) -> Param {
     Param::Shifting { train, test }
+}
+
+/// Rejects a shift outside `[0, 1]` (or NaN).
+pub fn check_shift(shift: f64) -> Result<()> {
+    if (0.0..=1.0).contains(&shift) {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!(
+            "the shift must lie in [0, 1], not {shift}"
+        )))
+    }
 }

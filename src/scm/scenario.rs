@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::node::{Edge, Mechanism, Node, Noise, Role};
+use super::node::{Edge, Mechanism, Node, Noise, OutcomeKind, Role};
 use super::param::Param;
 use crate::error::{Error, Result};
 
@@ -167,6 +167,21 @@ impl Scenario {
             many => Err(Error::ManyOutcomes(
                 many.iter().map(|&i| self.nodes[i].name.clone()).collect(),
             )),
+        }
+    }
+
+    /// Whether the models predict a binary or a continuous outcome. Fails when the outcome node
+    /// is missing or doubled, or is categorical with more than two classes.
+    pub fn outcome_kind(&self) -> Result<OutcomeKind> {
+        let node = self.node(self.outcome()?);
+        match node.mechanism {
+            Mechanism::Logistic | Mechanism::Threshold { .. } => Ok(OutcomeKind::Binary),
+            Mechanism::Categorical { classes: 2 } => Ok(OutcomeKind::Binary),
+            Mechanism::Categorical { classes } => Err(Error::invalid(format!(
+                "outcome `{}` has {classes} classes; crl-lab trains binary or continuous outcomes",
+                node.name
+            ))),
+            Mechanism::Linear | Mechanism::Nonlinear { .. } => Ok(OutcomeKind::Continuous),
         }
     }
 

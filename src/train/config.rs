@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::mi::EstimatorKind;
 use crate::models::CriticKind;
-use crate::scm::Scenario;
+use crate::scm::{Scenario, TrainingHints};
 
 /// Every setting of a training run. Defaults follow method.md §9's neural check.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -84,11 +84,15 @@ impl Default for TrainConfig {
 impl TrainConfig {
     /// The defaults with the scenario's recommended beta and penalty form.
     pub fn for_scenario(scenario: &Scenario) -> Self {
-        TrainConfig {
-            beta: scenario.hints.beta,
-            conditional: scenario.hints.conditional_penalty,
-            ..TrainConfig::default()
-        }
+        let mut config = TrainConfig::default();
+        config.apply_hints(&scenario.hints);
+        config
+    }
+
+    /// Takes a scenario's recommended beta and penalty form (what loading a preset does).
+    pub fn apply_hints(&mut self, hints: &TrainingHints) {
+        self.beta = hints.beta;
+        self.conditional = hints.conditional_penalty;
     }
 
     /// Rejects settings that cannot train, naming the setting.

@@ -13,14 +13,16 @@ use rand_chacha::ChaCha8Rng;
 use super::config::TrainConfig;
 use super::device::ComputeDevice;
 use super::observer::{MemberReport, MemberSpec, Observer, Report, RunControl, RunInfo};
-use super::problem::{HostTable, PreparedTables, Problem};
+use super::problem::Problem;
+use crate::data::Sampler;
+use crate::data::{HostTable, PreparedTables};
 use crate::error::{Error, Result};
 use crate::mi::{
     Conditioning, Estimator, EstimatorInputs, EstimatorKind, InfoNce, MiEstimator, PairBatch,
     first_rows, per_member_mean,
 };
 use crate::models::{CriticKind, PairCritic, Predictor, PredictorShape};
-use crate::scm::{Sampler, derive_seed};
+use crate::scm::derive_seed;
 
 /// Epoch orders uploaded at the start; epoch e uses order e mod this.
 const EPOCH_ORDERS: usize = 8;
@@ -200,6 +202,22 @@ fn conditioning(config: &TrainConfig, binary: bool) -> Conditioning {
     }
 }
 
+/// The checks both entry points make before any work: the configuration, a non-empty ensemble,
+/// and a penalty form the outcome allows. Returns the conditioning to use.
+fn check_run(config: &TrainConfig, members: &[MemberSpec], binary: bool) -> Result<Conditioning> {
+    config.validate()?;
+    if members.is_empty() {
+        return Err(Error::invalid("a run needs at least one member"));
+    }
+    let cond = conditioning(config, binary);
+    if config.estimator == EstimatorKind::ClubCategorical && cond == Conditioning::Concat {
+        return Err(Error::invalid(
+            "club-categorical's conditional form needs a binary outcome; use nce-club or club",
+        ));
+    }
+    Ok(cond)
+}
+
 /// Trains every member of `members` together on `device`, reporting to `observer` and obeying
 /// `control`. Each member seed gets its own `config.n_train` training and `config.n_val`
 /// validation rows, sampled from the problem's scenario at shift 0. A cancelled run returns what
@@ -212,17 +230,8 @@ pub fn train(
     observer: &mut dyn Observer,
     control: &RunControl,
 ) -> Result<Trained> {
-    config.validate()?;
-    if members.is_empty() {
-        return Err(Error::invalid("a run needs at least one member"));
-    }
+    let cond = check_run(config, members, problem.binary)?;
     let one_hot = config.estimator == EstimatorKind::ClubCategorical;
-    let cond = conditioning(config, problem.binary);
-    if one_hot && cond == Conditioning::Concat {
-        return Err(Error::invalid(
-            "club-categorical's conditional form needs a binary outcome; use nce-club or club",
-        ));
-    }
     let tables = sample_tables(problem, members, config, one_hot)?;
     let find = |seed: u64| {
         tables
@@ -266,17 +275,8 @@ pub fn train_tables(
     observer: &mut dyn Observer,
     control: &RunControl,
 ) -> Result<Trained> {
-    config.validate()?;
+    let cond = check_run(config, members, tables.binary)?;
     tables.validate()?;
-    if members.is_empty() {
-        return Err(Error::invalid("a run needs at least one member"));
-    }
-    let cond = conditioning(config, tables.binary);
-    if config.estimator == EstimatorKind::ClubCategorical && cond == Conditioning::Concat {
-        return Err(Error::invalid(
-            "club-categorical's conditional form needs a binary outcome; use nce-club or club",
-        ));
-    }
     if config.batch_size > tables.train.n {
         return Err(Error::invalid(format!(
             "the batch ({}) is larger than the training table ({} rows)",
@@ -574,7 +574,7 @@ fn report(
             let v = f64::from(values[q * m + i]);
             if !v.is_finite() {
                 return Err(Error::NonFinite {
-                    quantity: format!("{} (member {i}, beta {}) {name}", mm.label, mm.beta),
+                    quantity: format!("{} (member {i}, beta {}) {name}", mm.kind, mm.beta),
                     value: v,
                     step,
                 });

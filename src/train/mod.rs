@@ -13,6 +13,8 @@ pub use config::TrainConfig;
 pub use device::{Backend, ComputeDevice, DeviceChoice, select_device};
 pub use engine::{Critics, Trained, train, train_tables};
 pub use metrics::{Metrics, binary_metrics, regression_metrics, roc_auc};
-pub use observer::{MemberReport, MemberSpec, Observer, Report, RunControl, RunInfo, Silent};
-pub use problem::{HostTable, PreparedTables, Problem, Standardizer};
+pub use observer::{
+    MemberReport, MemberSpec, ModelKind, Observer, Report, RunControl, RunInfo, Silent,
+};
+pub use problem::{Problem, Standardizer};
 pub use ranking::{gauc, ndcg_at_k};

@@ -6,11 +6,61 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 
+/// What a member of an ensemble is. Stored by its lowercase name (`baseline`, `crl`) in
+/// workspace files and result CSVs.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelKind {
+    /// No penalty (beta = 0): the predictor trained on the supervised loss alone.
+    #[default]
+    Baseline,
+    /// The capacity-matched model whose representation is penalised for confounder information.
+    Crl,
+}
+
+impl ModelKind {
+    /// The lowercase name used in files and tables: `baseline` or `crl`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::Baseline => "baseline",
+            ModelKind::Crl => "crl",
+        }
+    }
+
+    /// Whether this is the baseline.
+    pub fn is_baseline(self) -> bool {
+        self == ModelKind::Baseline
+    }
+}
+
+impl std::fmt::Display for ModelKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.name())
+    }
+}
+
+/// Compares with a name as files write it (`kind == "crl"`).
+impl PartialEq<str> for ModelKind {
+    fn eq(&self, other: &str) -> bool {
+        self.name() == other
+    }
+}
+
+/// Compares with a name as files write it (`kind == "crl"`).
+impl PartialEq<&str> for ModelKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.name() == *other
+    }
+}
+
 /// One member of an ensemble: the baseline is the member with beta = 0.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MemberSpec {
-    /// `baseline` or `crl` (or any label).
-    pub label: String,
+    /// Baseline or CRL (stored as `label` in files).
+    #[serde(rename = "label")]
+    pub kind: ModelKind,
     /// Penalty weight (after warm-up).
     pub beta: f64,
     /// Seed of this member's data, initialisation and batching.
@@ -21,7 +71,7 @@ impl MemberSpec {
     /// The baseline: no penalty.
     pub fn baseline(seed: u64) -> Self {
         MemberSpec {
-            label: "baseline".into(),
+            kind: ModelKind::Baseline,
             beta: 0.0,
             seed,
         }
@@ -30,7 +80,7 @@ impl MemberSpec {
     /// The CRL model with penalty weight `beta`.
     pub fn crl(seed: u64, beta: f64) -> Self {
         MemberSpec {
-            label: "crl".into(),
+            kind: ModelKind::Crl,
             beta,
             seed,
         }

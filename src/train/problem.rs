@@ -1,9 +1,9 @@
 //! From a scenario to model inputs: which columns are features, confounders and the outcome,
-//! how they are standardised, and host tables ready to upload.
+//! how they are standardised, and the host tables ready to upload.
 
-use crate::data::Dataset;
+use crate::data::{Dataset, HostTable, Sampler};
 use crate::error::{Error, Result};
-use crate::scm::{Mechanism, Role, Sampler, Scenario, derive_seed};
+use crate::scm::{Mechanism, Role, Scenario, derive_seed};
 
 /// Rows of the reference sample the standardisation is computed on.
 const REFERENCE_ROWS: usize = 20_000;
@@ -70,68 +70,6 @@ pub struct Problem {
     y_norm: Standardizer,
 }
 
-/// Model inputs of one dataset on the host, row-major.
-#[derive(Clone, Debug)]
-pub struct HostTable {
-    /// Rows.
-    pub n: usize,
-    /// `[n, features]`, standardised.
-    pub x: Vec<f32>,
-    /// `[n, 1]`: 0/1 labels, or the standardised target.
-    pub y: Vec<f32>,
-    /// `[n, confounder width]`: standardised values, or one-hot classes.
-    pub c: Vec<f32>,
-}
-
-/// Training and validation rows prepared outside a scenario (real logs, for instance), shared
-/// by every member of a run (see [`train_tables`](super::train_tables)).
-#[derive(Clone, Debug)]
-pub struct PreparedTables {
-    /// The rows the models train on.
-    pub train: HostTable,
-    /// The rows the engine reports validation figures on.
-    pub val: HostTable,
-    /// Columns of `x`.
-    pub n_features: usize,
-    /// Columns of `c` (one-hot classes for `club-categorical`).
-    pub confounder_width: usize,
-    /// Binary outcome (cross-entropy on 0/1 labels) or continuous (squared error).
-    pub binary: bool,
-}
-
-impl PreparedTables {
-    /// Rejects tables whose sizes disagree with the stated widths, empty tables and values that
-    /// are not finite, naming the table and the matrix.
-    pub fn validate(&self) -> Result<()> {
-        for (name, t) in [("training", &self.train), ("validation", &self.val)] {
-            if t.n == 0 {
-                return Err(Error::invalid(format!("the {name} table has no rows")));
-            }
-            for (matrix, values, width) in [
-                ("x", &t.x, self.n_features),
-                ("y", &t.y, 1),
-                ("c", &t.c, self.confounder_width),
-            ] {
-                if width == 0 || values.len() != t.n * width {
-                    return Err(Error::invalid(format!(
-                        "the {name} table's `{matrix}` has {} values, not {} rows × {width}",
-                        values.len(),
-                        t.n
-                    )));
-                }
-                if let Some(i) = values.iter().position(|v| !v.is_finite()) {
-                    return Err(Error::invalid(format!(
-                        "the {name} table's `{matrix}` holds {} at row {}",
-                        values[i],
-                        i / width
-                    )));
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
 impl Problem {
     /// Reads roles from `scenario` and fits the standardisation on a reference sample drawn at
     /// shift 0 from `seed`.
@@ -139,17 +77,7 @@ impl Problem {
         scenario.validate()?;
         let outcome_id = scenario.outcome()?;
         let outcome_node = scenario.node(outcome_id);
-        let binary = match outcome_node.mechanism {
-            Mechanism::Logistic | Mechanism::Threshold { .. } => true,
-            Mechanism::Categorical { classes: 2 } => true,
-            Mechanism::Categorical { classes } => {
-                return Err(Error::invalid(format!(
-                    "outcome `{}` has {classes} classes; crl-lab trains binary or continuous outcomes",
-                    outcome_node.name
-                )));
-            }
-            Mechanism::Linear | Mechanism::Nonlinear { .. } => false,
-        };
+        let binary = scenario.outcome_kind()?.is_binary();
         let reference =
             Sampler::new(scenario, 0.0)?.sample(REFERENCE_ROWS, derive_seed(seed, "reference"))?;
         let owned = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect::<Vec<String>>();

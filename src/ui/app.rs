@@ -18,7 +18,7 @@ use super::command::{Command, History, Selection, Snapshot};
 use super::data_view::{DataCache, data_ui};
 use super::files::{
     Files, Pending, available_kinds, discard_ui, export_all, file_menu_ui, json_of, pick_open,
-    pick_save, plot_settings, remember, tab_of, view_name,
+    pick_save, plot_settings, remember,
 };
 use super::graph::{GraphEditor, auto_layout, free_spot};
 use super::inspector::Inspector;
@@ -383,7 +383,7 @@ impl CrlApp {
                     let betas = run
                         .members
                         .iter()
-                        .map(|m| if m.label == "baseline" { 0.0 } else { beta })
+                        .map(|m| if m.kind.is_baseline() { 0.0 } else { beta })
                         .collect();
                     c.set_betas(betas);
                     run.set_crl_beta(beta);
@@ -456,7 +456,7 @@ impl CrlApp {
                     pick_save("Export plot data", &format!("{}.csv", kind.name()), "csv")
                 {
                     let result = crate::export::plot_csv(kind, &self.plot_data())
-                        .and_then(|text| crate::export::write_string(&path, &text));
+                        .and_then(|text| crate::fs::write_string(&path, &text));
                     self.report_write(result, &path, "CSV");
                 } else {
                     self.say("Not exported: no file picked", false, false);
@@ -573,7 +573,7 @@ impl CrlApp {
             self.state.layout.clone(),
             self.state.train.clone(),
         );
-        ws.plots = plot_settings(&view_name(self.state.tab), &self.state);
+        ws.plots = plot_settings(&self.state);
         ws.results = self.run.clone().filter(|r| !r.state.is_active());
         ws.calibration_points = self.calibration.points.clone();
         ws
@@ -653,7 +653,7 @@ impl CrlApp {
         self.state.train = ws.train.clone();
         self.state.data = ws.plots.data.clone();
         self.state.calibration = ws.plots.calibration.clone();
-        self.state.tab = tab_of(&ws.plots.view);
+        self.state.tab = ws.plots.view;
         self.run = ws.results.clone();
         self.calibration = CalibrationResults {
             estimator: Some(ws.plots.calibration.estimator),
@@ -683,7 +683,7 @@ impl CrlApp {
             return self.say(format!("Cannot train on KuaiRand: {e}"), true, false);
         }
         let n_seeds = self.state.train.n_seeds.max(1);
-        let members = crate::experiment::sweep_members(&config, n_seeds);
+        let members = crate::experiment::compare_members(config.seed, n_seeds, config.beta);
         let control = Arc::new(RunControl::default());
         match spawn_kuairand(
             std::path::PathBuf::from(src.dir.trim()),
@@ -697,6 +697,7 @@ impl CrlApp {
                 self.kr_job = Some(j);
                 self.control = Some(control);
                 self.run = Some(RunResults::new(
+                    crate::scm::OutcomeKind::Binary,
                     RunMode::Compare,
                     members,
                     config.estimator,

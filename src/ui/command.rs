@@ -5,7 +5,8 @@ use crate::scm::{Node, Role, Scenario};
 
 use super::kuairand::KuaiRandSource;
 use super::state::{Layout, Tab};
-use crate::experiment::{CalibrationSettings, DataSettings, TrainSettings};
+use crate::experiment::{CalibrationSettings, TrainSettings};
+use crate::export::DataSettings;
 use crate::export::{FigureFormat, FigureWidth, PlotKind};
 
 /// What the graph editor has selected.

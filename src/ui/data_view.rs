@@ -6,11 +6,12 @@ use egui::{ComboBox, RichText, Slider, Ui};
 use egui_plot::{Legend, Plot, PlotPoints, Points};
 
 use crate::data::Dataset;
-use crate::scm::{GaussianTruth, Role, Sampler, Scenario, derive_seed};
+use crate::data::Sampler;
+use crate::scm::{GaussianTruth, Role, Scenario, derive_seed};
 
 use super::command::Command;
 use super::theme;
-use crate::experiment::DataSettings;
+use crate::export::DataSettings;
 
 /// Samples drawn for the view, recomputed only when the scenario, the shift or the size change.
 #[derive(Default)]

@@ -8,8 +8,9 @@ use egui::{RichText, Ui};
 
 use crate::export::{
     FigureFormat, FigureSpec, FigureWidth, PlotData, PlotKind, PlotSettings, Workspace, plot_csv,
-    write_figure, write_string,
+    write_figure,
 };
+use crate::fs::write_string;
 
 use super::command::Command;
 
@@ -103,9 +104,9 @@ pub fn available_kinds(data: &PlotData<'_>) -> Vec<PlotKind> {
 }
 
 /// The plot settings a workspace stores for the app's view.
-pub fn plot_settings(view: &str, state: &super::state::AppState) -> PlotSettings {
+pub fn plot_settings(state: &super::state::AppState) -> PlotSettings {
     PlotSettings {
-        view: view.to_owned(),
+        view: state.tab,
         data: state.data.clone(),
         calibration: state.calibration.clone(),
     }
@@ -289,19 +290,6 @@ pub fn remember(recent: &mut Vec<String>, path: &Path) {
     recent.retain(|r| *r != p);
     recent.insert(0, p);
     recent.truncate(MAX_RECENT);
-}
-
-/// The stored view name of a tab, and back.
-pub fn view_name(tab: super::state::Tab) -> String {
-    format!("{tab:?}")
-}
-
-/// The tab a stored view name names (Overview when unknown).
-pub fn tab_of(view: &str) -> super::state::Tab {
-    super::state::Tab::ALL
-        .into_iter()
-        .find(|t| view_name(*t) == view)
-        .unwrap_or_default()
 }
 
 /// Builds a workspace's JSON for comparison (unsaved-work check).

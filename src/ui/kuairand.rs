@@ -230,12 +230,12 @@ pub fn kuairand_ui(
             }
             ui.end_row();
             for r in &view.summary {
-                let name = if r.model == "baseline" {
+                let name = if r.model.is_baseline() {
                     "baseline".to_owned()
                 } else {
                     format!("CRL (β = {})", r.beta)
                 };
-                ui.label(RichText::new(name).color(theme::model_colour(&r.model)));
+                ui.label(RichText::new(name).color(theme::model_colour(r.model)));
                 ui.label(match r.set {
                     EvalSet::InDistribution => "held-out standard logs",
                     EvalSet::RandomExposure => "random exposure (OOD)",

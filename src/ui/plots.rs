@@ -16,7 +16,7 @@ fn steps_link() -> Id {
 
 fn group_colour(run: &RunResults, i: usize, g: &Group) -> Color32 {
     match run.mode {
-        RunMode::Compare => theme::model_colour(&g.label),
+        RunMode::Compare => theme::model_colour(g.kind),
         RunMode::BetaSweep => theme::sweep_colour(i, run.groups.len()),
     }
 }

@@ -6,62 +6,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::kuairand::KuaiRandSource;
-use crate::experiment::{CalibrationSettings, DataSettings, TrainSettings};
+use crate::experiment::{CalibrationSettings, TrainSettings};
+use crate::export::DataSettings;
+pub use crate::export::Tab;
 use crate::scm::{DEFAULT_PRESET, Scenario, preset};
 
 /// Node positions on the canvas, in `[0, 1]²` of the canvas (so they survive resizing). Keyed by
 /// node name; UI state, not part of the scenario.
 pub type Layout = BTreeMap<String, [f32; 2]>;
-
-/// The plots the central area can show.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum Tab {
-    /// Loss, MI and OOD side by side.
-    #[default]
-    Overview,
-    /// Loss curves.
-    Loss,
-    /// MI over steps.
-    Mi,
-    /// OOD metric against shift.
-    Ood,
-    /// OOD metric and I(z;c) against beta (beta-sweep runs).
-    TradeOff,
-    /// Scatter of the data at training and test shift.
-    Data,
-    /// An estimator against the true MI of correlated Gaussians.
-    Calibration,
-    /// Baseline and CRL on real KuaiRand logs.
-    KuaiRand,
-}
-
-impl Tab {
-    /// In menu and tab-bar order.
-    pub const ALL: [Tab; 8] = [
-        Tab::Overview,
-        Tab::Loss,
-        Tab::Mi,
-        Tab::Ood,
-        Tab::TradeOff,
-        Tab::Data,
-        Tab::Calibration,
-        Tab::KuaiRand,
-    ];
-
-    /// The tab's label.
-    pub fn label(self) -> &'static str {
-        match self {
-            Tab::Overview => "Overview",
-            Tab::Loss => "Loss",
-            Tab::Mi => "MI",
-            Tab::Ood => "OOD vs shift",
-            Tab::TradeOff => "β trade-off",
-            Tab::Data => "Data",
-            Tab::Calibration => "Calibration",
-            Tab::KuaiRand => "KuaiRand",
-        }
-    }
-}
 
 /// The persisted state.
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 use egui::Color32;
 
 use crate::scm::Role;
+use crate::train::ModelKind;
 
 /// The baseline model: Okabe-Ito orange.
 pub const BASELINE: Color32 = Color32::from_rgb(0xE6, 0x9F, 0x00);
@@ -16,9 +17,12 @@ pub const ERROR: Color32 = Color32::from_rgb(0xD5, 0x5E, 0x00);
 /// Warnings.
 pub const WARNING: Color32 = Color32::from_rgb(0xE6, 0x9F, 0x00);
 
-/// The colour of a model label (`baseline`, `crl`, or a beta-sweep member).
-pub fn model_colour(label: &str) -> Color32 {
-    if label == "baseline" { BASELINE } else { CRL }
+/// The colour of a model.
+pub fn model_colour(kind: ModelKind) -> Color32 {
+    match kind {
+        ModelKind::Baseline => BASELINE,
+        ModelKind::Crl => CRL,
+    }
 }
 
 /// The colour of a node role, the same in the graph and in the data view's column picker.

@@ -18,7 +18,7 @@ use super::tables::{
     VIDEO_NUMERIC,
 };
 use crate::error::{Error, Result};
-use crate::export::write_atomically;
+use crate::fs::write_atomically;
 
 /// The cache's file name, in the folder that holds the CSV files.
 pub const CACHE_FILE_NAME: &str = "crl-lab-kuairand.cache";
@@ -298,31 +298,25 @@ impl Dec<'_> {
         Ok(self.take(n)?.to_vec())
     }
     fn u32s(&mut self) -> Reason<Vec<u32>> {
-        let n = self.len(4)?;
-        Ok(self
-            .take(n * 4)?
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect())
+        self.words(u32::from_le_bytes)
     }
     fn u64s(&mut self) -> Reason<Vec<u64>> {
-        let n = self.len(8)?;
-        Ok(self
-            .take(n * 8)?
-            .chunks_exact(8)
-            .map(|c| {
-                let mut b = [0u8; 8];
-                b.copy_from_slice(c);
-                u64::from_le_bytes(b)
-            })
-            .collect())
+        self.words(u64::from_le_bytes)
     }
     fn f32s(&mut self) -> Reason<Vec<f32>> {
-        let n = self.len(4)?;
+        self.words(f32::from_le_bytes)
+    }
+    /// A length-prefixed array of `N`-byte little-endian words.
+    fn words<const N: usize, T>(&mut self, from_le: fn([u8; N]) -> T) -> Reason<Vec<T>> {
+        let n = self.len(N)?;
         Ok(self
-            .take(n * 4)?
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .take(n * N)?
+            .chunks_exact(N)
+            .map(|c| {
+                let mut b = [0u8; N];
+                b.copy_from_slice(c);
+                from_le(b)
+            })
             .collect())
     }
     fn fingerprint(&mut self) -> Reason<Fingerprint> {

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use super::cache::{FNV_START, fnv1a};
 use super::tables::{EntityTable, KuaiRandData, LogKind};
+use crate::data::HostTable;
 use crate::error::{Error, Result};
-use crate::train::HostTable;
 
 /// The label the models predict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]

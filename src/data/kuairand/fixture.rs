@@ -23,7 +23,7 @@ use super::files::{
     KuaiRandFiles, LOG_COLUMNS, USER_COLUMNS, VIDEO_BASIC_COLUMNS, VIDEO_STATISTIC_COLUMNS, Variant,
 };
 use crate::error::{Error, Result};
-use crate::export::write_atomically;
+use crate::fs::write_atomically;
 use crate::scm::derive_seed;
 
 /// The `upload_type` of the fixture's clickbait videos: in the standard logs they are served

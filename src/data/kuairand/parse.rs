@@ -208,28 +208,26 @@ fn read_video_basic(
     let cat_cols = src.columns(&VIDEO_CATEGORICAL)?;
     let tag_index = VIDEO_CATEGORICAL.iter().position(|c| *c == "tag");
     let mut interner = Interner::new(cat_cols.len());
-    let mut seen = vec![false; videos.len()];
     let k = cat_cols.len();
-    src.start(observer);
-    while src.next(observer)? {
-        let id = src.id(id_col)?;
-        let Some(&row) = video_rows.get(&id) else {
-            continue;
-        };
-        if std::mem::replace(&mut seen[row as usize], true) {
-            continue;
-        }
-        for (j, &c) in cat_cols.iter().enumerate() {
-            let mut text = src.text(c)?;
-            if Some(j) == tag_index {
-                // `tag` lists a video's categories, e.g. "12,65": the first is its main one.
-                text = text.split(',').next().unwrap_or("").trim();
+    for_each_kept_video(
+        &mut src,
+        id_col,
+        videos.len(),
+        video_rows,
+        observer,
+        |src, row| {
+            for (j, &c) in cat_cols.iter().enumerate() {
+                let mut text = src.text(c)?;
+                if Some(j) == tag_index {
+                    // `tag` lists a video's categories, e.g. "12,65": the first is its main one.
+                    text = text.split(',').next().unwrap_or("").trim();
+                }
+                let code = interner.code(videos, j, text);
+                videos.categorical[row * k + j] = code;
             }
-            let code = interner.code(videos, j, text);
-            videos.categorical[row as usize * k + j] = code;
-        }
-    }
-    Ok(seen.iter().filter(|s| **s).count())
+            Ok(())
+        },
+    )
 }
 
 /// Fills the statistics of the kept videos; returns how many had a row.
@@ -242,8 +240,34 @@ fn read_video_statistic(
     let mut src = CsvSource::open(&files.videos_statistic)?;
     let id_col = src.columns(&["video_id"])?[0];
     let num_cols = src.columns(&VIDEO_NUMERIC)?;
-    let mut seen = vec![false; videos.len()];
     let k = num_cols.len();
+    for_each_kept_video(
+        &mut src,
+        id_col,
+        videos.len(),
+        video_rows,
+        observer,
+        |src, row| {
+            for (j, &c) in num_cols.iter().enumerate() {
+                videos.numeric[row * k + j] = src.number(c)?;
+            }
+            Ok(())
+        },
+    )
+}
+
+/// Streams a per-video file (ids in column `id_col`) and calls `fill(src, row)` on the first
+/// line of each video the logs kept (`video_rows`: id → row of the `n_videos` table); returns
+/// how many of them had a line.
+fn for_each_kept_video(
+    src: &mut CsvSource,
+    id_col: usize,
+    n_videos: usize,
+    video_rows: &HashMap<u64, u32>,
+    observer: &mut dyn LoadObserver,
+    mut fill: impl FnMut(&CsvSource, usize) -> Result<()>,
+) -> Result<usize> {
+    let mut seen = vec![false; n_videos];
     src.start(observer);
     while src.next(observer)? {
         let id = src.id(id_col)?;
@@ -253,9 +277,7 @@ fn read_video_statistic(
         if std::mem::replace(&mut seen[row as usize], true) {
             continue;
         }
-        for (j, &c) in num_cols.iter().enumerate() {
-            videos.numeric[row as usize * k + j] = src.number(c)?;
-        }
+        fill(src, row as usize)?;
     }
     Ok(seen.iter().filter(|s| **s).count())
 }

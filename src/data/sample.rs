@@ -1,4 +1,4 @@
-//! Deterministic, column-wise sampling of a scenario at a given shift.
+//! Generating data: deterministic, column-wise sampling of a scenario at a given shift.
 //!
 //! Every node draws from its own random stream, seeded from `(seed, chunk, node name)`, so the
 //! same inputs give the same bytes on any machine, and adding an unrelated node does not change
@@ -9,10 +9,12 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 
-use super::node::{Activation, Mechanism, Node, Noise, Role, sigmoid};
-use super::scenario::{Intervention, Scenario};
-use crate::data::{Column, Dataset};
+use super::dataset::{Column, Dataset};
 use crate::error::{Error, Result};
+use crate::scm::{
+    Activation, Intervention, Mechanism, Node, Noise, Role, Scenario, check_shift, derive_seed,
+    sigmoid, splitmix64,
+};
 
 /// Largest number of rows one call may ask for.
 pub const MAX_ROWS: usize = 100_000_000;
@@ -261,40 +263,12 @@ pub fn sample(scenario: &Scenario, n_rows: usize, shift: f64, seed: u64) -> Resu
     Sampler::new(scenario, shift)?.sample(n_rows, seed)
 }
 
-/// Rejects a shift outside `[0, 1]` (or NaN).
-pub fn check_shift(shift: f64) -> Result<()> {
-    if (0.0..=1.0).contains(&shift) {
-        Ok(())
-    } else {
-        Err(Error::invalid(format!(
-            "the shift must lie in [0, 1], not {shift}"
-        )))
-    }
-}
-
 /// A random stream for one node in one chunk.
 fn stream(seed: u64, chunk: u64, name: &str) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(derive_seed(
-        splitmix(seed ^ chunk.wrapping_mul(0x9e37_79b9_7f4a_7c15)),
+        splitmix64(seed ^ chunk.wrapping_mul(0x9e37_79b9_7f4a_7c15)),
         name,
     ))
-}
-
-/// A seed derived from `seed` and a label (FNV-1a of the label, then SplitMix64 mixing), so that
-/// independent uses of one user seed (training data, test sets, initialisation) never collide.
-pub fn derive_seed(seed: u64, label: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in label.bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    splitmix(splitmix(seed) ^ h)
-}
-
-fn splitmix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
 }
 
 /// Computes one node's column(s) for `n` rows, given its parents' values.

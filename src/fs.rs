@@ -1,4 +1,5 @@
-//! Writing files so that a failure never leaves a partial file behind.
+//! The lowest layer: reading and writing files so that a failure never leaves a partial file behind,
+//! and every error names the path.
 
 use std::fs;
 use std::io::{BufWriter, Write};

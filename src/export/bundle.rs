@@ -1,0 +1,112 @@
+//! "Export all": one folder holding a workspace's file, every figure it can draw (SVG and PNG)
+//! with the CSV behind each, the result tables and the dataset. `crl-lab run` and the app's
+//! File ▸ Export all write the same bundle.
+
+use std::path::Path;
+
+use super::figure::{FigureFormat, FigureSpec, FigureWidth, PlotData, PlotKind, write_figure};
+use super::plot_csv::{plot_csv, write_dataset};
+use super::results_csv::{metrics_csv, summary_csv, sweep_csv};
+use super::workspace::Workspace;
+use crate::error::{Error, Result};
+use crate::experiment::RunMode;
+use crate::fs::write_string;
+
+/// What a workspace's figures draw from.
+pub fn plot_data(ws: &Workspace) -> PlotData<'_> {
+    PlotData {
+        run: ws.results.as_ref(),
+        calibration: &ws.calibration_points,
+        calibration_estimator: ws.plots.calibration.estimator,
+    }
+}
+
+/// The plot kinds that have something to draw, in [`PlotKind::ALL`] order.
+pub fn available_kinds(data: &PlotData<'_>) -> Vec<PlotKind> {
+    PlotKind::ALL
+        .into_iter()
+        .filter(|k| match k {
+            PlotKind::Calibration => !data.calibration.is_empty(),
+            PlotKind::TradeOff => data
+                .run
+                .is_some_and(|r| r.mode == RunMode::BetaSweep && !r.eval.is_empty()),
+            PlotKind::Ood => data.run.is_some_and(|r| !r.eval.is_empty()),
+            PlotKind::Loss | PlotKind::Mi => data.run.is_some_and(|r| !r.reports.is_empty()),
+        })
+        .collect()
+}
+
+/// Writes the bundle of `ws` into the folder `dir` (created if missing) and returns the names of
+/// the files written, in order:
+/// - `workspace.json`;
+/// - for each plot with something to draw: `KIND.svg` and `KIND.png` at `widths[0]`, a PNG
+///   `KIND-WIDTH.png` at each further width (e.g. `ood-double.png`), and `KIND.csv`;
+/// - with a training run: `metrics.csv`, `sweep.csv` and `summary.csv`;
+/// - `data.csv`: training rows of the first seed at the data view's shift.
+///
+/// Every file is written atomically; the figures carry the workspace's hash.
+pub fn export_bundle(ws: &Workspace, dir: &Path, widths: &[FigureWidth]) -> Result<Vec<String>> {
+    let Some((&first, more)) = widths.split_first() else {
+        return Err(Error::invalid("give at least one figure width"));
+    };
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("cannot create", dir, e))?;
+    ws.save(&dir.join("workspace.json"))?;
+    let hash = ws.hash()?;
+    let data = plot_data(ws);
+    let mut written = vec!["workspace.json".to_owned()];
+    for kind in available_kinds(&data) {
+        let mut figures = vec![
+            (FigureFormat::Svg, first, String::new()),
+            (FigureFormat::Png, first, String::new()),
+        ];
+        figures.extend(
+            more.iter()
+                .map(|&w| (FigureFormat::Png, w, format!("-{}", width_name(w)))),
+        );
+        for (format, width, suffix) in figures {
+            let name = format!("{kind}{suffix}.{}", format.extension());
+            let spec = FigureSpec {
+                kind,
+                format,
+                width,
+                hash: Some(hash.clone()),
+            };
+            write_figure(&dir.join(&name), &spec, &data)?;
+            written.push(name);
+        }
+        let name = format!("{kind}.csv");
+        write_string(&dir.join(&name), &plot_csv(kind, &data)?)?;
+        written.push(name);
+    }
+    if let Some(run) = &ws.results {
+        let binary = run.outcome_kind().is_binary();
+        write_string(
+            &dir.join("metrics.csv"),
+            &metrics_csv(&run.reports, &run.members),
+        )?;
+        write_string(&dir.join("sweep.csv"), &sweep_csv(&run.eval, binary))?;
+        write_string(
+            &dir.join("summary.csv"),
+            &summary_csv(&run.summary(), binary),
+        )?;
+        written.extend(["metrics.csv", "sweep.csv", "summary.csv"].map(String::from));
+    }
+    let c = &ws.train.config;
+    write_dataset(
+        &ws.scenario,
+        ws.plots.data.shift,
+        c.n_train,
+        c.seed,
+        &dir.join("data.csv"),
+    )?;
+    written.push("data.csv".into());
+    Ok(written)
+}
+
+/// The width's name in a file name, as `--width` spells it.
+fn width_name(width: FigureWidth) -> &'static str {
+    match width {
+        FigureWidth::Single => "single",
+        FigureWidth::Double => "double",
+    }
+}

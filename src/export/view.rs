@@ -1,0 +1,130 @@
+//! What the plot area shows: the selected view (the app's tab) and the settings of the data and
+//! calibration views, as a workspace file stores them.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::experiment::CalibrationSettings;
+
+/// The views the plot area can show (the app's tabs). Stored in workspace files by variant
+/// name (`"Overview"`, `"TradeOff"`, ...); a name this build does not know opens the overview.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Default)]
+pub enum Tab {
+    /// Loss, MI and OOD side by side.
+    #[default]
+    Overview,
+    /// Loss curves.
+    Loss,
+    /// MI over steps.
+    Mi,
+    /// OOD metric against shift.
+    Ood,
+    /// OOD metric and I(z;c) against beta (beta-sweep runs).
+    TradeOff,
+    /// Scatter of the data at training and test shift.
+    Data,
+    /// An estimator against the true MI of correlated Gaussians.
+    Calibration,
+    /// Baseline and CRL on real KuaiRand logs.
+    KuaiRand,
+}
+
+impl Tab {
+    /// In menu and tab-bar order.
+    pub const ALL: [Tab; 8] = [
+        Tab::Overview,
+        Tab::Loss,
+        Tab::Mi,
+        Tab::Ood,
+        Tab::TradeOff,
+        Tab::Data,
+        Tab::Calibration,
+        Tab::KuaiRand,
+    ];
+
+    /// The tab's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Overview => "Overview",
+            Tab::Loss => "Loss",
+            Tab::Mi => "MI",
+            Tab::Ood => "OOD vs shift",
+            Tab::TradeOff => "β trade-off",
+            Tab::Data => "Data",
+            Tab::Calibration => "Calibration",
+            Tab::KuaiRand => "KuaiRand",
+        }
+    }
+
+    /// The name a workspace file stores (the variant's name).
+    pub fn key(self) -> &'static str {
+        match self {
+            Tab::Overview => "Overview",
+            Tab::Loss => "Loss",
+            Tab::Mi => "Mi",
+            Tab::Ood => "Ood",
+            Tab::TradeOff => "TradeOff",
+            Tab::Data => "Data",
+            Tab::Calibration => "Calibration",
+            Tab::KuaiRand => "KuaiRand",
+        }
+    }
+
+    /// The tab stored as `key`, if this build knows it.
+    pub fn from_key(key: &str) -> Option<Tab> {
+        Tab::ALL.into_iter().find(|t| t.key() == key)
+    }
+}
+
+impl<'de> Deserialize<'de> for Tab {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let key = String::deserialize(d)?;
+        Ok(Tab::from_key(&key).unwrap_or_default())
+    }
+}
+
+/// What the plot area shows and how.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlotSettings {
+    /// The selected view (the app's tab).
+    pub view: Tab,
+    /// The data view's settings.
+    pub data: DataSettings,
+    /// The calibration view's settings.
+    pub calibration: CalibrationSettings,
+}
+
+impl Default for PlotSettings {
+    fn default() -> Self {
+        PlotSettings {
+            view: Tab::Overview,
+            data: DataSettings::default(),
+            calibration: CalibrationSettings::default(),
+        }
+    }
+}
+
+/// Settings of the data view.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DataSettings {
+    /// The test-environment shift s shown beside the training distribution.
+    pub shift: f64,
+    /// Column on the x axis (empty: the first feature).
+    pub x_column: String,
+    /// Column on the y axis (empty: the second feature or the confounder).
+    pub y_column: String,
+    /// Rows drawn per scatter.
+    pub n_points: usize,
+}
+
+impl Default for DataSettings {
+    fn default() -> Self {
+        DataSettings {
+            shift: 1.0,
+            x_column: String::new(),
+            y_column: String::new(),
+            n_points: 1500,
+        }
+    }
+}
