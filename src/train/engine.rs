@@ -5,40 +5,23 @@ use std::time::{Duration, Instant};
 
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
-use burn::tensor::{Device, Int, Tensor, TensorData, s};
-use rand::seq::SliceRandom;
+use burn::tensor::{Tensor, TensorData};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::config::TrainConfig;
+use super::critics::Critics;
 use super::device::ComputeDevice;
-use super::observer::{MemberReport, MemberSpec, Observer, Report, RunControl, RunInfo};
+use super::device_data::{DeviceData, InputSpec, sample_tables, upload};
+use super::loss::supervised_loss;
+use super::observer::{MemberSpec, Observer, Report, RunControl, RunInfo};
 use super::problem::Problem;
-use crate::data::Sampler;
-use crate::data::{HostTable, PreparedTables};
+use super::readback::report;
+use crate::data::PreparedTables;
 use crate::error::{Error, Result};
-use crate::mi::{
-    Conditioning, Estimator, EstimatorInputs, EstimatorKind, InfoNce, MiEstimator, PairBatch,
-    first_rows, per_member_mean,
-};
-use crate::models::{CriticKind, PairCritic, Predictor, PredictorShape};
+use crate::mi::{Conditioning, EstimatorKind, MiEstimator, PairBatch, first_rows};
+use crate::models::{Predictor, PredictorShape};
 use crate::scm::derive_seed;
-
-/// Epoch orders uploaded at the start; epoch e uses order e mod this.
-const EPOCH_ORDERS: usize = 8;
-/// Validation rows the monitoring estimators are evaluated on at each report.
-const MONITOR_ROWS: usize = 512;
-
-/// The training-only critics of every member.
-#[derive(Module, Debug)]
-pub struct Critics {
-    /// The penalty's estimator.
-    pub penalty: Estimator,
-    /// Monitoring InfoNCE for I(z; c), the same for every member.
-    pub monitor_c: InfoNce,
-    /// Monitoring InfoNCE for I(z; y).
-    pub monitor_y: InfoNce,
-}
 
 /// A finished (or cancelled) run.
 #[derive(Debug)]
@@ -57,140 +40,6 @@ pub struct Trained {
     pub cancelled: bool,
     /// The device it ran on.
     pub device: ComputeDevice,
-}
-
-/// Tensors of every member's training and validation rows on the device.
-struct DeviceData {
-    x: Tensor<3>,
-    y: Tensor<3>,
-    c: Tensor<3>,
-    /// `[EPOCH_ORDERS, M, n]` row orders.
-    orders: Tensor<3, Int>,
-    x_val: Tensor<3>,
-    y_val: Tensor<3>,
-    c_val: Tensor<3>,
-    n: usize,
-    val_var_y: f32,
-}
-
-fn stack(
-    tables: &[&HostTable],
-    pick: impl Fn(&HostTable) -> &[f32],
-    rows: usize,
-    width: usize,
-    device: &Device,
-) -> Tensor<3> {
-    let mut v = Vec::with_capacity(tables.len() * rows * width);
-    for t in tables {
-        v.extend_from_slice(&pick(t)[..rows * width]);
-    }
-    Tensor::from_data(TensorData::new(v, [tables.len(), rows, width]), device)
-}
-
-/// Samples each distinct seed's training and validation rows once; returns each member's pair.
-fn sample_tables(
-    problem: &Problem,
-    members: &[MemberSpec],
-    config: &TrainConfig,
-    one_hot: bool,
-) -> Result<Vec<(u64, HostTable, HostTable)>> {
-    let sampler = Sampler::new(&problem.scenario, 0.0)?;
-    let mut cache: Vec<(u64, HostTable, HostTable)> = Vec::new();
-    for m in members {
-        if !cache.iter().any(|(s, _, _)| *s == m.seed) {
-            let train = sampler.sample(config.n_train, derive_seed(m.seed, "train"))?;
-            let val = sampler.sample(config.n_val, derive_seed(m.seed, "validation"))?;
-            cache.push((
-                m.seed,
-                problem.table(&train, one_hot)?,
-                problem.table(&val, one_hot)?,
-            ));
-        }
-    }
-    Ok(cache)
-}
-
-/// Widths of a run's inputs and the kind of its outcome.
-#[derive(Clone, Copy)]
-struct InputSpec {
-    /// Columns of x.
-    n_features: usize,
-    /// Columns of c.
-    confounder_width: usize,
-    /// Binary outcome.
-    binary: bool,
-}
-
-/// Uploads member i's training rows `train[i]` (`n` rows) and validation rows `val[i]` (`nv`
-/// rows), with the epoch orders drawn from each member's seed.
-fn upload(
-    train: &[&HostTable],
-    val: &[&HostTable],
-    (n, nv): (usize, usize),
-    spec: InputSpec,
-    members: &[MemberSpec],
-    device: &Device,
-) -> DeviceData {
-    let (dx, dc) = (spec.n_features, spec.confounder_width);
-    // Row orders per epoch, drawn on the host from each member's seed and uploaded once, so that
-    // no step moves data between host and device and every backend sees the same batches.
-    let mut orders = Vec::with_capacity(EPOCH_ORDERS * members.len() * n);
-    for k in 0..EPOCH_ORDERS {
-        for m in members {
-            let mut rng = ChaCha8Rng::seed_from_u64(derive_seed(m.seed, &format!("order {k}")));
-            let mut o: Vec<i64> = (0..n as i64).collect();
-            o.shuffle(&mut rng);
-            orders.extend(o);
-        }
-    }
-    let yv = &val[0].y;
-    let mean = yv.iter().sum::<f32>() / yv.len() as f32;
-    let val_var_y = yv.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / yv.len() as f32;
-    DeviceData {
-        x: stack(train, |t| &t.x, n, dx, device),
-        y: stack(train, |t| &t.y, n, 1, device),
-        c: stack(train, |t| &t.c, n, dc, device),
-        orders: Tensor::from_data(
-            TensorData::new(orders, [EPOCH_ORDERS, members.len(), n]),
-            device,
-        ),
-        x_val: stack(val, |t| &t.x, nv, dx, device),
-        y_val: stack(val, |t| &t.y, nv, 1, device),
-        c_val: stack(val, |t| &t.c, nv, dc, device),
-        n,
-        val_var_y: val_var_y.max(1e-12),
-    }
-}
-
-impl DeviceData {
-    /// The minibatch of step `t` for every member: x `[M, B, dx]`, y `[M, B, 1]`, c `[M, B, dc]`.
-    fn batch(&self, t: usize, b: usize) -> (Tensor<3>, Tensor<3>, Tensor<3>) {
-        let per_epoch = (self.n / b).max(1);
-        let k = (t / per_epoch) % EPOCH_ORDERS;
-        let start = (t % per_epoch) * b;
-        let [_, m, _] = self.orders.dims();
-        let idx = self
-            .orders
-            .clone()
-            .slice(s![k..k + 1, .., start..start + b])
-            .reshape([m, b, 1]);
-        let take = |src: &Tensor<3>| {
-            let w = src.dims()[2];
-            src.clone().gather(1, idx.clone().expand([m, b, w]))
-        };
-        (take(&self.x), take(&self.y), take(&self.c))
-    }
-}
-
-/// Per-member supervised loss `[M]`: cross-entropy with logits, or squared error.
-fn supervised_loss(out: Tensor<3>, y: Tensor<3>, binary: bool) -> Tensor<1> {
-    let per_row = if binary {
-        // max(l, 0) − l·y + log(1 + e^−|l|)
-        out.clone().clamp_min(0.0) - out.clone() * y + out.abs().neg().exp().log1p()
-    } else {
-        (out - y).powi_scalar(2)
-    };
-    per_member_mean(per_row)
 }
 
 /// The conditioning the configuration asks for.
@@ -323,35 +172,14 @@ fn run(
     let mut predictor = Some(Predictor::init(&seeds, &shape, &ad));
     let extra = usize::from(cond == Conditioning::Concat);
     let dc = spec.confounder_width;
-    let critic_seeds: Vec<u64> = seeds.iter().map(|s| derive_seed(*s, "critics")).collect();
-    let inputs = |dz, dc| EstimatorInputs {
-        dz,
+    let mut critics = Some(Critics::init(
+        config,
+        &seeds,
+        config.z_dim + extra,
+        dc + extra,
         dc,
-        hidden: config.critic_hidden,
-    };
-    let monitor = |name: &str, dc: usize| InfoNce {
-        critic: PairCritic::init(
-            CriticKind::Separable,
-            &critic_seeds,
-            name,
-            config.z_dim,
-            dc,
-            config.critic_hidden,
-            &ad,
-        ),
-    };
-    let mut critics = Some(Critics {
-        penalty: Estimator::init(
-            config.estimator,
-            config.critic,
-            &critic_seeds,
-            "penalty",
-            inputs(config.z_dim + extra, dc + extra),
-            &ad,
-        ),
-        monitor_c: monitor("monitor_c", dc),
-        monitor_y: monitor("monitor_y", 1),
-    });
+        &ad,
+    ));
     let m = members.len();
     let info = RunInfo {
         device: device.description.clone(),
@@ -499,121 +327,5 @@ fn run(
         steps_done,
         cancelled,
         device: device.clone(),
-    })
-}
-
-/// Evaluates validation figures and reads everything back in one transfer.
-#[allow(clippy::too_many_arguments)]
-fn report(
-    pred: &Predictor,
-    crit: &Critics,
-    data: &DeviceData,
-    binary: bool,
-    with_critics: bool,
-    step_values: [Tensor<1>; 4],
-    step: usize,
-    config: &TrainConfig,
-    warm: f64,
-    active: Duration,
-    last: &mut (usize, Duration),
-    members: &[MemberSpec],
-) -> Result<Report> {
-    let pred = pred.valid();
-    let crit = crit.valid();
-    let m = members.len();
-    let out = pred.predict(pred.encode(data.x_val.clone()));
-    let val_loss = supervised_loss(out.clone(), data.y_val.clone(), binary);
-    let val_metric = if binary {
-        let hit = out.greater_elem(0.0).float() - data.y_val.clone();
-        per_member_mean(hit.abs().neg().add_scalar(1.0))
-    } else {
-        val_loss
-            .clone()
-            .div_scalar(data.val_var_y)
-            .neg()
-            .add_scalar(1.0)
-    };
-    let n_mon = MONITOR_ROWS.min(data.x_val.dims()[1]);
-    let z = pred.encode(first_rows(data.x_val.clone(), n_mon));
-    let yv = first_rows(data.y_val.clone(), n_mon);
-    let cv = first_rows(data.c_val.clone(), n_mon);
-    let (mi_zc, mi_zy) = if with_critics {
-        (
-            crit.monitor_c
-                .estimate(&PairBatch::new(z.clone(), cv, None, Conditioning::None, 1)),
-            crit.monitor_y
-                .estimate(&PairBatch::new(z, yv, None, Conditioning::None, 1)),
-        )
-    } else {
-        (
-            Tensor::zeros([m], &z.device()),
-            Tensor::zeros([m], &z.device()),
-        )
-    };
-    let [total, sup, penalty, est] = step_values;
-    let packed = Tensor::cat(
-        vec![total, sup, penalty, est, mi_zc, mi_zy, val_loss, val_metric],
-        0,
-    );
-    let values: Vec<f32> = packed
-        .into_data()
-        .try_into_vec_as::<f32>()
-        .map_err(|e| Error::Device(format!("cannot read metrics back: {e:?}")))?;
-    const NAMES: [&str; 8] = [
-        "total loss",
-        "supervised loss",
-        "penalty",
-        "penalty MI estimate",
-        "I(z; c) monitor",
-        "I(z; y) monitor",
-        "validation loss",
-        "validation metric",
-    ];
-    for (q, name) in NAMES.iter().enumerate() {
-        for (i, mm) in members.iter().enumerate() {
-            let v = f64::from(values[q * m + i]);
-            if !v.is_finite() {
-                return Err(Error::NonFinite {
-                    quantity: format!("{} (member {i}, beta {}) {name}", mm.kind, mm.beta),
-                    value: v,
-                    step,
-                });
-            }
-        }
-    }
-    // Without critics there is no estimate to report: NaN, never a made-up number.
-    let get = |q: usize, i: usize| {
-        if !with_critics && (3..=5).contains(&q) {
-            f64::NAN
-        } else {
-            f64::from(values[q * m + i])
-        }
-    };
-    let members_out = (0..m)
-        .map(|i| MemberReport {
-            total_loss: get(0, i),
-            supervised_loss: get(1, i),
-            penalty: get(2, i),
-            penalty_mi: get(3, i),
-            mi_zc: get(4, i),
-            mi_zy: get(5, i),
-            val_loss: get(6, i),
-            val_metric: get(7, i),
-        })
-        .collect();
-    let interval = (active - last.1).as_secs_f64();
-    let steps_per_sec = if interval > 0.0 {
-        (step - last.0) as f64 / interval
-    } else {
-        0.0
-    };
-    *last = (step, active);
-    Ok(Report {
-        step,
-        total_steps: config.steps,
-        elapsed_secs: active.as_secs_f64(),
-        steps_per_sec,
-        beta_warmup: warm,
-        members: members_out,
     })
 }

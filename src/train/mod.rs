@@ -2,16 +2,21 @@
 //! included).
 
 mod config;
+mod critics;
 mod device;
+mod device_data;
 mod engine;
+mod loss;
 mod metrics;
 mod observer;
 mod problem;
 mod ranking;
+mod readback;
 
 pub use config::TrainConfig;
+pub use critics::Critics;
 pub use device::{Backend, ComputeDevice, DeviceChoice, select_device};
-pub use engine::{Critics, Trained, train, train_tables};
+pub use engine::{Trained, train, train_tables};
 pub use metrics::{Metrics, binary_metrics, regression_metrics, roc_auc};
 pub use observer::{
     MemberReport, MemberSpec, ModelKind, Observer, Report, RunControl, RunInfo, Silent,

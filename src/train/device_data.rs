@@ -1,0 +1,141 @@
+//! A run's rows on the device: every member's training and validation rows and the epoch
+//! orders, uploaded once, so that no step moves data between host and device; minibatches are
+//! gathered on the device.
+
+use burn::tensor::{Device, Int, Tensor, TensorData, s};
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+
+use super::config::TrainConfig;
+use super::observer::MemberSpec;
+use super::problem::Problem;
+use crate::data::{HostTable, Sampler};
+use crate::error::Result;
+use crate::scm::derive_seed;
+
+/// Epoch orders uploaded at the start; epoch e uses order e mod this.
+const EPOCH_ORDERS: usize = 8;
+
+/// Tensors of every member's training and validation rows on the device.
+pub(super) struct DeviceData {
+    pub(super) x: Tensor<3>,
+    pub(super) y: Tensor<3>,
+    pub(super) c: Tensor<3>,
+    /// `[EPOCH_ORDERS, M, n]` row orders.
+    pub(super) orders: Tensor<3, Int>,
+    pub(super) x_val: Tensor<3>,
+    pub(super) y_val: Tensor<3>,
+    pub(super) c_val: Tensor<3>,
+    pub(super) n: usize,
+    pub(super) val_var_y: f32,
+}
+
+fn stack(
+    tables: &[&HostTable],
+    pick: impl Fn(&HostTable) -> &[f32],
+    rows: usize,
+    width: usize,
+    device: &Device,
+) -> Tensor<3> {
+    let mut v = Vec::with_capacity(tables.len() * rows * width);
+    for t in tables {
+        v.extend_from_slice(&pick(t)[..rows * width]);
+    }
+    Tensor::from_data(TensorData::new(v, [tables.len(), rows, width]), device)
+}
+
+/// Samples each distinct seed's training and validation rows once; returns each member's pair.
+pub(super) fn sample_tables(
+    problem: &Problem,
+    members: &[MemberSpec],
+    config: &TrainConfig,
+    one_hot: bool,
+) -> Result<Vec<(u64, HostTable, HostTable)>> {
+    let sampler = Sampler::new(&problem.scenario, 0.0)?;
+    let mut cache: Vec<(u64, HostTable, HostTable)> = Vec::new();
+    for m in members {
+        if !cache.iter().any(|(s, _, _)| *s == m.seed) {
+            let train = sampler.sample(config.n_train, derive_seed(m.seed, "train"))?;
+            let val = sampler.sample(config.n_val, derive_seed(m.seed, "validation"))?;
+            cache.push((
+                m.seed,
+                problem.table(&train, one_hot)?,
+                problem.table(&val, one_hot)?,
+            ));
+        }
+    }
+    Ok(cache)
+}
+
+/// Widths of a run's inputs and the kind of its outcome.
+#[derive(Clone, Copy)]
+pub(super) struct InputSpec {
+    /// Columns of x.
+    pub(super) n_features: usize,
+    /// Columns of c.
+    pub(super) confounder_width: usize,
+    /// Binary outcome.
+    pub(super) binary: bool,
+}
+
+/// Uploads member i's training rows `train[i]` (`n` rows) and validation rows `val[i]` (`nv`
+/// rows), with the epoch orders drawn from each member's seed.
+pub(super) fn upload(
+    train: &[&HostTable],
+    val: &[&HostTable],
+    (n, nv): (usize, usize),
+    spec: InputSpec,
+    members: &[MemberSpec],
+    device: &Device,
+) -> DeviceData {
+    let (dx, dc) = (spec.n_features, spec.confounder_width);
+    // Row orders per epoch, drawn on the host from each member's seed and uploaded once, so that
+    // no step moves data between host and device and every backend sees the same batches.
+    let mut orders = Vec::with_capacity(EPOCH_ORDERS * members.len() * n);
+    for k in 0..EPOCH_ORDERS {
+        for m in members {
+            let mut rng = ChaCha8Rng::seed_from_u64(derive_seed(m.seed, &format!("order {k}")));
+            let mut o: Vec<i64> = (0..n as i64).collect();
+            o.shuffle(&mut rng);
+            orders.extend(o);
+        }
+    }
+    let yv = &val[0].y;
+    let mean = yv.iter().sum::<f32>() / yv.len() as f32;
+    let val_var_y = yv.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / yv.len() as f32;
+    DeviceData {
+        x: stack(train, |t| &t.x, n, dx, device),
+        y: stack(train, |t| &t.y, n, 1, device),
+        c: stack(train, |t| &t.c, n, dc, device),
+        orders: Tensor::from_data(
+            TensorData::new(orders, [EPOCH_ORDERS, members.len(), n]),
+            device,
+        ),
+        x_val: stack(val, |t| &t.x, nv, dx, device),
+        y_val: stack(val, |t| &t.y, nv, 1, device),
+        c_val: stack(val, |t| &t.c, nv, dc, device),
+        n,
+        val_var_y: val_var_y.max(1e-12),
+    }
+}
+
+impl DeviceData {
+    /// The minibatch of step `t` for every member: x `[M, B, dx]`, y `[M, B, 1]`, c `[M, B, dc]`.
+    pub(super) fn batch(&self, t: usize, b: usize) -> (Tensor<3>, Tensor<3>, Tensor<3>) {
+        let per_epoch = (self.n / b).max(1);
+        let k = (t / per_epoch) % EPOCH_ORDERS;
+        let start = (t % per_epoch) * b;
+        let [_, m, _] = self.orders.dims();
+        let idx = self
+            .orders
+            .clone()
+            .slice(s![k..k + 1, .., start..start + b])
+            .reshape([m, b, 1]);
+        let take = |src: &Tensor<3>| {
+            let w = src.dims()[2];
+            src.clone().gather(1, idx.clone().expand([m, b, w]))
+        };
+        (take(&self.x), take(&self.y), take(&self.c))
+    }
+}

@@ -1,0 +1,135 @@
+//! What a report reads back: validation loss and metric, the monitors' I(z; c) and I(z; y) and
+//! the step's losses, in one transfer, with non-finite values named.
+
+use std::time::Duration;
+
+use burn::module::Module;
+use burn::tensor::Tensor;
+
+use super::config::TrainConfig;
+use super::critics::Critics;
+use super::device_data::DeviceData;
+use super::loss::supervised_loss;
+use super::observer::{MemberReport, MemberSpec, Report};
+use crate::error::{Error, Result};
+use crate::mi::{Conditioning, MiEstimator, PairBatch, first_rows, per_member_mean};
+use crate::models::Predictor;
+
+/// Validation rows the monitoring estimators are evaluated on at each report.
+const MONITOR_ROWS: usize = 512;
+
+/// Evaluates validation figures and reads everything back in one transfer.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn report(
+    pred: &Predictor,
+    crit: &Critics,
+    data: &DeviceData,
+    binary: bool,
+    with_critics: bool,
+    step_values: [Tensor<1>; 4],
+    step: usize,
+    config: &TrainConfig,
+    warm: f64,
+    active: Duration,
+    last: &mut (usize, Duration),
+    members: &[MemberSpec],
+) -> Result<Report> {
+    let pred = pred.valid();
+    let crit = crit.valid();
+    let m = members.len();
+    let out = pred.predict(pred.encode(data.x_val.clone()));
+    let val_loss = supervised_loss(out.clone(), data.y_val.clone(), binary);
+    let val_metric = if binary {
+        let hit = out.greater_elem(0.0).float() - data.y_val.clone();
+        per_member_mean(hit.abs().neg().add_scalar(1.0))
+    } else {
+        val_loss
+            .clone()
+            .div_scalar(data.val_var_y)
+            .neg()
+            .add_scalar(1.0)
+    };
+    let n_mon = MONITOR_ROWS.min(data.x_val.dims()[1]);
+    let z = pred.encode(first_rows(data.x_val.clone(), n_mon));
+    let yv = first_rows(data.y_val.clone(), n_mon);
+    let cv = first_rows(data.c_val.clone(), n_mon);
+    let (mi_zc, mi_zy) = if with_critics {
+        (
+            crit.monitor_c
+                .estimate(&PairBatch::new(z.clone(), cv, None, Conditioning::None, 1)),
+            crit.monitor_y
+                .estimate(&PairBatch::new(z, yv, None, Conditioning::None, 1)),
+        )
+    } else {
+        (
+            Tensor::zeros([m], &z.device()),
+            Tensor::zeros([m], &z.device()),
+        )
+    };
+    let [total, sup, penalty, est] = step_values;
+    let packed = Tensor::cat(
+        vec![total, sup, penalty, est, mi_zc, mi_zy, val_loss, val_metric],
+        0,
+    );
+    let values: Vec<f32> = packed
+        .into_data()
+        .try_into_vec_as::<f32>()
+        .map_err(|e| Error::Device(format!("cannot read metrics back: {e:?}")))?;
+    const NAMES: [&str; 8] = [
+        "total loss",
+        "supervised loss",
+        "penalty",
+        "penalty MI estimate",
+        "I(z; c) monitor",
+        "I(z; y) monitor",
+        "validation loss",
+        "validation metric",
+    ];
+    for (q, name) in NAMES.iter().enumerate() {
+        for (i, mm) in members.iter().enumerate() {
+            let v = f64::from(values[q * m + i]);
+            if !v.is_finite() {
+                return Err(Error::NonFinite {
+                    quantity: format!("{} (member {i}, beta {}) {name}", mm.kind, mm.beta),
+                    value: v,
+                    step,
+                });
+            }
+        }
+    }
+    // Without critics there is no estimate to report: NaN, never a made-up number.
+    let get = |q: usize, i: usize| {
+        if !with_critics && (3..=5).contains(&q) {
+            f64::NAN
+        } else {
+            f64::from(values[q * m + i])
+        }
+    };
+    let members_out = (0..m)
+        .map(|i| MemberReport {
+            total_loss: get(0, i),
+            supervised_loss: get(1, i),
+            penalty: get(2, i),
+            penalty_mi: get(3, i),
+            mi_zc: get(4, i),
+            mi_zy: get(5, i),
+            val_loss: get(6, i),
+            val_metric: get(7, i),
+        })
+        .collect();
+    let interval = (active - last.1).as_secs_f64();
+    let steps_per_sec = if interval > 0.0 {
+        (step - last.0) as f64 / interval
+    } else {
+        0.0
+    };
+    *last = (step, active);
+    Ok(Report {
+        step,
+        total_steps: config.steps,
+        elapsed_secs: active.as_secs_f64(),
+        steps_per_sec,
+        beta_warmup: warm,
+        members: members_out,
+    })
+}
