@@ -6,13 +6,32 @@ use egui::{ComboBox, DragValue, Grid, RichText, Ui};
 
 use crate::scm::{Activation, Edge, Mechanism, Node, Noise, Param, Role, Scenario};
 
-use super::command::{Command, Selection};
-use super::theme;
+use crate::ui::command::{Command, Selection};
+use crate::ui::theme;
 
 /// Inspector state that lives for a session: the name being typed.
 #[derive(Debug, Default)]
 pub struct Inspector {
     rename: Option<(String, String)>,
+}
+
+/// One value of a parameter, named by the label `label_id`; returns whether it changed.
+fn value_ui(
+    ui: &mut Ui,
+    v: &mut f64,
+    range: &std::ops::RangeInclusive<f64>,
+    label_id: egui::Id,
+    tip: &str,
+) -> bool {
+    ui.add(
+        DragValue::new(v)
+            .speed(0.02)
+            .range(range.clone())
+            .max_decimals(3),
+    )
+    .labelled_by(label_id)
+    .on_hover_text(tip)
+    .changed()
 }
 
 /// A labelled number with a "shifts" toggle; returns whether it changed. `range` bounds the
@@ -28,41 +47,24 @@ fn param_ui(
     ui.horizontal(|ui| {
         let l = ui.label(label).on_hover_text(tip);
         match p {
-            Param::Fixed(v) => {
-                changed |= ui
-                    .add(
-                        DragValue::new(v)
-                            .speed(0.02)
-                            .range(range.clone())
-                            .max_decimals(3),
-                    )
-                    .labelled_by(l.id)
-                    .on_hover_text(tip)
-                    .changed();
-            }
+            Param::Fixed(v) => changed |= value_ui(ui, v, &range, l.id, tip),
             Param::Shifting { train, test } => {
                 let t = ui.weak("train");
-                changed |= ui
-                    .add(
-                        DragValue::new(train)
-                            .speed(0.02)
-                            .range(range.clone())
-                            .max_decimals(3),
-                    )
-                    .labelled_by(t.id)
-                    .on_hover_text("value in the training environment (s = 0)")
-                    .changed();
+                changed |= value_ui(
+                    ui,
+                    train,
+                    &range,
+                    t.id,
+                    "value in the training environment (s = 0)",
+                );
                 let t = ui.weak("test");
-                changed |= ui
-                    .add(
-                        DragValue::new(test)
-                            .speed(0.02)
-                            .range(range.clone())
-                            .max_decimals(3),
-                    )
-                    .labelled_by(t.id)
-                    .on_hover_text("value in the test environment (s = 1); s interpolates")
-                    .changed();
+                changed |= value_ui(
+                    ui,
+                    test,
+                    &range,
+                    t.id,
+                    "value in the test environment (s = 1); s interpolates",
+                );
             }
         }
         let mut shifting = matches!(p, Param::Shifting { .. });
@@ -83,37 +85,51 @@ fn param_ui(
     changed
 }
 
-fn mechanism_ui(ui: &mut Ui, m: &mut Mechanism) -> bool {
+/// A choice among `options` (each a variant with default parameters), named by their names;
+/// picking another variant replaces `value` by that option. Returns whether it changed.
+fn variant_choice_ui<T, const N: usize>(
+    ui: &mut Ui,
+    id_salt: &str,
+    label_id: egui::Id,
+    value: &mut T,
+    options: [T; N],
+    name: fn(&T) -> &'static str,
+) -> bool {
     let mut changed = false;
-    let current = m.name();
-    let l = ui.label("mechanism").on_hover_text(
-        "How the node combines its parents: linear, a nonlinearity of a linear map, or a discrete \
-         draw (logistic/threshold: binary; categorical: softmax over classes)",
-    );
-    ComboBox::from_id_salt("mechanism")
+    let current = name(value);
+    ComboBox::from_id_salt(id_salt)
         .selected_text(current)
         .show_ui(ui, |ui| {
-            let options = [
-                Mechanism::Linear,
-                Mechanism::Nonlinear {
-                    activation: Activation::Tanh,
-                },
-                Mechanism::Logistic,
-                Mechanism::Threshold {
-                    threshold: Param::Fixed(0.0),
-                },
-                Mechanism::Categorical { classes: 3 },
-            ];
             for o in options {
-                let name = o.name();
-                if ui.selectable_label(current == name, name).clicked() && current != name {
-                    *m = o;
+                let n = name(&o);
+                if ui.selectable_label(current == n, n).clicked() && current != n {
+                    *value = o;
                     changed = true;
                 }
             }
         })
         .response
-        .labelled_by(l.id);
+        .labelled_by(label_id);
+    changed
+}
+
+fn mechanism_ui(ui: &mut Ui, m: &mut Mechanism) -> bool {
+    let l = ui.label("mechanism").on_hover_text(
+        "How the node combines its parents: linear, a nonlinearity of a linear map, or a discrete \
+         draw (logistic/threshold: binary; categorical: softmax over classes)",
+    );
+    let options = [
+        Mechanism::Linear,
+        Mechanism::Nonlinear {
+            activation: Activation::Tanh,
+        },
+        Mechanism::Logistic,
+        Mechanism::Threshold {
+            threshold: Param::Fixed(0.0),
+        },
+        Mechanism::Categorical { classes: 3 },
+    ];
+    let mut changed = variant_choice_ui(ui, "mechanism", l.id, m, options, Mechanism::name);
     ui.end_row();
     match m {
         Mechanism::Nonlinear { activation } => {
@@ -163,34 +179,20 @@ fn mechanism_ui(ui: &mut Ui, m: &mut Mechanism) -> bool {
 }
 
 fn noise_ui(ui: &mut Ui, n: &mut Noise) -> bool {
-    let mut changed = false;
-    let current = n.name();
     let l = ui.label("noise").on_hover_text(
         "Exogenous noise: added to a continuous node, or a label flip for a discrete one",
     );
-    ComboBox::from_id_salt("noise")
-        .selected_text(current)
-        .show_ui(ui, |ui| {
-            let one = Param::Fixed(1.0);
-            let options = [
-                Noise::None,
-                Noise::Gaussian { sd: one },
-                Noise::Uniform { half_width: one },
-                Noise::Laplace { scale: one },
-                Noise::LabelFlip {
-                    prob: Param::Fixed(0.1),
-                },
-            ];
-            for o in options {
-                let name = o.name();
-                if ui.selectable_label(current == name, name).clicked() && current != name {
-                    *n = o;
-                    changed = true;
-                }
-            }
-        })
-        .response
-        .labelled_by(l.id);
+    let one = Param::Fixed(1.0);
+    let options = [
+        Noise::None,
+        Noise::Gaussian { sd: one },
+        Noise::Uniform { half_width: one },
+        Noise::Laplace { scale: one },
+        Noise::LabelFlip {
+            prob: Param::Fixed(0.1),
+        },
+    ];
+    let mut changed = variant_choice_ui(ui, "noise", l.id, n, options, Noise::name);
     ui.end_row();
     let (label, tip, range) = match n {
         Noise::Gaussian { .. } => (

@@ -3,12 +3,12 @@
 
 use egui::{Button, ComboBox, DragValue, ProgressBar, RichText, Slider, Ui, vec2};
 
-use crate::mi::EstimatorKind;
-use crate::train::DeviceChoice;
-
-use super::command::Command;
-use super::theme;
 use crate::experiment::{RunMode, RunResults, RunState, TrainSettings};
+use crate::train::DeviceChoice;
+use crate::ui::command::Command;
+use crate::ui::theme;
+
+use super::widgets::{estimator_choice_ui, labelled_ui};
 
 /// Seconds as `1 min 05 s` or `12 s`.
 pub fn format_secs(secs: f64) -> String {
@@ -28,18 +28,33 @@ fn labelled_drag<N: egui::emath::Numeric>(
     speed: f64,
     tip: &str,
 ) -> bool {
-    let l = ui.label(label).on_hover_text(tip);
-    let changed = ui
-        .add(DragValue::new(value).range(range).speed(speed))
-        .labelled_by(l.id)
-        .on_hover_text(tip)
-        .changed();
+    let changed = labelled_ui(
+        ui,
+        label,
+        tip,
+        DragValue::new(value).range(range).speed(speed),
+    )
+    .on_hover_text(tip)
+    .changed();
     ui.end_row();
     changed
 }
 
-/// Shows the panel. `run` is the current or last run.
-pub fn training_ui(
+/// The right-hand panel: its heading, and the controls and settings below it, scrolling.
+pub fn training_panel_ui(
+    ui: &mut Ui,
+    settings: &TrainSettings,
+    run: Option<&RunResults>,
+    commands: &mut Vec<Command>,
+) {
+    ui.heading("Training");
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| training_ui(ui, settings, run, commands));
+}
+
+/// The run controls and settings. `run` is the current or last run.
+fn training_ui(
     ui: &mut Ui,
     settings: &TrainSettings,
     run: Option<&RunResults>,
@@ -136,15 +151,7 @@ pub fn training_ui(
             "How the penalty estimates I(z; c). NCE-CLUB (default) and CLUB are upper bounds, so \
              minimising them pushes the true MI down; InfoNCE is a lower bound (capped at log N).",
         );
-        ComboBox::from_id_salt("estimator")
-            .selected_text(c.estimator.name())
-            .show_ui(ui, |ui| {
-                for k in EstimatorKind::ALL {
-                    changed |= ui.selectable_value(&mut c.estimator, k, k.name()).changed();
-                }
-            })
-            .response
-            .labelled_by(l.id);
+        changed |= estimator_choice_ui(ui, "estimator", l.id, &mut c.estimator);
         ui.end_row();
         let l = ui.label("conditional").on_hover_text(
             "Penalise I(z; c | y) instead of I(z; c): keep the information about c that the \
