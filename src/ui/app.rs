@@ -10,22 +10,22 @@ use egui::Ui;
 use crate::experiment::RunResults;
 use crate::scm::Scenario;
 
-use super::app_view::AppView;
-use super::command::{Command, Selection};
-use super::export_all::available_kinds;
-use super::files::Files;
-use super::frame_times::FrameTimes;
-use super::history::History;
-use super::jobs::{JobEvent, JobKind, Jobs};
-use super::notice::Notice;
-use super::panels::{
+use crate::ui::app_view::AppView;
+use crate::ui::command::{Command, Selection};
+use crate::ui::export_all::available_kinds;
+use crate::ui::files::Files;
+use crate::ui::frame_times::FrameTimes;
+use crate::ui::history::History;
+use crate::ui::jobs::{JobEvent, JobKind, Jobs};
+use crate::ui::notice::Notice;
+use crate::ui::panels::{
     DataCache, ScenarioPanel, about_ui, central_ui, discard_ui, menu_ui, status_ui,
     training_panel_ui,
 };
-use super::results::{CalibrationResults, KuaiRandResults};
-use super::shortcuts::shortcut_commands;
-use super::state::AppState;
-use super::worker::Waker;
+use crate::ui::results::{CalibrationResults, KuaiRandResults};
+use crate::ui::shortcuts::shortcut_commands;
+use crate::ui::state::AppState;
+use crate::ui::worker::Waker;
 
 /// How the app starts (tests switch the device probe off).
 #[derive(Clone, Debug)]

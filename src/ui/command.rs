@@ -1,6 +1,6 @@
 //! Everything a widget can ask for, as data. Widgets push commands; `CrlApp::handle_command`
-//! applies them. Edits of the scenario go through [`History`](super::History), which is all undo
-//! and redo need.
+//! applies them. Edits of the scenario go through `History`, which is all undo and redo
+//! need.
 //!
 //! A command that reads or writes a file carries its path: the view asks in a file dialog (on the
 //! UI thread, rfd) and the handler only does the I/O, so every command can be applied headless.

@@ -1,6 +1,6 @@
 //! The native window the app runs in.
 
-use super::app::CrlApp;
+use crate::ui::app::CrlApp;
 
 /// Opens the app window and runs until it is closed.
 pub fn run() -> Result<(), String> {

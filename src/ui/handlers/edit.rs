@@ -5,7 +5,7 @@
 use crate::scm::{Node, Role, Scenario, preset};
 use crate::ui::app::{CrlApp, validation_of};
 use crate::ui::command::{Command, Selection};
-use crate::ui::history::Snapshot;
+use crate::ui::history::{History, Snapshot};
 use crate::ui::layout::{Layout, auto_layout};
 use crate::ui::notice::Notice;
 
@@ -171,24 +171,27 @@ impl CrlApp {
     }
 
     pub(crate) fn undo(&mut self) {
-        let current = self.snapshot();
-        match self.history.undo(current) {
-            Some(s) => {
-                self.restore(s);
-                self.say(Notice::info("Undone"));
-            }
-            None => self.say(Notice::info("Nothing to undo")),
-        }
+        self.travel(History::undo, "Undone", "Nothing to undo");
     }
 
     pub(crate) fn redo(&mut self) {
+        self.travel(History::redo, "Redone", "Nothing to redo");
+    }
+
+    /// Goes back or forward one step of `history`, saying where it went.
+    fn travel(
+        &mut self,
+        step: fn(&mut History, Snapshot) -> Option<Snapshot>,
+        done: &str,
+        nothing: &str,
+    ) {
         let current = self.snapshot();
-        match self.history.redo(current) {
+        match step(&mut self.history, current) {
             Some(s) => {
                 self.restore(s);
-                self.say(Notice::info("Redone"));
+                self.say(Notice::info(done));
             }
-            None => self.say(Notice::info("Nothing to redo")),
+            None => self.say(Notice::info(nothing)),
         }
     }
 }

@@ -123,23 +123,20 @@ pub fn file_menu_ui(
     )
     .labelled_by(l.id);
     ui.horizontal(|ui| {
+        let typed = PathBuf::from(files.typed.trim());
         let has = !files.typed.trim().is_empty();
         if ui
             .add_enabled(has, egui::Button::new("Open path"))
             .clicked()
         {
-            commands.push(Command::OpenWorkspace(Some(PathBuf::from(
-                files.typed.trim(),
-            ))));
+            commands.push(Command::OpenWorkspace(Some(typed.clone())));
             ui.close();
         }
         if ui
             .add_enabled(has, egui::Button::new("Save to path"))
             .clicked()
         {
-            commands.push(Command::SaveWorkspace(Some(PathBuf::from(
-                files.typed.trim(),
-            ))));
+            commands.push(Command::SaveWorkspace(Some(typed.clone())));
             ui.close();
         }
         if ui
@@ -150,7 +147,7 @@ pub fn file_menu_ui(
             .on_hover_text("Every figure (SVG, PNG at both widths) and its CSV into this folder")
             .clicked()
         {
-            commands.push(Command::ExportAll(PathBuf::from(files.typed.trim())));
+            commands.push(Command::ExportAll(typed.clone()));
             ui.close();
         }
     });

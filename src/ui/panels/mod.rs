@@ -1,6 +1,5 @@
-//! The app's panels and the views inside them. Each reads the app through
-//! [`AppView`](super::app_view::AppView) or its own arguments and pushes commands; none changes
-//! the app's state itself.
+//! The app's panels and the views inside them. Each reads the app through an `AppView` or its
+//! own arguments and pushes commands; none changes the app's state itself.
 
 mod about;
 mod calibration;

@@ -114,14 +114,13 @@ fn training_ui(
             .changed();
     });
 
-    let c = &mut s.config;
     match s.mode {
         RunMode::Compare => {
             let l = ui.label("β (penalty weight)").on_hover_text(
                 "Weight of the MI penalty I(z; c) in the CRL model's loss. 0 is the baseline; \
                  5–30 usually removes the shortcut. Changing it during a run applies from the next step.",
             );
-            let mut beta = c.beta;
+            let mut beta = s.config.beta;
             let r = ui
                 .add(
                     Slider::new(&mut beta, 0.0..=100.0)
@@ -146,81 +145,190 @@ fn training_ui(
     }
     ui.add_space(4.0);
 
-    egui::Grid::new("train-settings").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
-        let l = ui.label("estimator").on_hover_text(
-            "How the penalty estimates I(z; c). NCE-CLUB (default) and CLUB are upper bounds, so \
-             minimising them pushes the true MI down; InfoNCE is a lower bound (capped at log N).",
-        );
-        changed |= estimator_choice_ui(ui, "estimator", l.id, &mut c.estimator);
-        ui.end_row();
-        let l = ui.label("conditional").on_hover_text(
-            "Penalise I(z; c | y) instead of I(z; c): keep the information about c that the \
-             outcome itself carries. Usually on when c also causes y.",
-        );
-        changed |= ui.checkbox(&mut c.conditional, "I(z; c | y)").labelled_by(l.id).changed();
-        ui.end_row();
-        changed |= labelled_drag(ui, "warm-up steps", &mut c.beta_warmup_steps, 0..=100_000, 10.0,
-            "β rises linearly from 0 over this many steps, so the model learns the task first (0–1000)");
-        changed |= labelled_drag(ui, "critic steps", &mut c.critic_steps, 1..=20, 0.1,
-            "Critic updates per model update; more makes the MI estimate track z more closely (1–5)");
-        let l = ui.label("learning rate").on_hover_text("Adam step size of the models (1e-4 to 1e-2)");
-        changed |= ui
-            .add(DragValue::new(&mut c.lr).range(1e-5..=1.0).speed(1e-4).max_decimals(5))
-            .labelled_by(l.id)
-            .changed();
-        ui.end_row();
-        changed |= labelled_drag(ui, "batch size", &mut c.batch_size, 8..=8192, 4.0,
-            "Rows per supervised step (64–2048)");
-        changed |= labelled_drag(ui, "penalty batch N", &mut c.penalty_batch, 8..=2048, 2.0,
-            "Rows the MI critics compare per step; InfoNCE cannot exceed log N (64–512)");
-        let l = ui.label("hidden widths").on_hover_text("Encoder layer widths, comma-separated (e.g. 64, 64)");
-        let mut text = c.hidden.iter().map(|h| h.to_string()).collect::<Vec<_>>().join(", ");
-        if ui.text_edit_singleline(&mut text).labelled_by(l.id).changed() {
-            let parsed: Option<Vec<usize>> = text
-                .split(',')
-                .map(|t| t.trim())
-                .filter(|t| !t.is_empty())
-                .map(|t| t.parse().ok().filter(|&w: &usize| (1..=4096).contains(&w)))
-                .collect();
-            if let Some(h) = parsed.filter(|h| !h.is_empty()) {
-                c.hidden = h;
-                changed = true;
-            }
-        }
-        ui.end_row();
-        changed |= labelled_drag(ui, "z dimension", &mut c.z_dim, 1..=512, 0.2,
-            "Width of the representation z the penalty acts on (4–64)");
-        changed |= labelled_drag(ui, "steps", &mut c.steps, 1..=1_000_000, 10.0,
-            "Model updates per run (500–5000; 2000 shows the pattern on the presets)");
-        changed |= labelled_drag(ui, "seeds", &mut s.n_seeds, 1..=20, 0.1,
-            "Independent repetitions per model; the OOD band is one standard deviation over them (1–10)");
-        changed |= labelled_drag(ui, "base seed", &mut c.seed, 0..=u64::MAX, 1.0,
-            "Every random draw (data, weights, batches) flows from this seed");
-        let l = ui.label("evaluate at shifts").on_hover_text(
-            "Shifts s the trained models are tested at: start:end:count (0:1:11) or a list (0, 0.5, 1)",
-        );
-        changed |= ui.text_edit_singleline(&mut s.shift_grid).labelled_by(l.id).changed();
-        ui.end_row();
-        let l = ui.label("device").on_hover_text(
-            "auto: a GPU through wgpu if there is one, else the CPU; wgpu: any wgpu adapter; cpu: burn's CPU backend",
-        );
-        ComboBox::from_id_salt("device")
-            .selected_text(s.device.to_string())
-            .show_ui(ui, |ui| {
-                for d in [DeviceChoice::Auto, DeviceChoice::Wgpu, DeviceChoice::Cpu] {
-                    changed |= ui.selectable_value(&mut s.device, d, d.to_string()).changed();
-                }
-            })
-            .response
-            .labelled_by(l.id);
-        ui.end_row();
-    });
+    egui::Grid::new("train-settings")
+        .num_columns(2)
+        .spacing([8.0, 4.0])
+        .show(ui, |ui| changed |= settings_grid_ui(ui, &mut s));
     if active {
         ui.weak("Settings other than β apply to the next run.");
     }
     if changed {
         commands.push(Command::SetTrainSettings(Box::new(s)));
     }
+}
+
+/// The rows of the settings grid other than β; returns whether any changed.
+fn settings_grid_ui(ui: &mut Ui, s: &mut TrainSettings) -> bool {
+    let mut changed = false;
+    let c = &mut s.config;
+    let l = ui.label("estimator").on_hover_text(
+        "How the penalty estimates I(z; c). NCE-CLUB (default) and CLUB are upper bounds, so \
+         minimising them pushes the true MI down; InfoNCE is a lower bound (capped at log N).",
+    );
+    changed |= estimator_choice_ui(ui, "estimator", l.id, &mut c.estimator);
+    ui.end_row();
+    let l = ui.label("conditional").on_hover_text(
+        "Penalise I(z; c | y) instead of I(z; c): keep the information about c that the \
+         outcome itself carries. Usually on when c also causes y.",
+    );
+    changed |= ui
+        .checkbox(&mut c.conditional, "I(z; c | y)")
+        .labelled_by(l.id)
+        .changed();
+    ui.end_row();
+    changed |= counts_ui(
+        ui,
+        [
+            (
+                "warm-up steps",
+                &mut c.beta_warmup_steps,
+                0..=100_000,
+                10.0,
+                "β rises linearly from 0 over this many steps, so the model learns the task first \
+                 (0–1000)",
+            ),
+            (
+                "critic steps",
+                &mut c.critic_steps,
+                1..=20,
+                0.1,
+                "Critic updates per model update; more makes the MI estimate track z more closely \
+                 (1–5)",
+            ),
+        ],
+    );
+    let l = ui
+        .label("learning rate")
+        .on_hover_text("Adam step size of the models (1e-4 to 1e-2)");
+    changed |= ui
+        .add(
+            DragValue::new(&mut c.lr)
+                .range(1e-5..=1.0)
+                .speed(1e-4)
+                .max_decimals(5),
+        )
+        .labelled_by(l.id)
+        .changed();
+    ui.end_row();
+    changed |= counts_ui(
+        ui,
+        [
+            (
+                "batch size",
+                &mut c.batch_size,
+                8..=8192,
+                4.0,
+                "Rows per supervised step (64–2048)",
+            ),
+            (
+                "penalty batch N",
+                &mut c.penalty_batch,
+                8..=2048,
+                2.0,
+                "Rows the MI critics compare per step; InfoNCE cannot exceed log N (64–512)",
+            ),
+        ],
+    );
+    let l = ui
+        .label("hidden widths")
+        .on_hover_text("Encoder layer widths, comma-separated (e.g. 64, 64)");
+    let mut text = c
+        .hidden
+        .iter()
+        .map(|h| h.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ui
+        .text_edit_singleline(&mut text)
+        .labelled_by(l.id)
+        .changed()
+    {
+        let parsed: Option<Vec<usize>> = text
+            .split(',')
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse().ok().filter(|&w: &usize| (1..=4096).contains(&w)))
+            .collect();
+        if let Some(h) = parsed.filter(|h| !h.is_empty()) {
+            c.hidden = h;
+            changed = true;
+        }
+    }
+    ui.end_row();
+    changed |= counts_ui(
+        ui,
+        [
+            (
+                "z dimension",
+                &mut c.z_dim,
+                1..=512,
+                0.2,
+                "Width of the representation z the penalty acts on (4–64)",
+            ),
+            (
+                "steps",
+                &mut c.steps,
+                1..=1_000_000,
+                10.0,
+                "Model updates per run (500–5000; 2000 shows the pattern on the presets)",
+            ),
+            (
+                "seeds",
+                &mut s.n_seeds,
+                1..=20,
+                0.1,
+                "Independent repetitions per model; the OOD band is one standard deviation over \
+                 them (1–10)",
+            ),
+        ],
+    );
+    changed |= labelled_drag(
+        ui,
+        "base seed",
+        &mut c.seed,
+        0..=u64::MAX,
+        1.0,
+        "Every random draw (data, weights, batches) flows from this seed",
+    );
+    let l = ui.label("evaluate at shifts").on_hover_text(
+        "Shifts s the trained models are tested at: start:end:count (0:1:11) or a list \
+         (0, 0.5, 1)",
+    );
+    changed |= ui
+        .text_edit_singleline(&mut s.shift_grid)
+        .labelled_by(l.id)
+        .changed();
+    ui.end_row();
+    let l = ui.label("device").on_hover_text(
+        "auto: a GPU through wgpu if there is one, else the CPU; wgpu: any wgpu adapter; cpu: \
+         burn's CPU backend",
+    );
+    ComboBox::from_id_salt("device")
+        .selected_text(s.device.to_string())
+        .show_ui(ui, |ui| {
+            for d in [DeviceChoice::Auto, DeviceChoice::Wgpu, DeviceChoice::Cpu] {
+                changed |= ui
+                    .selectable_value(&mut s.device, d, d.to_string())
+                    .changed();
+            }
+        })
+        .response
+        .labelled_by(l.id);
+    ui.end_row();
+    changed
+}
+
+/// One row per count setting: (label, value, range, drag speed, tip). Returns whether any
+/// changed.
+fn counts_ui<const N: usize>(
+    ui: &mut Ui,
+    rows: [(&str, &mut usize, std::ops::RangeInclusive<usize>, f64, &str); N],
+) -> bool {
+    let mut changed = false;
+    for (label, value, range, speed, tip) in rows {
+        changed |= labelled_drag(ui, label, value, range, speed, tip);
+    }
+    changed
 }
 
 fn run_status_ui(ui: &mut Ui, run: &RunResults) {

@@ -1,5 +1,5 @@
-//! What each background thread runs and what it sends back. [`Jobs`](super::jobs::Jobs) owns
-//! the threads once started.
+//! What each background thread runs and what it sends back. The app's `Jobs` owns the threads
+//! once started.
 
 mod calibration;
 mod channel;
