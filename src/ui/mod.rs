@@ -22,6 +22,8 @@ mod panels;
 mod results;
 mod shortcuts;
 mod state;
+#[cfg(test)]
+mod tests;
 mod theme;
 mod window;
 mod worker;

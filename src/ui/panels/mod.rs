@@ -11,6 +11,7 @@ mod graph;
 mod inspector;
 mod kuairand;
 mod menu;
+mod node_parts;
 mod plots;
 mod scenario;
 mod status;
