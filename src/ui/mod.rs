@@ -2,9 +2,11 @@
 //! [`Command`]s that [`CrlApp::handle_command`] applies; training, KuaiRand and calibration run
 //! on worker threads owned by one `Jobs`, which report through the engine's observer.
 //!
-//! Files point one way: state and pure functions (`state`, `layout`, `command`, `history`,
-//! `notice`, `results`, `files`, `theme`) at the bottom; the workers and `jobs` above them; then
-//! the views in `panels/`; then `app`; and `handlers/`, which implement `app`'s commands.
+//! Files point one way. At the bottom, state and pure functions: `state`, `layout`, `command`,
+//! `history`, `notice`, `results`, `files`, `theme`, `dialogs`, `export_all`, `frame_times`.
+//! Above them `worker/` (what each thread runs) and `jobs` (who owns the threads); then the
+//! views in `panels/` and `shortcuts`, which read an `AppView`; then `app`; then `handlers/`,
+//! whose `impl CrlApp` blocks apply the commands `app` dispatches, and `window`.
 
 mod app;
 mod app_view;

@@ -40,22 +40,17 @@ pub fn param_ui(
         match p {
             Param::Fixed(v) => changed |= value_ui(ui, v, &range, l.id, tip),
             Param::Shifting { train, test } => {
-                let t = ui.weak("train");
-                changed |= value_ui(
-                    ui,
-                    train,
-                    &range,
-                    t.id,
-                    "value in the training environment (s = 0)",
-                );
-                let t = ui.weak("test");
-                changed |= value_ui(
-                    ui,
-                    test,
-                    &range,
-                    t.id,
-                    "value in the test environment (s = 1); s interpolates",
-                );
+                for (side, v, side_tip) in [
+                    ("train", train, "value in the training environment (s = 0)"),
+                    (
+                        "test",
+                        test,
+                        "value in the test environment (s = 1); s interpolates",
+                    ),
+                ] {
+                    let t = ui.weak(side);
+                    changed |= value_ui(ui, v, &range, t.id, side_tip);
+                }
             }
         }
         let mut shifting = matches!(p, Param::Shifting { .. });
