@@ -1,13 +1,19 @@
 //! Everything a widget can ask for, as data. Widgets push commands; `CrlApp::handle_command`
-//! applies them. Edits of the scenario go through [`History`], which is all undo and redo need.
+//! applies them. Edits of the scenario go through `History`, which is all undo and redo
+//! need.
+//!
+//! A command that reads or writes a file carries its path: the view asks in a file dialog (on the
+//! UI thread, rfd) and the handler only does the I/O, so every command can be applied headless.
+//! Such a path is an `Option`: `None` is a dialog that was cancelled or could not open (no desktop
+//! portal), which the handler answers by pointing at the typed-path fallback in the File menu.
 
-use crate::scm::{Node, Role, Scenario};
+use std::path::PathBuf;
 
-use super::kuairand::KuaiRandSource;
-use super::state::{Layout, Tab};
 use crate::experiment::{CalibrationSettings, TrainSettings};
 use crate::export::DataSettings;
 use crate::export::{FigureFormat, FigureWidth, PlotKind};
+use crate::scm::{Node, Role};
+use crate::ui::state::{KuaiRandSource, Tab};
 
 /// What the graph editor has selected.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -105,20 +111,16 @@ pub enum Command {
     StopCalibration,
     /// Set the KuaiRand source (folder, beta, rows).
     SetKuaiRandSource(KuaiRandSource),
-    /// Pick the KuaiRand folder in a dialog.
-    BrowseKuaiRand,
+    /// Use the folder picked in the KuaiRand view's dialog (`None`: nothing picked).
+    SetKuaiRandFolder(Option<PathBuf>),
     /// Load KuaiRand and train on it.
     StartKuaiRand,
-    /// Open a workspace file (`None`: ask with a dialog).
-    OpenWorkspace(Option<std::path::PathBuf>),
-    /// Save the workspace (to its file, or ask where when `as_new` or when it has none).
-    SaveWorkspace {
-        /// Ask for a new file.
-        as_new: bool,
-    },
-    /// Save the workspace to this path.
-    SaveWorkspaceTo(std::path::PathBuf),
-    /// Export one plot as a figure (asks where).
+    /// Open a workspace file (`None`: nothing picked). Unsaved work is asked about first.
+    OpenWorkspace(Option<PathBuf>),
+    /// Save the workspace to this file (`None`: nothing picked). The File menu's "Save" passes
+    /// the workspace's own file when it has one, "Save as" and a first save what the dialog chose.
+    SaveWorkspace(Option<PathBuf>),
+    /// Export one plot as a figure.
     ExportFigure {
         /// Which plot.
         kind: PlotKind,
@@ -126,90 +128,35 @@ pub enum Command {
         format: FigureFormat,
         /// Single or double column.
         width: FigureWidth,
+        /// Where (`None`: nothing picked).
+        path: Option<PathBuf>,
     },
-    /// Export the CSV behind one plot (asks where).
-    ExportCsv(PlotKind),
-    /// Export the generated dataset at the data view's shift (asks where).
-    ExportDataset,
+    /// Export the CSV behind one plot.
+    ExportCsv {
+        /// Which plot.
+        kind: PlotKind,
+        /// Where (`None`: nothing picked).
+        path: Option<PathBuf>,
+    },
+    /// Export the generated dataset at the data view's shift (`None`: nothing picked).
+    ExportDataset(Option<PathBuf>),
     /// Export every figure and CSV into a folder.
-    ExportAll(std::path::PathBuf),
+    ExportAll(PathBuf),
     /// The answer to "discard unsaved work?".
-    AnswerDiscard {
-        /// Save first.
-        save: bool,
-        /// Go on with what was asked (false: cancel it).
-        go_on: bool,
-    },
+    AnswerDiscard(DiscardAnswer),
     /// Show a plot tab.
     SetTab(Tab),
     /// Forget the message in the status bar.
     DismissNotice,
 }
 
-/// A scenario and its layout: the unit of undo.
+/// The answers to "discard unsaved work?".
 #[derive(Clone, Debug, PartialEq)]
-pub struct Snapshot {
-    /// The graph.
-    pub scenario: Scenario,
-    /// Where its nodes sit.
-    pub layout: Layout,
-}
-
-/// Undo and redo stacks of snapshots. Consecutive edits with the same coalescing key (dragging
-/// one node, dragging one slider) form one undo step until [`History::seal`] is called (the app
-/// seals whenever no pointer button is held).
-#[derive(Debug, Default)]
-pub struct History {
-    undo: Vec<Snapshot>,
-    redo: Vec<Snapshot>,
-    open_key: Option<String>,
-}
-
-/// How many edits can be undone.
-const MAX_UNDO: usize = 200;
-
-impl History {
-    /// Records `before` (the state before an edit). `key` groups a run of edits into one step.
-    pub fn record(&mut self, before: Snapshot, key: Option<&str>) {
-        let coalesce = key.is_some() && self.open_key.as_deref() == key;
-        if !coalesce {
-            self.undo.push(before);
-            if self.undo.len() > MAX_UNDO {
-                self.undo.remove(0);
-            }
-        }
-        self.open_key = key.map(str::to_owned);
-        self.redo.clear();
-    }
-
-    /// Ends the current run of coalesced edits.
-    pub fn seal(&mut self) {
-        self.open_key = None;
-    }
-
-    /// The state to go back to, given the current one.
-    pub fn undo(&mut self, current: Snapshot) -> Option<Snapshot> {
-        let prev = self.undo.pop()?;
-        self.redo.push(current);
-        self.open_key = None;
-        Some(prev)
-    }
-
-    /// The state to go forward to, given the current one.
-    pub fn redo(&mut self, current: Snapshot) -> Option<Snapshot> {
-        let next = self.redo.pop()?;
-        self.undo.push(current);
-        self.open_key = None;
-        Some(next)
-    }
-
-    /// Whether there is something to undo.
-    pub fn can_undo(&self) -> bool {
-        !self.undo.is_empty()
-    }
-
-    /// Whether there is something to redo.
-    pub fn can_redo(&self) -> bool {
-        !self.redo.is_empty()
-    }
+pub enum DiscardAnswer {
+    /// Save to this file first, then go on (`None`: nothing picked, so nothing is discarded).
+    SaveFirst(Option<PathBuf>),
+    /// Go on and lose the unsaved work.
+    Discard,
+    /// Do not go on.
+    Cancel,
 }

@@ -1,41 +1,38 @@
-//! The desktop app (eframe/egui), behind the `gui` feature. A thin layer: widgets push
-//! [`Command`]s that [`CrlApp::handle_command`] applies; training runs on a worker thread that
-//! reports through the engine's observer.
+//! The desktop app (eframe/egui), behind the `gui` feature. A thin layer: panels push
+//! [`Command`]s that [`CrlApp::handle_command`] applies; training, KuaiRand and calibration run
+//! on worker threads owned by one `Jobs`, which report through the engine's observer.
+//!
+//! Files point one way. At the bottom, state and pure functions: `state`, `layout`, `command`,
+//! `history`, `notice`, `results`, `files`, `theme`, `dialogs`, `frame_times`.
+//! Above them `worker/` (what each thread runs) and `jobs` (who owns the threads); then the
+//! views in `panels/` and `shortcuts`, which read an `AppView`; then `app`; then `handlers/`,
+//! whose `impl CrlApp` blocks apply the commands `app` dispatches, and `window`.
 
 mod app;
-mod calibration;
+mod app_view;
 mod command;
-mod data_view;
+mod dialogs;
 mod files;
-mod graph;
-mod inspector;
-mod kuairand;
-mod plots;
+mod frame_times;
+mod handlers;
+mod history;
+mod jobs;
+mod layout;
+mod notice;
+mod panels;
+mod results;
+mod shortcuts;
 mod state;
+#[cfg(test)]
+mod tests;
 mod theme;
-mod training;
+mod window;
 mod worker;
 
-pub use app::{AppOptions, CrlApp, Notice};
-pub use command::{Command, History, Selection, Snapshot};
-pub use graph::auto_layout;
-pub use state::{AppState, Layout, Tab};
-
-/// Opens the app window and runs until it is closed.
-pub fn run() -> Result<(), String> {
-    let options = eframe::NativeOptions {
-        renderer: eframe::Renderer::Wgpu,
-        viewport: egui::ViewportBuilder::default()
-            .with_title("crl-lab")
-            .with_app_id("crl-lab")
-            .with_inner_size([1440.0, 900.0])
-            .with_min_inner_size([1000.0, 640.0]),
-        ..Default::default()
-    };
-    eframe::run_native(
-        "crl-lab",
-        options,
-        Box::new(|cc| Ok(Box::new(CrlApp::new(cc)))),
-    )
-    .map_err(|e| format!("cannot open the app window: {e}"))
-}
+pub use app::{AppOptions, CrlApp};
+pub use command::{Command, DiscardAnswer, Selection};
+pub use history::{History, Snapshot};
+pub use layout::{Layout, auto_layout};
+pub use notice::Notice;
+pub use state::{AppState, KuaiRandSource, Tab};
+pub use window::run;

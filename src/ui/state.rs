@@ -1,19 +1,14 @@
 //! What the app remembers between runs (eframe storage): the scenario being edited, where its
-//! nodes sit, the training settings and the view. Results and threads are runtime-only.
-
-use std::collections::BTreeMap;
+//! nodes sit, the training settings, the view and the KuaiRand source. Results and threads are
+//! runtime-only.
 
 use serde::{Deserialize, Serialize};
 
-use super::kuairand::KuaiRandSource;
 use crate::experiment::{CalibrationSettings, TrainSettings};
 use crate::export::DataSettings;
 pub use crate::export::Tab;
 use crate::scm::{DEFAULT_PRESET, Scenario, preset};
-
-/// Node positions on the canvas, in `[0, 1]²` of the canvas (so they survive resizing). Keyed by
-/// node name; UI state, not part of the scenario.
-pub type Layout = BTreeMap<String, [f32; 2]>;
+use crate::ui::layout::{Layout, auto_layout};
 
 /// The persisted state.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -54,11 +49,9 @@ impl AppState {
             interventions: Vec::new(),
             hints: Default::default(),
         });
-        let mut train = TrainSettings::default();
-        train.config.beta = scenario.hints.beta;
-        train.config.conditional = scenario.hints.conditional_penalty;
+        let train = TrainSettings::for_scenario(&scenario);
         AppState {
-            layout: super::graph::auto_layout(&scenario),
+            layout: auto_layout(&scenario),
             scenario,
             train,
             tab: Tab::Overview,
@@ -66,6 +59,28 @@ impl AppState {
             calibration: CalibrationSettings::default(),
             kuairand: KuaiRandSource::default(),
             recent: Vec::new(),
+        }
+    }
+}
+
+/// What the KuaiRand view remembers between sessions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct KuaiRandSource {
+    /// The folder typed or picked.
+    pub dir: String,
+    /// Penalty weight of the CRL model (3 is steadier on these logs than the presets' values).
+    pub beta: f64,
+    /// Training rows the models see (the evaluation uses every held-out and random row).
+    pub n_train: usize,
+}
+
+impl Default for KuaiRandSource {
+    fn default() -> Self {
+        KuaiRandSource {
+            dir: String::new(),
+            beta: 3.0,
+            n_train: 200_000,
         }
     }
 }

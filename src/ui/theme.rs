@@ -1,28 +1,32 @@
 //! Colours. One colour per model and one per node role, everywhere (Okabe-Ito, colour-blind
-//! safe), so a reader never has to re-learn a legend between plots.
+//! safe), so a reader never has to re-learn a legend between plots. The models' colours are the
+//! exported figures' ([`palette`]), so the screen and the paper agree.
 
 use egui::Color32;
 
+use crate::export::palette::{self, Rgb};
 use crate::scm::Role;
 use crate::train::ModelKind;
 
+/// A figure colour as egui draws it.
+const fn rgb(c: Rgb) -> Color32 {
+    Color32::from_rgb(c.0, c.1, c.2)
+}
+
 /// The baseline model: Okabe-Ito orange.
-pub const BASELINE: Color32 = Color32::from_rgb(0xE6, 0x9F, 0x00);
+pub const BASELINE: Color32 = rgb(palette::BASELINE);
 /// The CRL model: Okabe-Ito blue.
-pub const CRL: Color32 = Color32::from_rgb(0x00, 0x72, 0xB2);
+pub const CRL: Color32 = rgb(palette::CRL);
 /// Reference lines (true MI, the InfoNCE ceiling).
-pub const TRUTH: Color32 = Color32::from_rgb(0x99, 0x99, 0x99);
+pub const TRUTH: Color32 = rgb(palette::TRUTH);
 /// Errors shown in panels and the status bar.
-pub const ERROR: Color32 = Color32::from_rgb(0xD5, 0x5E, 0x00);
+pub const ERROR: Color32 = rgb(palette::ERROR);
 /// Warnings.
-pub const WARNING: Color32 = Color32::from_rgb(0xE6, 0x9F, 0x00);
+pub const WARNING: Color32 = rgb(palette::BASELINE);
 
 /// The colour of a model.
 pub fn model_colour(kind: ModelKind) -> Color32 {
-    match kind {
-        ModelKind::Baseline => BASELINE,
-        ModelKind::Crl => CRL,
-    }
+    rgb(palette::model_colour(kind))
 }
 
 /// The colour of a node role, the same in the graph and in the data view's column picker.
@@ -44,14 +48,9 @@ pub fn outcome_colour(t: f32) -> Color32 {
     a.lerp_to_gamma(b, t.clamp(0.0, 1.0))
 }
 
-/// A sequential colour for the i-th of n beta values (light to dark blue).
+/// A sequential colour for the i-th of n beta values (light to dark blue), as in the figures.
 pub fn sweep_colour(i: usize, n: usize) -> Color32 {
-    let t = if n <= 1 {
-        1.0
-    } else {
-        i as f32 / (n - 1) as f32
-    };
-    Color32::from_rgb(0x9E, 0xCA, 0xE1).lerp_to_gamma(Color32::from_rgb(0x08, 0x30, 0x6B), t)
+    rgb(palette::sweep_colour(i, n))
 }
 
 /// Text colour that reads on a filled node of colour `fill`.

@@ -1,27 +1,16 @@
 //! The calibration view: a chosen estimator trained on correlated Gaussians, whose true MI is
 //! known in closed form, and its estimate drawn against the truth.
 
-use egui::{ComboBox, DragValue, RichText, Ui};
+use egui::{DragValue, RichText, Ui};
 use egui_plot::{HLine, Legend, Line, LineStyle, Plot, PlotPoints, Points};
 
 use crate::experiment::{CALIBRATION_RHOS, CalibrationSettings};
-use crate::mi::{Calibration, EstimatorKind};
+use crate::mi::EstimatorKind;
+use crate::ui::command::Command;
+use crate::ui::results::CalibrationResults;
+use crate::ui::theme;
 
-use super::command::Command;
-use super::theme;
-
-/// A calibration run's results so far.
-#[derive(Clone, Debug, Default)]
-pub struct CalibrationResults {
-    /// The estimator they belong to.
-    pub estimator: Option<EstimatorKind>,
-    /// One per finished correlation.
-    pub points: Vec<Calibration>,
-    /// Running.
-    pub running: bool,
-    /// Why it failed, if it did.
-    pub error: Option<String>,
-}
+use super::widgets::{estimator_choice_ui, labelled_ui};
 
 /// Shows the view.
 pub fn calibration_ui(
@@ -36,29 +25,21 @@ pub fn calibration_ui(
         let l = ui
             .label("estimator")
             .on_hover_text("The MI estimator to check against the closed-form truth");
-        ComboBox::from_id_salt("cal-estimator")
-            .selected_text(s.estimator.name())
-            .show_ui(ui, |ui| {
-                for k in EstimatorKind::ALL {
-                    changed |= ui.selectable_value(&mut s.estimator, k, k.name()).changed();
-                }
-            })
-            .response
-            .labelled_by(l.id);
-        let l = ui.label("dimension").on_hover_text(
+        changed |= estimator_choice_ui(ui, "cal-estimator", l.id, &mut s.estimator);
+        changed |= labelled_ui(
+            ui,
+            "dimension",
             "Each of X and Y is a d-dimensional Gaussian; true MI = -d/2 · ln(1 - ρ²)",
-        );
-        changed |= ui
-            .add(DragValue::new(&mut s.dim).range(1..=32))
-            .labelled_by(l.id)
-            .changed();
-        let l = ui
-            .label("steps")
-            .on_hover_text("Critic training steps per correlation (500–3000)");
-        changed |= ui
-            .add(DragValue::new(&mut s.steps).range(50..=20_000).speed(10.0))
-            .labelled_by(l.id)
-            .changed();
+            DragValue::new(&mut s.dim).range(1..=32),
+        )
+        .changed();
+        changed |= labelled_ui(
+            ui,
+            "steps",
+            "Critic training steps per correlation (500–3000)",
+            DragValue::new(&mut s.steps).range(50..=20_000).speed(10.0),
+        )
+        .changed();
         if results.running {
             if ui
                 .button("Stop")

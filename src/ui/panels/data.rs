@@ -9,9 +9,11 @@ use crate::data::Dataset;
 use crate::data::Sampler;
 use crate::scm::{GaussianTruth, Role, Scenario, derive_seed};
 
-use super::command::Command;
-use super::theme;
 use crate::export::DataSettings;
+use crate::ui::command::Command;
+use crate::ui::theme;
+
+use super::widgets::labelled_ui;
 
 /// Samples drawn for the view, recomputed only when the scenario, the shift or the size change.
 #[derive(Default)]
@@ -186,13 +188,14 @@ pub fn data_ui(
     let mut s = settings.clone();
     let mut changed = false;
     ui.horizontal(|ui| {
-        let l = ui.label("shift s").on_hover_text(
-            "0 is the training distribution, 1 the test environment; every shifting parameter is interpolated",
-        );
-        changed |= ui
-            .add(Slider::new(&mut s.shift, 0.0..=1.0).step_by(0.05))
-            .labelled_by(l.id)
-            .changed();
+        changed |= labelled_ui(
+            ui,
+            "shift s",
+            "0 is the training distribution, 1 the test environment; every shifting parameter is \
+             interpolated",
+            Slider::new(&mut s.shift, 0.0..=1.0).step_by(0.05),
+        )
+        .changed();
     });
     let samples = match cache.get(scenario, generation, s.shift, s.n_points) {
         Ok(d) => d,
@@ -250,6 +253,15 @@ fn node_of(column: &str) -> &str {
     column.rsplit_once('.').map_or(column, |(n, _)| n)
 }
 
+fn names_with_role(scenario: &Scenario, role: Role) -> Vec<&str> {
+    scenario
+        .nodes
+        .iter()
+        .filter(|n| n.role == role)
+        .map(|n| n.name.as_str())
+        .collect()
+}
+
 fn truth_ui(ui: &mut Ui, scenario: &Scenario, s: &DataSettings) {
     let (a, b) = (node_of(&s.x_column), node_of(&s.y_column));
     let at = |shift: f64| -> crate::Result<(f64, Option<f64>)> {
@@ -259,18 +271,8 @@ fn truth_ui(ui: &mut Ui, scenario: &Scenario, s: &DataSettings) {
         } else {
             t.mutual_information(&[a], &[b])?
         };
-        let feats: Vec<&str> = scenario
-            .nodes
-            .iter()
-            .filter(|n| n.role == Role::Feature)
-            .map(|n| n.name.as_str())
-            .collect();
-        let confs: Vec<&str> = scenario
-            .nodes
-            .iter()
-            .filter(|n| n.role == Role::Confounder)
-            .map(|n| n.name.as_str())
-            .collect();
+        let feats = names_with_role(scenario, Role::Feature);
+        let confs = names_with_role(scenario, Role::Confounder);
         let fc = if feats.is_empty() || confs.is_empty() {
             None
         } else {

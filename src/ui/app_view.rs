@@ -1,0 +1,37 @@
+//! What the panels read of the app, borrowed for one frame. Panels change nothing through it:
+//! they push commands, and keep only their own widget state (the edge being drawn, the name
+//! being typed) as `&mut`.
+
+use crate::experiment::RunResults;
+use crate::export::PlotKind;
+use crate::ui::command::Selection;
+use crate::ui::history::History;
+use crate::ui::notice::Notice;
+use crate::ui::results::{CalibrationResults, KuaiRandResults};
+use crate::ui::state::AppState;
+
+/// The app as the panels see it in one frame.
+pub struct AppView<'a> {
+    /// The persisted state: scenario, layout, settings, tab.
+    pub state: &'a AppState,
+    /// What the graph editor has selected.
+    pub selection: &'a Selection,
+    /// Whether there is something to undo or redo.
+    pub history: &'a History,
+    /// The message in the status bar.
+    pub notice: Option<&'a Notice>,
+    /// The scenario's validation: warnings, or the error that stops training.
+    pub validation: &'a Result<Vec<String>, String>,
+    /// Bumped whenever the scenario changes (the data view resamples then).
+    pub generation: u64,
+    /// The current or last run (training or KuaiRand).
+    pub run: Option<&'a RunResults>,
+    /// The calibration view's results.
+    pub calibration: &'a CalibrationResults,
+    /// The KuaiRand view's results.
+    pub kuairand: &'a KuaiRandResults,
+    /// The plots that have something to export.
+    pub exportable: &'a [PlotKind],
+    /// The device line of the status bar.
+    pub device_line: &'a str,
+}

@@ -1,0 +1,50 @@
+//! The estimator calibration: starting it, and taking in the points its thread reports.
+
+use crate::ui::app::CrlApp;
+use crate::ui::notice::Notice;
+use crate::ui::results::CalibrationResults;
+use crate::ui::worker::CalibrationMsg;
+
+impl CrlApp {
+    pub(crate) fn start_calibration(&mut self) {
+        if self.calibration.running {
+            return;
+        }
+        let configs = self.state.calibration.configs();
+        if let Some(e) = configs.iter().find_map(|c| c.validate().err()) {
+            return self.say(Notice::error(format!("Cannot calibrate: {e}")));
+        }
+        match self
+            .jobs
+            .start_calibration(configs, self.state.train.device)
+        {
+            Ok(()) => {
+                self.calibration = CalibrationResults {
+                    estimator: Some(self.state.calibration.estimator),
+                    points: Vec::new(),
+                    running: true,
+                    error: None,
+                };
+            }
+            Err(e) => self.say(Notice::error(format!(
+                "Cannot start the calibration thread: {e}"
+            ))),
+        }
+    }
+
+    pub(crate) fn apply_calibration_msg(&mut self, m: CalibrationMsg) {
+        match m {
+            CalibrationMsg::Point(p) => self.calibration.points.push(p),
+            CalibrationMsg::Finished => self.calibration.running = false,
+            CalibrationMsg::Failed(e) => {
+                self.calibration.running = false;
+                self.calibration.error = Some(e);
+            }
+        }
+    }
+
+    /// The calibration thread has gone.
+    pub(crate) fn calibration_ended(&mut self) {
+        self.calibration.running = false;
+    }
+}

@@ -1,0 +1,106 @@
+//! Training on KuaiRand logs: the source's folder, starting a run, and taking in what the
+//! KuaiRand thread reports (its training reports go to the run on the plots).
+
+use std::path::PathBuf;
+
+use crate::data::kuairand::CachePolicy;
+use crate::experiment::{
+    JobEnd, KuaiRandJob, KuaiRandSettings, RunMode, RunResults, compare_members,
+};
+use crate::scm::OutcomeKind;
+use crate::ui::app::CrlApp;
+use crate::ui::notice::Notice;
+use crate::ui::results::KuaiRandResults;
+use crate::ui::worker::{KuaiRandMsg, TrainMsg};
+
+impl CrlApp {
+    /// Takes the folder picked in the view's dialog.
+    pub(crate) fn set_kuairand_folder(&mut self, dir: Option<PathBuf>) {
+        match dir {
+            Some(dir) => self.state.kuairand.dir = dir.display().to_string(),
+            None => self.say(Notice::info("No folder picked (type the path instead)")),
+        }
+    }
+
+    pub(crate) fn start_kuairand(&mut self) {
+        if self.run.as_ref().is_some_and(|r| r.state.is_active()) || self.kuairand.running {
+            return self.say(Notice::error("A run is going: stop it first"));
+        }
+        let src = &self.state.kuairand;
+        let mut config = self.state.train.config.clone();
+        config.beta = src.beta;
+        config.n_train = src.n_train;
+        config.report_every = crate::experiment::report_every(config.steps);
+        if let Err(e) = config.validate() {
+            return self.say(Notice::error(format!("Cannot train on KuaiRand: {e}")));
+        }
+        let n_seeds = self.state.train.n_seeds.max(1);
+        let members = compare_members(config.seed, n_seeds, config.beta);
+        let job = KuaiRandJob {
+            dir: PathBuf::from(src.dir.trim()),
+            cache: CachePolicy::Use,
+            settings: KuaiRandSettings::default(),
+            config: config.clone(),
+            all_training_rows: false,
+            n_seeds,
+            device: self.state.train.device,
+        };
+        match self.jobs.start_kuairand(job) {
+            Ok(()) => {
+                self.run = Some(RunResults::new(
+                    OutcomeKind::Binary,
+                    RunMode::Compare,
+                    members,
+                    config.estimator,
+                    config.penalty_batch,
+                    config.steps,
+                    Vec::new(),
+                ));
+                self.kuairand = KuaiRandResults {
+                    running: true,
+                    status: "opening the folder…".into(),
+                    ..KuaiRandResults::default()
+                };
+            }
+            Err(e) => self.say(Notice::error(format!(
+                "Cannot start the KuaiRand thread: {e}"
+            ))),
+        }
+    }
+
+    pub(crate) fn apply_kuairand_msg(&mut self, m: KuaiRandMsg) {
+        match m {
+            KuaiRandMsg::Loading(file, frac) => {
+                self.kuairand.status = format!("reading {file}: {:.0}%", frac * 100.0);
+            }
+            KuaiRandMsg::Started(info) => {
+                self.kuairand.status = "training…".into();
+                self.apply_train_msg(TrainMsg::Started(info));
+            }
+            KuaiRandMsg::Report(r) => self.apply_train_msg(TrainMsg::Report(r)),
+            KuaiRandMsg::Done(summary, counts) => {
+                self.kuairand.running = false;
+                self.kuairand.summary = summary;
+                self.kuairand.counts = Some(counts);
+                if let Some(run) = &mut self.run {
+                    run.record_end(JobEnd::Done);
+                }
+            }
+            KuaiRandMsg::Failed(e) => {
+                self.kuairand.running = false;
+                self.kuairand.error = Some(e.clone());
+                if let Some(run) = &mut self.run {
+                    run.record_failure(e);
+                }
+            }
+        }
+    }
+
+    /// The KuaiRand thread has gone; a run it left going failed.
+    pub(crate) fn kuairand_ended(&mut self) {
+        if self.kuairand.running {
+            self.kuairand.running = false;
+            self.kuairand.error = Some("the KuaiRand thread ended unexpectedly".into());
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! How each area's commands change the app, one file per area; `CrlApp::handle_command`
+//! dispatches here.
+
+mod calibration;
+mod edit;
+mod export;
+mod kuairand;
+mod session;
+mod training;

@@ -1,0 +1,195 @@
+//! The session's workspace file: the workspace the app holds, whether it has unsaved work,
+//! opening and saving, the recent files, and the question before unsaved work is discarded
+//! (on open and on close).
+
+use std::path::{Path, PathBuf};
+
+use crate::export::{PlotSettings, Workspace};
+use crate::ui::app::CrlApp;
+use crate::ui::command::{DiscardAnswer, Selection};
+use crate::ui::files::Pending;
+use crate::ui::history::History;
+use crate::ui::layout::auto_layout;
+use crate::ui::notice::Notice;
+use crate::ui::results::CalibrationResults;
+use crate::ui::state::AppState;
+
+/// Recent files kept in the menu.
+const MAX_RECENT: usize = 6;
+
+impl CrlApp {
+    /// The session as a workspace: scenario, layout, settings, view and finished results.
+    pub fn workspace(&self) -> Workspace {
+        let mut ws = Workspace::new(
+            self.state.scenario.clone(),
+            self.state.layout.clone(),
+            self.state.train.clone(),
+        );
+        ws.plots = plot_settings(&self.state);
+        ws.results = self.run.clone().filter(|r| !r.state.is_active());
+        ws.calibration_points = self.calibration.points.clone();
+        ws
+    }
+
+    /// Whether closing or opening would lose work that is not in a file.
+    pub fn is_dirty(&self) -> bool {
+        match &self.files.saved_json {
+            Some(saved) => json_of(&self.workspace()).as_ref() != Some(saved),
+            None => {
+                self.history.can_undo() || self.run.is_some() || !self.calibration.points.is_empty()
+            }
+        }
+    }
+
+    /// Opens the workspace picked, asking first when that would discard unsaved work.
+    pub(crate) fn request_open(&mut self, path: Option<PathBuf>) {
+        let Some(path) = path else {
+            return self.say(Notice::info(
+                "No file picked (no file dialog? type a path in File)",
+            ));
+        };
+        if self.is_dirty() {
+            self.files.pending = Some(Pending::Open(path));
+        } else {
+            self.open_workspace(&path);
+        }
+    }
+
+    /// Saves to the file picked.
+    pub(crate) fn request_save(&mut self, path: Option<PathBuf>) {
+        match path {
+            Some(p) => {
+                self.save_workspace(&p);
+            }
+            None => self.say(Notice::info(
+                "Not saved: no file picked (no file dialog? type a path in File)",
+            )),
+        }
+    }
+
+    /// Saves the workspace to `path`; says what happened. Returns whether it was written.
+    pub fn save_workspace(&mut self, path: &Path) -> bool {
+        let ws = self.workspace();
+        match ws.save(path) {
+            Ok(()) => {
+                self.files.saved_json = json_of(&ws);
+                self.files.path = Some(path.to_owned());
+                remember(&mut self.state.recent, path);
+                self.say(Notice::info(format!("Saved {}", path.display())));
+                true
+            }
+            Err(e) => {
+                self.say(Notice::error(format!("Not saved: {e}")));
+                false
+            }
+        }
+    }
+
+    /// Opens the workspace at `path`. A damaged or unknown file leaves the current work open and
+    /// says why.
+    pub fn open_workspace(&mut self, path: &Path) {
+        if self.run.as_ref().is_some_and(|r| r.state.is_active()) {
+            return self.say(Notice::error(
+                "A run is going: stop it before opening a workspace",
+            ));
+        }
+        let ws = match Workspace::load(path) {
+            Ok(ws) => ws,
+            Err(e) => {
+                return self.say(Notice::error(format!("Could not open the workspace: {e}")));
+            }
+        };
+        let complete = ws
+            .scenario
+            .nodes
+            .iter()
+            .all(|n| ws.layout.contains_key(&n.name));
+        self.state.layout = if complete {
+            ws.layout.clone()
+        } else {
+            auto_layout(&ws.scenario)
+        };
+        self.state.scenario = ws.scenario.clone();
+        self.state.train = ws.train.clone();
+        self.state.data = ws.plots.data.clone();
+        self.state.calibration = ws.plots.calibration.clone();
+        self.state.tab = ws.plots.view;
+        self.run = ws.results.clone();
+        self.calibration = CalibrationResults {
+            estimator: Some(ws.plots.calibration.estimator),
+            points: ws.calibration_points.clone(),
+            running: false,
+            error: None,
+        };
+        self.history = History::default();
+        self.selection = Selection::None;
+        self.scenario_changed();
+        self.files.saved_json = json_of(&self.workspace());
+        self.files.path = Some(path.to_owned());
+        remember(&mut self.state.recent, path);
+        self.say(Notice::info(format!("Opened {}", path.display())));
+    }
+
+    /// Goes on with what waited for the answer (opening, or closing), saving first if asked.
+    pub(crate) fn answer_discard(&mut self, answer: DiscardAnswer) {
+        let pending = self.files.pending.take();
+        match answer {
+            DiscardAnswer::Cancel => return,
+            DiscardAnswer::Discard => {}
+            DiscardAnswer::SaveFirst(path) => {
+                let saved = match path {
+                    Some(p) => self.save_workspace(&p),
+                    None => false,
+                };
+                if !saved {
+                    return self.say(Notice::error("Not saved, so nothing was discarded"));
+                }
+            }
+        }
+        match pending {
+            Some(Pending::Open(p)) => self.open_workspace(&p),
+            Some(Pending::Close) => {
+                self.files.allow_close = true;
+                self.files.close_now = true;
+            }
+            None => {}
+        }
+    }
+
+    /// Closing with unsaved work asks first; once the user agreed, the window closes.
+    pub(crate) fn guard_close(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested())
+            && !self.files.allow_close
+            && self.is_dirty()
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.files.pending = Some(Pending::Close);
+        }
+        if self.files.close_now {
+            self.files.close_now = false;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+}
+
+/// The plot settings a workspace stores for the app's view.
+fn plot_settings(state: &AppState) -> PlotSettings {
+    PlotSettings {
+        view: state.tab,
+        data: state.data.clone(),
+        calibration: state.calibration.clone(),
+    }
+}
+
+/// Adds `path` to the front of `recent`.
+fn remember(recent: &mut Vec<String>, path: &Path) {
+    let p = path.display().to_string();
+    recent.retain(|r| *r != p);
+    recent.insert(0, p);
+    recent.truncate(MAX_RECENT);
+}
+
+/// Builds a workspace's JSON for comparison (unsaved-work check).
+fn json_of(ws: &Workspace) -> Option<String> {
+    ws.to_json().ok()
+}

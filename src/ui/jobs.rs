@@ -1,0 +1,202 @@
+//! The one owner of the app's background jobs: training, KuaiRand, calibration and the start-up
+//! device probe. Each kind has its thread's queue and its own control, so steering one never
+//! reaches another (the training panel's β no longer reaches a KuaiRand run). Each frame,
+//! [`Jobs::drain`] hands the app everything the threads sent, in one list, through one path.
+
+use std::sync::Arc;
+
+use crate::experiment::{KuaiRandJob, TrainJob};
+use crate::mi::CalibrationConfig;
+use crate::train::{DeviceChoice, RunControl};
+use crate::ui::worker::{
+    CalibrationMsg, Job, KuaiRandMsg, TrainMsg, Waker, spawn_calibration, spawn_kuairand,
+    spawn_probe, spawn_training,
+};
+
+/// The kinds of job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobKind {
+    /// Training on the scenario.
+    Training,
+    /// Training on KuaiRand logs.
+    KuaiRand,
+    /// Estimator calibration.
+    Calibration,
+    /// The start-up device probe.
+    Probe,
+}
+
+/// Something a job sent, or the news that its thread has gone.
+#[derive(Debug)]
+pub enum JobEvent {
+    /// From the training thread.
+    Training(TrainMsg),
+    /// From the KuaiRand thread.
+    KuaiRand(KuaiRandMsg),
+    /// From the calibration thread.
+    Calibration(CalibrationMsg),
+    /// The device probe's line.
+    Device(String),
+    /// The job's thread has gone and everything it sent has been handed over.
+    Ended(JobKind),
+}
+
+/// One kind of job: the thread's queue while it runs, and the control of the last one started.
+/// The control outlives the thread, so a late Pause or Stop lands harmlessly on a finished run.
+struct Slot<M, C> {
+    job: Option<Job<M>>,
+    control: Option<C>,
+}
+
+impl<M, C> Default for Slot<M, C> {
+    fn default() -> Self {
+        Slot {
+            job: None,
+            control: None,
+        }
+    }
+}
+
+impl<M, C> Slot<M, C> {
+    fn start(&mut self, job: Job<M>, control: C) {
+        self.job = Some(job);
+        self.control = Some(control);
+    }
+
+    /// Moves what the thread has sent into `out`, each message wrapped by `wrap`; once the
+    /// thread has gone and its queue is empty, forgets it and says so.
+    fn drain_into(&mut self, kind: JobKind, wrap: fn(M) -> JobEvent, out: &mut Vec<JobEvent>) {
+        let Some(job) = &mut self.job else { return };
+        match job.drain() {
+            Some(msgs) => out.extend(msgs.into_iter().map(wrap)),
+            None => {
+                self.job = None;
+                out.push(JobEvent::Ended(kind));
+            }
+        }
+    }
+}
+
+/// Which run the plots show, so Pause and Stop reach the job that is filling them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Plotted {
+    Training,
+    KuaiRand,
+}
+
+/// Every background job of the app.
+pub struct Jobs {
+    wake: Waker,
+    training: Slot<TrainMsg, Arc<RunControl>>,
+    kuairand: Slot<KuaiRandMsg, Arc<RunControl>>,
+    calibration: Slot<CalibrationMsg, Arc<RunControl>>,
+    probe: Slot<String, ()>,
+    plotted: Option<Plotted>,
+}
+
+impl Jobs {
+    /// No jobs yet; threads started later wake the UI with `wake`.
+    pub fn new(wake: Waker) -> Self {
+        Jobs {
+            wake,
+            training: Slot::default(),
+            kuairand: Slot::default(),
+            calibration: Slot::default(),
+            probe: Slot::default(),
+            plotted: None,
+        }
+    }
+
+    /// Starts looking for a GPU, to name the device in the status bar. A probe that cannot
+    /// start leaves the status bar's line as it is.
+    pub fn start_probe(&mut self) {
+        if let Ok(job) = spawn_probe(Arc::clone(&self.wake)) {
+            self.probe.start(job, ());
+        }
+    }
+
+    /// Starts training `job`; its run is then the one on the plots.
+    pub fn start_training(&mut self, job: TrainJob) -> std::io::Result<()> {
+        let control = Arc::new(RunControl::default());
+        let j = spawn_training(job, Arc::clone(&control), Arc::clone(&self.wake))?;
+        self.training.start(j, control);
+        self.plotted = Some(Plotted::Training);
+        Ok(())
+    }
+
+    /// Starts loading `dir` and training on it; its run is then the one on the plots.
+    pub fn start_kuairand(&mut self, job: KuaiRandJob) -> std::io::Result<()> {
+        let control = Arc::new(RunControl::default());
+        let j = spawn_kuairand(job, Arc::clone(&control), Arc::clone(&self.wake))?;
+        self.kuairand.start(j, control);
+        self.plotted = Some(Plotted::KuaiRand);
+        Ok(())
+    }
+
+    /// Starts a calibration over `configs`, with a control of its own.
+    pub fn start_calibration(
+        &mut self,
+        configs: Vec<CalibrationConfig>,
+        device: DeviceChoice,
+    ) -> std::io::Result<()> {
+        let control = Arc::new(RunControl::default());
+        let j = spawn_calibration(
+            configs,
+            device,
+            Arc::clone(&control),
+            Arc::clone(&self.wake),
+        )?;
+        self.calibration.start(j, control);
+        Ok(())
+    }
+
+    /// The control of the run on the plots (training's or KuaiRand's): what Pause and Stop
+    /// steer.
+    pub fn plotted_control(&self) -> Option<&RunControl> {
+        match self.plotted? {
+            Plotted::Training => self.training.control.as_deref(),
+            Plotted::KuaiRand => self.kuairand.control.as_deref(),
+        }
+    }
+
+    /// The training job's control, while its run is the one on the plots: what β steers.
+    pub fn training_control(&self) -> Option<&RunControl> {
+        match self.plotted? {
+            Plotted::Training => self.training.control.as_deref(),
+            Plotted::KuaiRand => None,
+        }
+    }
+
+    /// Stops the calibration after the current correlation.
+    pub fn stop_calibration(&self) {
+        if let Some(c) = &self.calibration.control {
+            c.cancel();
+        }
+    }
+
+    /// Stops everything (the window is closing).
+    pub fn cancel_all(&self) {
+        for c in [&self.training.control, &self.kuairand.control]
+            .into_iter()
+            .flatten()
+        {
+            c.cancel();
+        }
+        self.stop_calibration();
+    }
+
+    /// Everything the threads have sent since the last call, without waiting: training's
+    /// first, then calibration's, KuaiRand's and the probe's.
+    pub fn drain(&mut self) -> Vec<JobEvent> {
+        let mut out = Vec::new();
+        self.training
+            .drain_into(JobKind::Training, JobEvent::Training, &mut out);
+        self.calibration
+            .drain_into(JobKind::Calibration, JobEvent::Calibration, &mut out);
+        self.kuairand
+            .drain_into(JobKind::KuaiRand, JobEvent::KuaiRand, &mut out);
+        self.probe
+            .drain_into(JobKind::Probe, JobEvent::Device, &mut out);
+        out
+    }
+}

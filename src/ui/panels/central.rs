@@ -1,0 +1,55 @@
+//! The central area: the tab bar and the tab it selects (the run's plots, the data view,
+//! calibration or KuaiRand).
+
+use egui::Ui;
+
+use crate::ui::app_view::AppView;
+use crate::ui::command::Command;
+use crate::ui::state::Tab;
+
+use super::calibration::calibration_ui;
+use super::data::{DataCache, data_ui};
+use super::kuairand::kuairand_ui;
+use super::plots::{loss_ui, mi_ui, ood_ui, trade_off_ui};
+use super::widgets::tab_choice_ui;
+
+/// Shows the area. `data_cache` keeps the data view's samples between frames.
+pub fn central_ui(
+    ui: &mut Ui,
+    app: &AppView<'_>,
+    data_cache: &mut DataCache,
+    commands: &mut Vec<Command>,
+) {
+    let state = app.state;
+    ui.horizontal(|ui| tab_choice_ui(ui, state.tab, commands));
+    ui.separator();
+    let run = app.run;
+    let h = ui.available_height();
+    match state.tab {
+        Tab::Overview => {
+            let top = (h * 0.5 - 8.0).max(120.0);
+            ui.columns(2, |cols| {
+                cols[0].strong("Loss");
+                loss_ui(&mut cols[0], run, top - 20.0);
+                cols[1].strong("Mutual information");
+                mi_ui(&mut cols[1], run, top - 20.0);
+            });
+            ui.strong("Out of distribution");
+            ood_ui(ui, run, ui.available_height() - 4.0);
+        }
+        Tab::Loss => loss_ui(ui, run, h),
+        Tab::Mi => mi_ui(ui, run, h),
+        Tab::Ood => ood_ui(ui, run, h),
+        Tab::TradeOff => trade_off_ui(ui, run, h),
+        Tab::Data => data_ui(
+            ui,
+            &state.scenario,
+            app.generation,
+            &state.data,
+            data_cache,
+            commands,
+        ),
+        Tab::Calibration => calibration_ui(ui, &state.calibration, app.calibration, commands),
+        Tab::KuaiRand => kuairand_ui(ui, &state.kuairand, app.kuairand, commands),
+    }
+}

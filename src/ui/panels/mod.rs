@@ -1,0 +1,28 @@
+//! The app's panels and the views inside them. Each reads the app through an `AppView` or its
+//! own arguments and pushes commands; none changes the app's state itself.
+
+mod about;
+mod calibration;
+mod central;
+mod data;
+mod discard;
+mod file_menu;
+mod graph;
+mod inspector;
+mod kuairand;
+mod menu;
+mod node_parts;
+mod plots;
+mod scenario;
+mod status;
+mod training;
+mod widgets;
+
+pub use about::about_ui;
+pub use central::central_ui;
+pub use data::DataCache;
+pub use discard::discard_ui;
+pub use menu::menu_ui;
+pub use scenario::ScenarioPanel;
+pub use status::status_ui;
+pub use training::training_panel_ui;

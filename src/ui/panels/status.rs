@@ -1,0 +1,57 @@
+//! The status bar: the device, the run's state and speed, the frame time, and the last message.
+
+use egui::{RichText, Ui};
+
+use crate::experiment::RunState;
+use crate::ui::app_view::AppView;
+use crate::ui::command::Command;
+use crate::ui::frame_times::FrameTimes;
+use crate::ui::theme;
+
+/// Shows the bar.
+pub fn status_ui(ui: &mut Ui, app: &AppView<'_>, frames: &FrameTimes, commands: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        ui.label(app.device_line);
+        ui.separator();
+        let run_text = match app.run {
+            None => "idle".to_owned(),
+            Some(r) => {
+                let sps = r.last().map_or(0.0, |x| x.steps_per_sec);
+                match &r.state {
+                    RunState::Starting => "starting".into(),
+                    RunState::Training => format!("training · {sps:.0} steps/s"),
+                    RunState::Paused => "paused".into(),
+                    RunState::Evaluating => "evaluating".into(),
+                    RunState::Done => format!("done · {sps:.0} steps/s"),
+                    RunState::Stopped => "stopped".into(),
+                    RunState::Failed(_) => "failed".into(),
+                }
+            }
+        };
+        ui.label(run_text);
+        ui.separator();
+        if let Some((med, p95)) = frames.stats_ms() {
+            ui.label(format!("frame {med:.1} ms"))
+                .on_hover_text(format!(
+                    "median {med:.1} ms, 95th percentile {p95:.1} ms over the last {} frames",
+                    frames.n_frames()
+                ));
+            ui.separator();
+        }
+        if let Some(n) = app.notice {
+            let colour = if n.error {
+                theme::ERROR
+            } else {
+                ui.visuals().text_color()
+            };
+            ui.label(RichText::new(&n.text).color(colour));
+            if ui
+                .small_button("dismiss")
+                .on_hover_text("Dismiss")
+                .clicked()
+            {
+                commands.push(Command::DismissNotice);
+            }
+        }
+    });
+}

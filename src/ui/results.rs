@@ -1,0 +1,33 @@
+//! What the calibration and KuaiRand jobs have produced so far, for their views (a training run's
+//! results are the core's `RunResults`). Runtime-only: filled from the jobs' messages.
+
+use crate::experiment::{KuaiRandCounts, KuaiRandSummaryRow};
+use crate::mi::{Calibration, EstimatorKind};
+
+/// A calibration run's results so far.
+#[derive(Clone, Debug, Default)]
+pub struct CalibrationResults {
+    /// The estimator they belong to.
+    pub estimator: Option<EstimatorKind>,
+    /// One per finished correlation.
+    pub points: Vec<Calibration>,
+    /// Running.
+    pub running: bool,
+    /// Why it failed, if it did.
+    pub error: Option<String>,
+}
+
+/// A KuaiRand run's results so far (its loss and MI go to the run on the plots).
+#[derive(Clone, Debug, Default)]
+pub struct KuaiRandResults {
+    /// A run is going.
+    pub running: bool,
+    /// The last loading line.
+    pub status: String,
+    /// The metrics table.
+    pub summary: Vec<KuaiRandSummaryRow>,
+    /// Row counts of the last run.
+    pub counts: Option<KuaiRandCounts>,
+    /// Why the last run failed.
+    pub error: Option<String>,
+}

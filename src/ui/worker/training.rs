@@ -1,0 +1,64 @@
+//! The training thread: runs the core's job (training, then evaluation across shifts) and
+//! reports each step of it; a [`RunControl`] steers it from the UI (cancel, pause, beta).
+
+use std::sync::Arc;
+
+use crate::experiment::{EvalRow, JobEnd, JobObserver, TrainJob, run_job};
+use crate::train::{Report, RunControl, RunInfo};
+
+use super::channel::{Job, Outbox, TrainEvents, Waker, spawn_worker};
+
+/// What a training thread reports.
+#[derive(Clone, Debug)]
+pub enum TrainMsg {
+    /// The device is chosen and the first step is about to run.
+    Started(RunInfo),
+    /// A periodic report.
+    Report(Report),
+    /// Training ended (`cancelled`: stopped early); evaluation follows unless cancelled.
+    Trained {
+        /// Whether the user stopped it.
+        cancelled: bool,
+    },
+    /// Every member evaluated at one shift.
+    Evaluated(Vec<EvalRow>),
+    /// The job is over: done, or stopped by the user.
+    Finished(JobEnd),
+    /// The job failed; the message names why.
+    Failed(String),
+}
+
+impl TrainEvents for TrainMsg {
+    fn started(info: RunInfo) -> Self {
+        TrainMsg::Started(info)
+    }
+    fn report(report: Report) -> Self {
+        TrainMsg::Report(report)
+    }
+}
+
+impl JobObserver for Outbox<TrainMsg> {
+    fn on_trained(&mut self, cancelled: bool) {
+        self.send(TrainMsg::Trained { cancelled });
+    }
+
+    fn on_evaluated(&mut self, rows: &[EvalRow]) {
+        self.send(TrainMsg::Evaluated(rows.to_vec()));
+    }
+}
+
+/// Starts a training job on a thread named `crl-train`.
+pub fn spawn_training(
+    job: TrainJob,
+    control: Arc<RunControl>,
+    wake: Waker,
+) -> std::io::Result<Job<TrainMsg>> {
+    spawn_worker("crl-train", move |tx| {
+        let mut obs = Outbox::new(tx, wake, Arc::clone(&control));
+        let result = run_job(&job, &mut obs, &control);
+        match result {
+            Ok(end) => obs.send(TrainMsg::Finished(end)),
+            Err(e) => obs.send(TrainMsg::Failed(e.to_string())),
+        }
+    })
+}
