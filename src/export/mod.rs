@@ -2,7 +2,6 @@
 //! the headless rebuild of a workspace's results.
 
 mod atomic;
-mod canvas;
 mod figure;
 pub mod palette;
 mod plot_csv;
