@@ -61,7 +61,7 @@ pub fn export_bundle(ws: &Workspace, dir: &Path, widths: &[FigureWidth]) -> Resu
         ];
         figures.extend(
             more.iter()
-                .map(|&w| (FigureFormat::Png, w, format!("-{}", width_name(w)))),
+                .map(|&w| (FigureFormat::Png, w, format!("-{}", w.name()))),
         );
         for (format, width, suffix) in figures {
             let name = format!("{kind}{suffix}.{}", format.extension());
@@ -101,12 +101,4 @@ pub fn export_bundle(ws: &Workspace, dir: &Path, widths: &[FigureWidth]) -> Resu
     )?;
     written.push("data.csv".into());
     Ok(written)
-}
-
-/// The width's name in a file name, as `--width` spells it.
-fn width_name(width: FigureWidth) -> &'static str {
-    match width {
-        FigureWidth::Single => "single",
-        FigureWidth::Double => "double",
-    }
 }

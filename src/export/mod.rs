@@ -2,7 +2,6 @@
 //! the headless rebuild of a workspace's results.
 
 mod bundle;
-mod canvas;
 mod csv_text;
 mod figure;
 pub mod palette;

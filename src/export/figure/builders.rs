@@ -1,0 +1,307 @@
+//! The figure builders: from a run's results (or the calibration points) to the figure model,
+//! one builder per plot: loss, MI, OOD, calibration and β trade-off.
+
+use super::model::{Dash, Figure, LegendEntry, Mark, Panel};
+use super::spec::{PlotData, PlotKind};
+use crate::error::{Error, Result};
+use crate::experiment::{Group, RunMode, RunResults, trim};
+use crate::export::palette::{self, Rgb};
+use crate::mi::{Calibration, EstimatorKind};
+use crate::train::MemberReport;
+
+/// The figure of `kind` drawn from `data`, or why `data` cannot give it.
+pub(super) fn build(kind: PlotKind, data: &PlotData<'_>) -> Result<Figure> {
+    match kind {
+        PlotKind::Loss => Ok(loss_figure(need_run(data, kind)?)),
+        PlotKind::Mi => Ok(mi_figure(need_run(data, kind)?)),
+        PlotKind::Ood => {
+            let run = need_run(data, kind)?;
+            if run.eval.is_empty() {
+                return Err(Error::invalid(
+                    "the ood plot needs evaluations at each shift; the run has none",
+                ));
+            }
+            Ok(ood_figure(run))
+        }
+        PlotKind::Calibration => {
+            if data.calibration.is_empty() {
+                return Err(Error::invalid(
+                    "the calibration plot needs calibration points; there are none",
+                ));
+            }
+            Ok(calibration_figure(
+                data.calibration,
+                data.calibration_estimator,
+            ))
+        }
+        PlotKind::TradeOff => {
+            let run = need_run(data, kind)?;
+            if run.mode != RunMode::BetaSweep || run.eval.is_empty() {
+                return Err(Error::invalid(
+                    "the tradeoff plot needs a finished β-sweep run (set the run mode to β sweep)",
+                ));
+            }
+            Ok(trade_off_figure(run))
+        }
+    }
+}
+
+fn need_run<'a>(data: &PlotData<'a>, kind: PlotKind) -> Result<&'a RunResults> {
+    data.run.filter(|r| !r.reports.is_empty()).ok_or_else(|| {
+        Error::invalid(format!(
+            "the {kind} plot needs a training run; none is there"
+        ))
+    })
+}
+
+fn group_colour(run: &RunResults, i: usize, g: &Group) -> Rgb {
+    match run.mode {
+        RunMode::Compare => palette::model_colour(g.kind),
+        RunMode::BetaSweep => palette::sweep_colour(i, run.groups.len()),
+    }
+}
+
+fn is_binary(run: &RunResults) -> bool {
+    run.outcome_kind().is_binary()
+}
+
+fn pairs(v: Vec<[f64; 2]>) -> Vec<(f64, f64)> {
+    v.into_iter().map(|[x, y]| (x, y)).collect()
+}
+
+/// `" (upper bound)"` for an upper-bound estimator, else nothing.
+fn bound_suffix(est: EstimatorKind) -> &'static str {
+    if est.is_upper_bound() {
+        " (upper bound)"
+    } else {
+        ""
+    }
+}
+
+fn group_legend(run: &RunResults) -> Vec<LegendEntry> {
+    run.groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| LegendEntry::line(g.name.clone(), group_colour(run, i, g), Dash::Solid, 1.3))
+        .collect()
+}
+
+/// One quantity of a plot over training steps: a line per group in the group's colour, and a
+/// legend entry in ink for its line style.
+struct StepSeries {
+    label: String,
+    field: fn(&MemberReport) -> f64,
+    width_pt: f64,
+    dash: Dash,
+}
+
+impl StepSeries {
+    fn new(
+        label: impl Into<String>,
+        field: fn(&MemberReport) -> f64,
+        width_pt: f64,
+        dash: Dash,
+    ) -> Self {
+        StepSeries {
+            label: label.into(),
+            field,
+            width_pt,
+            dash,
+        }
+    }
+}
+
+/// A panel over training steps with every series for each group (group by group), and its
+/// legend: the groups' colours, then the series' line styles.
+fn step_panel(run: &RunResults, y_label: &str, series: &[StepSeries]) -> (Panel, Vec<LegendEntry>) {
+    let mut p = Panel::new("step", y_label);
+    for (i, g) in run.groups.iter().enumerate() {
+        let c = group_colour(run, i, g);
+        for s in series {
+            p.marks.push(Mark::Line {
+                pts: pairs(run.series(g, s.field)),
+                colour: c,
+                width_pt: s.width_pt,
+                dash: s.dash,
+            });
+        }
+    }
+    let mut legend = group_legend(run);
+    legend.extend(
+        series
+            .iter()
+            .map(|s| LegendEntry::line(s.label.clone(), palette::INK, s.dash, s.width_pt)),
+    );
+    (p, legend)
+}
+
+/// The InfoNCE ceiling log N as a dense-dashed reference line, with its legend entry.
+fn push_ceiling(p: &mut Panel, legend: &mut Vec<LegendEntry>, log_n: f64) {
+    p.marks.push(Mark::HLine {
+        y: log_n,
+        colour: palette::TRUTH,
+        dash: Dash::DenseDashed,
+    });
+    legend.push(LegendEntry::line(
+        format!("InfoNCE ceiling log N = {log_n:.2}"),
+        palette::TRUTH,
+        Dash::DenseDashed,
+        0.8,
+    ));
+}
+
+/// A solid line through `pts` with a circle marker at each.
+fn push_marked_line(p: &mut Panel, pts: Vec<(f64, f64)>, colour: Rgb, radius_pt: f64) {
+    p.marks.push(Mark::Line {
+        pts: pts.clone(),
+        colour,
+        width_pt: 1.3,
+        dash: Dash::Solid,
+    });
+    p.marks.push(Mark::Points {
+        pts,
+        colour,
+        radius_pt,
+    });
+}
+
+/// A mean line with circle markers over a ± 1 sd band; `(x, mean, sd)` per point.
+fn band_curve(p: &mut Panel, v: &[(f64, f64, f64)], colour: Rgb) {
+    if v.len() > 1 {
+        p.marks.push(Mark::Band {
+            xs: v.iter().map(|t| t.0).collect(),
+            lo: v.iter().map(|t| t.1 - t.2).collect(),
+            hi: v.iter().map(|t| t.1 + t.2).collect(),
+            colour,
+        });
+    }
+    push_marked_line(p, v.iter().map(|t| (t.0, t.1)).collect(), colour, 1.8);
+}
+
+fn loss_figure(run: &RunResults) -> Figure {
+    let unit = if is_binary(run) {
+        "cross-entropy (nats)"
+    } else {
+        "MSE (standardised)"
+    };
+    let (p, legend) = step_panel(
+        run,
+        unit,
+        &[
+            StepSeries::new("train", |m| m.supervised_loss, 1.0, Dash::Solid),
+            StepSeries::new("validation", |m| m.val_loss, 1.0, Dash::Dashed),
+        ],
+    );
+    Figure::single(p, legend)
+}
+
+fn mi_figure(run: &RunResults) -> Figure {
+    let bound = bound_suffix(run.estimator);
+    let ceiling = (run.penalty_batch as f64).ln();
+    let (mut p, mut legend) = step_panel(
+        run,
+        "MI (nats)",
+        &[
+            StepSeries::new("I(z; c) monitor", |m| m.mi_zc, 1.3, Dash::Solid),
+            StepSeries::new("I(z; y) monitor", |m| m.mi_zy, 1.0, Dash::Dotted),
+            StepSeries::new(
+                format!("penalty {}{bound}", run.estimator.name()),
+                |m| m.penalty_mi,
+                0.8,
+                Dash::Dashed,
+            ),
+        ],
+    );
+    push_ceiling(&mut p, &mut legend, ceiling);
+    Figure::single(p, legend)
+}
+
+fn ood_figure(run: &RunResults) -> Figure {
+    let metric = run.outcome_kind().metric_name();
+    let mut p = Panel::new("shift s (0 = training distribution)", metric);
+    p.include_x = vec![0.0, 1.0];
+    let mut legend = Vec::new();
+    for (i, g) in run.groups.iter().enumerate() {
+        let rows = run.group_summary(g);
+        if rows.is_empty() {
+            continue;
+        }
+        let c = group_colour(run, i, g);
+        let v: Vec<(f64, f64, f64)> = rows
+            .iter()
+            .map(|r| (r.shift, r.mean.headline(), r.std.headline()))
+            .collect();
+        band_curve(&mut p, &v, c);
+        legend.push(LegendEntry::marked(g.name.clone(), c, true));
+    }
+    legend.push(LegendEntry {
+        label: format!(
+            "mean ± 1 sd over {} seeds",
+            run.groups.first().map_or(0, |g| g.members.len())
+        ),
+        colour: palette::TRUTH,
+        dash: Dash::Solid,
+        width_pt: 0.0,
+        marker: false,
+        band: true,
+    });
+    Figure::single(p, legend)
+}
+
+fn calibration_figure(points: &[Calibration], est: EstimatorKind) -> Figure {
+    let bound = bound_suffix(est);
+    let max_truth = points.iter().map(|c| c.truth).fold(0.0_f64, f64::max);
+    let log_n = points[0].log_n;
+    let top = max_truth.max(log_n) * 1.1;
+    let mut p = Panel::new("true I(X; Y) (nats)", "estimate (nats)");
+    p.equal_aspect = true;
+    p.marks.push(Mark::Diagonal {
+        colour: palette::TRUTH,
+        width_pt: 0.8,
+    });
+    let mut legend = vec![LegendEntry::line(
+        "truth (estimate = true MI)",
+        palette::TRUTH,
+        Dash::Solid,
+        0.8,
+    )];
+    p.include_x.push(top);
+    if est == EstimatorKind::Infonce {
+        push_ceiling(&mut p, &mut legend, log_n);
+    }
+    let pts: Vec<(f64, f64)> = points.iter().map(|c| (c.truth, c.estimate)).collect();
+    push_marked_line(&mut p, pts, palette::CRL, 2.0);
+    legend.push(LegendEntry::marked(
+        format!("{}{bound}", est.name()),
+        palette::CRL,
+        false,
+    ));
+    Figure::single(p, legend)
+}
+
+fn trade_off_figure(run: &RunResults) -> Figure {
+    let max_shift = run.shifts.iter().copied().fold(0.0_f64, f64::max);
+    let min_shift = run.shifts.iter().copied().fold(f64::INFINITY, f64::min);
+    let metric = run.outcome_kind().metric_name();
+    let mut left = Panel::new("β", metric);
+    band_curve(&mut left, &run.metric_vs_beta(max_shift), palette::CRL);
+    band_curve(&mut left, &run.metric_vs_beta(min_shift), palette::BASELINE);
+    let mut right = Panel::new("β", "final I(z; c) (nats)");
+    band_curve(&mut right, &run.final_mi_zc_vs_beta(), palette::ERROR);
+    Figure {
+        panels: vec![left, right],
+        legend: vec![
+            LegendEntry::marked(
+                format!("{metric} at shift {}", trim(max_shift)),
+                palette::CRL,
+                true,
+            ),
+            LegendEntry::marked(
+                format!("{metric} at shift {}", trim(min_shift)),
+                palette::BASELINE,
+                true,
+            ),
+            LegendEntry::marked("I(z; c) monitor".into(), palette::ERROR, true),
+        ],
+    }
+}
