@@ -304,7 +304,7 @@ fn kuairand_folder_trains_both_models_and_fills_the_table() {
         .kuairand
         .summary
         .iter()
-        .map(|r| (r.model.clone(), r.set))
+        .map(|r| (r.model, r.set))
         .collect();
     assert_eq!(sets.len(), 4, "{sets:?}");
     for r in &app.kuairand.summary {
