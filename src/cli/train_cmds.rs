@@ -15,7 +15,7 @@ use crate::export::{metrics_csv, reliance_csv, summary_csv, sweep_csv};
 use crate::fs::write_string;
 use crate::mi::{CalibrationConfig, EstimatorKind, calibrate};
 use crate::models::CriticKind;
-use crate::scm::Scenario;
+use crate::scm::{OutcomeKind, Scenario};
 use crate::train::{
     DeviceChoice, MemberSpec, Observer, Problem, Report, RunControl, RunInfo, TrainConfig,
     select_device, train,
@@ -280,7 +280,7 @@ pub fn train_cmd(args: &TrainArgs) -> Result<()> {
         },
     )?;
     if let Some(last) = trained.history.last() {
-        let metric = if problem.binary { "accuracy" } else { "R²" };
+        let metric = OutcomeKind::from_binary(problem.binary).metric_name();
         for (m, r) in members.iter().zip(&last.members) {
             eprintln!(
                 "{:<9} beta {:<5} validation {metric} {:.4}  I(z;c) {:.3} nats  I(z;y) {:.3} nats",
@@ -346,7 +346,7 @@ pub fn sweep_cmd(args: &SweepArgs) -> Result<()> {
             scenario: &scenario,
         },
     )?;
-    let metric = if problem.binary { "accuracy" } else { "R²" };
+    let metric = OutcomeKind::from_binary(problem.binary).metric_name();
     eprintln!(
         "{:<9} {:>6}  {metric} mean ± std over {} seeds",
         "model", "shift", args.seeds

@@ -39,11 +39,11 @@ impl OutcomeKind {
         }
     }
 
-    /// The supervised loss's name: `cross-entropy` or `MSE`.
-    pub fn loss_name(self) -> &'static str {
+    /// The loss axis's label: `cross-entropy (nats)` or `MSE (standardised)`.
+    pub fn loss_axis(self) -> &'static str {
         match self {
-            OutcomeKind::Binary => "cross-entropy",
-            OutcomeKind::Continuous => "MSE",
+            OutcomeKind::Binary => "cross-entropy (nats)",
+            OutcomeKind::Continuous => "MSE (standardised)",
         }
     }
 }

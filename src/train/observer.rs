@@ -42,13 +42,6 @@ impl std::fmt::Display for ModelKind {
 }
 
 /// Compares with a name as files write it (`kind == "crl"`).
-impl PartialEq<str> for ModelKind {
-    fn eq(&self, other: &str) -> bool {
-        self.name() == other
-    }
-}
-
-/// Compares with a name as files write it (`kind == "crl"`).
 impl PartialEq<&str> for ModelKind {
     fn eq(&self, other: &&str) -> bool {
         self.name() == *other

@@ -23,8 +23,6 @@ mod panels;
 mod results;
 mod shortcuts;
 mod state;
-#[cfg(test)]
-mod tests;
 mod theme;
 mod window;
 mod worker;

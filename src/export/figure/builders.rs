@@ -61,10 +61,6 @@ fn group_colour(run: &RunResults, i: usize, g: &Group) -> Rgb {
     }
 }
 
-fn is_binary(run: &RunResults) -> bool {
-    run.outcome_kind().is_binary()
-}
-
 fn pairs(v: Vec<[f64; 2]>) -> Vec<(f64, f64)> {
     v.into_iter().map(|[x, y]| (x, y)).collect()
 }
@@ -179,11 +175,7 @@ fn band_curve(p: &mut Panel, v: &[(f64, f64, f64)], colour: Rgb) {
 }
 
 fn loss_figure(run: &RunResults) -> Figure {
-    let unit = if is_binary(run) {
-        "cross-entropy (nats)"
-    } else {
-        "MSE (standardised)"
-    };
+    let unit = run.outcome_kind().loss_axis();
     let (p, legend) = step_panel(
         run,
         unit,

@@ -7,7 +7,6 @@ use egui_plot::{
 };
 
 use crate::experiment::{Group, RunMode, RunResults, trim};
-use crate::scm::OutcomeKind;
 use crate::train::MemberReport;
 use crate::ui::theme;
 
@@ -114,10 +113,7 @@ pub fn loss_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
             height,
         );
     };
-    let unit = match run.outcome_kind() {
-        OutcomeKind::Binary => "cross-entropy (nats)",
-        OutcomeKind::Continuous => "MSE (standardised)",
-    };
+    let unit = run.outcome_kind().loss_axis();
     steps_plot("loss", height, unit).show(ui, |p| {
         for (i, g) in run.groups.iter().enumerate() {
             let c = group_colour(run, i, g);
