@@ -502,3 +502,37 @@ fn the_training_beta_steers_a_training_run_and_not_a_kuairand_run() {
     h.state_mut().handle_command(Command::StopTraining);
     settle(&mut h);
 }
+
+#[test]
+fn export_all_writes_the_same_bundle_as_the_run_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/small_workspace.json");
+    let mut h = app();
+    let app = h.state_mut();
+    app.handle_command(Command::OpenWorkspace(Some(ws)));
+    assert!(app.run.is_some(), "{:?}", app.notice);
+    let out = dir.path().join("bundle");
+    app.handle_command(Command::ExportAll(out.clone()));
+    let notice = app.notice.clone().expect("a message");
+    assert!(!notice.error, "{notice:?}");
+    for name in [
+        "workspace.json",
+        "ood.svg",
+        "ood.png",
+        "ood-double.png",
+        "ood.csv",
+        "calibration-double.png",
+        "metrics.csv",
+        "summary.csv",
+        "data.csv",
+    ] {
+        assert!(out.join(name).is_file(), "{name} missing; {notice:?}");
+    }
+    // 4 plots × (SVG, PNG, double PNG, CSV) + workspace, 3 result tables and the dataset.
+    assert!(notice.text.contains("Exported 21 files"), "{notice:?}");
+    assert!(
+        !out.join("tradeoff.svg").exists(),
+        "a comparison has no trade-off plot"
+    );
+}
