@@ -7,3 +7,13 @@ use serde::{Deserialize, Deserializer};
 pub(crate) fn nan_if_null<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
     Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
+
+/// NaN, the default of a number absent from an older file.
+pub(crate) fn nan() -> f64 {
+    f64::NAN
+}
+
+/// Whether `v` is NaN (such a value is left out of files that did not have it).
+pub(crate) fn is_nan(v: &f64) -> bool {
+    v.is_nan()
+}

@@ -214,7 +214,22 @@ fn a_short_cpu_run_fills_the_plots() {
         std::thread::sleep(Duration::from_millis(20));
     }
     let run = h.state().run.as_ref().expect("a run");
-    assert_eq!(run.groups.len(), 2, "baseline and CRL");
+    let kinds: Vec<ModelKind> = run.groups.iter().map(|g| g.kind).collect();
+    assert_eq!(
+        kinds,
+        [ModelKind::Baseline, ModelKind::Crl, ModelKind::Oracle],
+        "baseline, CRL and the causal-features-only reference"
+    );
+    assert_eq!(run.groups[2].name, "causal features only");
+    // The MI view leads with the penalised quantity: the shortcut preset's penalty is
+    // conditional, and every member's probe measured I(z; c | y).
+    assert!(run.conditional());
+    assert_eq!(run.monitored_target_name(), "I(z; c | y)");
+    assert!(
+        run.reports
+            .iter()
+            .all(|r| r.members.iter().all(|m| m.mi_zc_given_y.is_finite()))
+    );
     assert!(
         run.reports.len() >= 2,
         "reports arrived: {}",
@@ -534,5 +549,27 @@ fn export_all_writes_the_same_bundle_as_the_run_command() {
     assert!(
         !out.join("tradeoff.svg").exists(),
         "a comparison has no trade-off plot"
+    );
+}
+
+#[test]
+fn the_causal_features_reference_can_be_switched_off() {
+    let mut h = app();
+    h.run();
+    assert!(h.state().state.train.config.oracle, "on by default");
+    h.get_by_label("reference").click();
+    h.run();
+    assert!(!h.state().state.train.config.oracle);
+    let (_, members, _) = h.state().state.train.plan().unwrap();
+    assert!(members.iter().all(|m| m.kind != ModelKind::Oracle));
+    h.get_by_label("reference").click();
+    h.run();
+    let (_, members, _) = h.state().state.train.plan().unwrap();
+    assert_eq!(
+        members
+            .iter()
+            .filter(|m| m.kind == ModelKind::Oracle)
+            .count(),
+        h.state().state.train.n_seeds
     );
 }

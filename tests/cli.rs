@@ -250,7 +250,12 @@ fn train_and_sweep_write_their_tables() {
     assert!(err.contains("device: cpu"), "{err}");
     assert!(err.contains("capacity-matched"), "{err}");
     let metrics = std::fs::read_to_string(run.join("metrics.csv")).unwrap();
-    assert!(metrics.starts_with("step,member,model,beta,seed,total_loss,supervised_loss,penalty,penalty_mi,mi_zc,mi_zy,val_loss,val_metric"));
+    assert!(metrics.starts_with("step,member,model,beta,seed,total_loss,supervised_loss,penalty,penalty_critic_estimate,monitor_target,monitor_target_nats,monitor_mi_zc_given_y,monitor_mi_zc,monitor_mi_zy,val_loss,val_metric"));
+    // The shortcut preset's penalty is conditional: the target is I(z; c | y), and its reading is
+    // the I(z; c | y) probe's.
+    let row: Vec<&str> = metrics.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(row[9], "I(z;c|y)");
+    assert_eq!(row[10], row[11]);
     assert_eq!(
         metrics.lines().count(),
         1 + 2 * 2,
@@ -288,10 +293,15 @@ fn train_and_sweep_write_their_tables() {
         lines.next().unwrap(),
         "model,shift,seed,accuracy,auc,logloss"
     );
-    assert_eq!(lines.count(), 2 * 2 * 3);
+    // Baseline, CRL and the causal-features-only oracle, 2 seeds, 3 shifts.
+    assert_eq!(lines.count(), 3 * 2 * 3);
     let summary = std::fs::read_to_string(sw.join("summary.csv")).unwrap();
     assert!(summary.starts_with("model,beta,shift,n_seeds,accuracy_mean,accuracy_std"));
-    assert_eq!(summary.lines().count(), 1 + 2 * 3);
+    assert_eq!(summary.lines().count(), 1 + 3 * 3);
+    assert_eq!(
+        summary.lines().filter(|l| l.starts_with("oracle,")).count(),
+        3
+    );
     assert!(sw.join("config.json").exists() && sw.join("reliance.csv").exists());
 }
 

@@ -116,7 +116,11 @@ fn model_kinds_read_as_the_names_files_use() {
     let spec: MemberSpec =
         serde_json::from_str(r#"{"label": "crl", "beta": 3.0, "seed": 7}"#).unwrap();
     assert_eq!(spec, MemberSpec::crl(7, 3.0));
+    let oracle: MemberSpec =
+        serde_json::from_str(r#"{"label": "oracle", "beta": 0, "seed": 1}"#).unwrap();
+    assert_eq!(oracle, MemberSpec::oracle(1));
     assert!(
-        serde_json::from_str::<MemberSpec>(r#"{"label": "oracle", "beta": 0, "seed": 1}"#).is_err()
+        serde_json::from_str::<MemberSpec>(r#"{"label": "teacher", "beta": 0, "seed": 1}"#)
+            .is_err()
     );
 }

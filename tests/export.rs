@@ -239,10 +239,10 @@ fn rerunning_with_the_same_seed_gives_the_same_csv_numbers_on_the_cpu() {
     };
     let (a, b) = (csvs(), csvs());
     assert_eq!(a, b);
-    // 60 steps reported every step for two groups, plus the header.
-    assert_eq!(a[0].lines().count(), 1 + 2 * 60);
-    // Three shifts for two groups.
-    assert_eq!(a[2].lines().count(), 1 + 2 * 3);
+    // 60 steps reported every step for three groups (baseline, CRL, oracle), plus the header.
+    assert_eq!(a[0].lines().count(), 1 + 3 * 60);
+    // Three shifts for three groups.
+    assert_eq!(a[2].lines().count(), 1 + 3 * 3);
 }
 
 #[test]

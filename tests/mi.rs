@@ -1,12 +1,15 @@
 //! Estimators and their building blocks on the CPU backend, against values computed by hand and
 //! against the exact mutual information of correlated Gaussians (method.md §6).
 
+use burn::module::Module;
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Tensor, TensorData};
 use crl_lab::mi::{
-    CalibrationConfig, Conditioning, EstimatorKind, PairBatch, calibrate, diagonal,
-    masked_logsumexp, masked_row_mean, roll_rows,
+    CalibrationConfig, Club, Conditioning, Estimator, EstimatorInputs, EstimatorKind, InfoNce,
+    MiEstimator, NceClub, PairBatch, calibrate, diagonal, masked_logsumexp, masked_row_mean,
+    roll_rows,
 };
-use crl_lab::models::{CriticKind, PairCritic};
+use crl_lab::models::{CriticKind, GaussianCritic, PairCritic};
 
 fn dev() -> Device {
     Device::flex()
@@ -71,13 +74,201 @@ fn within_class_mask_pairs_rows_of_the_same_label() {
 }
 
 #[test]
-fn concat_conditioning_appends_y_to_both_inputs() {
-    let z = t3(vec![1.0, 2.0], [1, 2, 1]);
-    let c = t3(vec![3.0, 4.0], [1, 2, 1]);
-    let y = t3(vec![5.0, 6.0], [1, 2, 1]);
-    let b = PairBatch::new(z, c, Some(y), Conditioning::Concat, 1);
-    assert_eq!(b.z.dims(), [1, 2, 2]);
-    assert_eq!(vals(b.c.clone()), vec![3.0, 5.0, 4.0, 6.0]);
+fn within_bins_mask_pairs_rows_of_the_same_quantile_bin() {
+    // Ranks of y: 0, 3, 1, 2; two bins of two rows: {0, 2} and {1, 3}.
+    let y = t3(vec![0.1, 5.0, 0.3, 4.0], [1, 4, 1]);
+    let allowed = Conditioning::WithinBins(2).negatives(Some(y), 4, &dev());
+    assert_eq!(
+        vals(allowed),
+        vec![
+            1., 0., 1., 0., 0., 1., 0., 1., 1., 0., 1., 0., 0., 1., 0., 1.
+        ]
+    );
+    // Per member: two members with opposite orders get their own bins.
+    let y = t3(vec![1.0, 2.0, 3.0, 4.0, 4.0, 3.0, 2.0, 1.0], [2, 4, 1]);
+    let allowed = vals(Conditioning::WithinBins(2).negatives(Some(y), 4, &dev()));
+    assert_eq!(&allowed[0..4], &[1., 1., 0., 0.]);
+    assert_eq!(&allowed[16..20], &[1., 1., 0., 0.]);
+    assert_eq!(&allowed[16 + 8..16 + 12], &[0., 0., 1., 1.]);
+    assert_eq!(
+        Conditioning::for_outcome(true, false),
+        Conditioning::WithinBins(crl_lab::mi::Y_BINS)
+    );
+    assert_eq!(
+        Conditioning::for_outcome(true, true),
+        Conditioning::WithinClass
+    );
+    assert_eq!(Conditioning::for_outcome(false, false), Conditioning::None);
+}
+
+/// Scores of a critic on a batch, as `[i][j]`.
+fn score_matrix(critic: &PairCritic, z: &Tensor<3>, c: &Tensor<3>, n: usize) -> Vec<Vec<f32>> {
+    let s = vals(critic.scores(z.clone(), c.clone()));
+    (0..n).map(|i| s[i * n..(i + 1) * n].to_vec()).collect()
+}
+
+fn batch_of(n: usize, seed: f32) -> (Tensor<3>, Tensor<3>) {
+    let z = t3(
+        (0..n * 2)
+            .map(|i| ((i as f32 + seed) * 0.71).sin())
+            .collect(),
+        [1, n, 2],
+    );
+    let c = t3(
+        (0..n).map(|i| ((i as f32 + seed) * 1.37).cos()).collect(),
+        [1, n, 1],
+    );
+    (z, c)
+}
+
+/// A row alone in its class has no negative: NCE-CLUB must average only the rows that have
+/// one, not add the lone row's raw f(z_i, c_i).
+#[test]
+fn nce_club_leaves_out_rows_without_a_same_class_partner() {
+    let n = 5;
+    let (z, c) = batch_of(n, 0.3);
+    // Classes: row 0 alone in class 1; rows 1..5 in class 0.
+    let y = t3(vec![1.0, 0.0, 0.0, 0.0, 0.0], [1, n, 1]);
+    let critic = PairCritic::init(CriticKind::Separable, &[7], "t", 2, 1, 8, &dev());
+    let f = score_matrix(&critic, &z, &c, n);
+    let est = NceClub { critic };
+    let b = PairBatch::new(z, c, Some(y), Conditioning::WithinClass, 1);
+    let got = vals(est.estimate(&b))[0];
+    // By hand: rows 1..5, each f_ii minus the mean of f_ij over the other rows of class 0.
+    let mut want = 0.0;
+    for i in 1..n {
+        let neg: f32 = (1..n).filter(|&j| j != i).map(|j| f[i][j]).sum::<f32>() / 3.0;
+        want += f[i][i] - neg;
+    }
+    want /= 4.0;
+    assert!((got - want).abs() < 1e-5, "got {got}, by hand {want}");
+    // InfoNCE likewise: the lone row (whose term is exactly 0) does not dilute the mean.
+    let info = InfoNce {
+        critic: PairCritic::init(CriticKind::Separable, &[7], "t", 2, 1, 8, &dev()),
+    };
+    let mut want_nce = 0.0;
+    for i in 1..n {
+        let lse = (1..n).map(|j| f[i][j].exp()).sum::<f32>().ln();
+        want_nce += f[i][i] - lse + 4f32.ln();
+    }
+    want_nce /= 4.0;
+    let got_nce = vals(info.estimate(&b))[0];
+    assert!(
+        (got_nce - want_nce).abs() < 1e-5,
+        "got {got_nce}, by hand {want_nce}"
+    );
+}
+
+/// CLUB-sampled within classes: the positive and the negative term average the same rows (those
+/// whose sampled partner is in their class), so unequal classes do not bias the estimate.
+#[test]
+fn club_sampled_weights_both_terms_alike() {
+    let n = 6;
+    let (z, c) = batch_of(n, 1.1);
+    // Classes 1, 1, 1, 1, 0, 0; roll 1: partners (0,1) (1,2) (2,3) (3,4) (4,5) (5,0).
+    let y = t3(vec![1.0, 1.0, 1.0, 1.0, 0.0, 0.0], [1, n, 1]);
+    let q = GaussianCritic::init(&[3], "q", 2, 1, 8, &dev());
+    let mu = vals(q.mu.forward(z.clone()));
+    let lv: Vec<f32> = vals(q.logvar.forward(z.clone()))
+        .into_iter()
+        .map(|v| v.clamp(-4.0, 4.0))
+        .collect();
+    let cv = vals(c.clone());
+    let club = Club { q, sampled: true };
+    let b = PairBatch::new(z, c, Some(y), Conditioning::WithinClass, 1);
+    let got = vals(club.estimate(&b))[0];
+    let logq = |i: usize, j: usize| -0.5 * (cv[j] - mu[i]).powi(2) * (-lv[i]).exp();
+    // Same-class partners: rows 0, 1, 2 (→ 1, 2, 3) and 4 (→ 5).
+    let rows = [0usize, 1, 2, 4];
+    let want: f32 = rows
+        .iter()
+        .map(|&i| logq(i, i) - logq(i, (i + 1) % n))
+        .sum::<f32>()
+        / rows.len() as f32;
+    assert!((got - want).abs() < 1e-5, "got {got}, by hand {want}");
+}
+
+/// Trains `est` on pairs (z, c) for `steps` steps and returns its estimate on fresh pairs.
+fn trained_estimate(
+    kind: EstimatorKind,
+    cond: Conditioning,
+    pairs: &dyn Fn(u64) -> (Tensor<3>, Tensor<3>, Tensor<3>),
+    steps: usize,
+) -> f32 {
+    let ad = dev().autodiff();
+    let mut est = Some(Estimator::init(
+        kind,
+        CriticKind::Separable,
+        &[5],
+        "cond",
+        EstimatorInputs {
+            dz: 1,
+            dc: 1,
+            hidden: 32,
+        },
+        &ad,
+    ));
+    let mut opt: ModuleOptimizer = AdamConfig::new().init();
+    for t in 0..steps {
+        let (z, c, y) = pairs(t as u64);
+        let b = PairBatch::new(z, c, Some(y), cond, 1 + t % 100);
+        let Some(e) = est.take() else { break };
+        let loss = e.critic_loss(&b).sum();
+        let grads = GradientsParams::from_grads(loss.backward(), &e);
+        est = Some(opt.step(3e-3, e, grads));
+    }
+    let e = est.unwrap().valid();
+    let mut total = 0.0;
+    for k in 0..4 {
+        let (z, c, y) = pairs(10_000 + k);
+        total += vals(e.estimate(&PairBatch::new(z, c, Some(y), cond, 1 + k as usize)))[0];
+    }
+    total / 4.0
+}
+
+/// z and c are both noisy copies of a continuous y, so I(z; c) is large but I(z; c | y) is 0.
+/// Negatives within quantile bins of y must read near 0 for every estimator, where the
+/// unconditional estimate reads well above it.
+#[test]
+fn conditioning_on_a_continuous_y_removes_what_y_explains() {
+    use rand::SeedableRng;
+    use rand_distr::{Distribution, StandardNormal};
+    let n = 128;
+    let pairs = |seed: u64| {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let mut draw = || -> f32 { StandardNormal.sample(&mut rng) };
+        let (mut z, mut c, mut y) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..n {
+            let yi = draw();
+            y.push(yi);
+            z.push(yi + 0.3 * draw());
+            c.push(yi + 0.3 * draw());
+        }
+        (t3(z, [1, n, 1]), t3(c, [1, n, 1]), t3(y, [1, n, 1]))
+    };
+    // I(z; c) for these Gaussians: correlation 1 / 1.09.
+    let rho: f64 = 1.0 / 1.09;
+    let truth = -0.5 * (1.0 - rho * rho).ln();
+    for kind in [
+        EstimatorKind::NceClub,
+        EstimatorKind::Club,
+        EstimatorKind::ClubSample,
+        EstimatorKind::Infonce,
+    ] {
+        let cond = trained_estimate(kind, Conditioning::WithinBins(16), &pairs, 400);
+        let plain = trained_estimate(kind, Conditioning::None, &pairs, 400);
+        eprintln!("{kind}: conditional {cond:.3}, unconditional {plain:.3}, truth {truth:.3}");
+        // The upper bounds keep a little of their bias from y's spread inside a bin (CLUB-sampled
+        // the most, with its few same-bin partners), but lose nearly all of the reading.
+        assert!(
+            cond.abs() < 0.6 && cond.abs() < 0.15 * plain,
+            "{kind}: I(z; c | y) read {cond:.3} against {plain:.3} unconditionally, should be near 0"
+        );
+        assert!(
+            plain > 0.5 * truth as f32,
+            "{kind}: I(z; c) read {plain:.3}, truth {truth:.3}"
+        );
+    }
 }
 
 #[test]

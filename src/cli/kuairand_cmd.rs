@@ -337,7 +337,11 @@ pub fn kuairand_cmd(args: &KuaiRandArgs) -> Result<()> {
     )?;
     write_string(
         &out.join("metrics.csv"),
-        &metrics_csv(&res.trained.history, &res.trained.members),
+        &metrics_csv(
+            &res.trained.history,
+            &res.trained.members,
+            res.trained.info.conditional,
+        ),
     )?;
     let file = KuaiRandConfigFile {
         format: "crl-lab-kuairand-run",

@@ -65,6 +65,9 @@ pub struct TrainOptions {
     /// Seed (the first seed, for sweeps).
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Leave out the causal-features-only reference (the oracle) that `sweep` trains per seed.
+    #[arg(long)]
+    no_oracle: bool,
     /// Device: auto (a GPU through wgpu if present, else the CPU), wgpu or cpu.
     #[arg(long, default_value = "auto")]
     device: DeviceChoice,
@@ -103,6 +106,7 @@ impl TrainOptions {
         c.penalty_batch = self.penalty_batch;
         c.n_train = self.train_rows;
         c.seed = self.seed;
+        c.oracle = !self.no_oracle;
         c
     }
 }
@@ -136,7 +140,8 @@ pub struct SweepArgs {
     /// Shift grid: start:end:count, or a comma list.
     #[arg(long, default_value = "0:1:11")]
     shifts: String,
-    /// Number of seeds (each trains a baseline and a CRL model).
+    /// Number of seeds (each trains a baseline, a CRL model and, unless --no-oracle, the
+    /// causal-features-only reference).
     #[arg(long, default_value_t = 5)]
     seeds: usize,
 }
@@ -173,6 +178,8 @@ pub struct CalibrateArgs {
 /// A progress bar over training steps.
 pub(super) struct ProgressObserver {
     pub(super) bar: ProgressBar,
+    /// The penalty is conditional: the bar shows I(z; c | y).
+    conditional: bool,
 }
 
 impl ProgressObserver {
@@ -181,13 +188,17 @@ impl ProgressObserver {
             ProgressStyle::with_template("{bar:30} {pos}/{len} steps  {msg}  [{elapsed} < {eta}]")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
-        ProgressObserver { bar }
+        ProgressObserver {
+            bar,
+            conditional: false,
+        }
     }
 }
 
 impl Observer for ProgressObserver {
     fn on_start(&mut self, info: &RunInfo) {
         self.bar.set_length(info.total_steps as u64);
+        self.conditional = info.conditional;
         // Printed (not bar.println) so the lines also reach a log when stderr is no terminal.
         self.bar.suspend(|| eprintln!("device: {}", info.device));
         self.bar.suspend(|| eprintln!(
@@ -199,10 +210,18 @@ impl Observer for ProgressObserver {
         self.bar.set_position(r.step as u64);
         let mut msg = format!("{:.0} steps/s", r.steps_per_sec);
         if let (Some(b), Some(c)) = (r.members.first(), r.members.get(1)) {
+            let target = if self.conditional {
+                "I(z;c|y)"
+            } else {
+                "I(z;c)"
+            };
             let _ = write!(
                 msg,
-                "  val {:.3} | {:.3}  I(z;c) {:.3} | {:.3} nats",
-                b.val_metric, c.val_metric, b.mi_zc, c.mi_zc
+                "  val {:.3} | {:.3}  {target} {:.3} | {:.3} nats",
+                b.val_metric,
+                c.val_metric,
+                b.monitored_target(self.conditional),
+                c.monitored_target(self.conditional)
             );
         }
         self.bar.set_message(msg);
@@ -263,7 +282,7 @@ pub fn train_cmd(args: &TrainArgs) -> Result<()> {
     let trained = result?;
     write_string(
         &args.opts.out.join("metrics.csv"),
-        &metrics_csv(&trained.history, &members),
+        &metrics_csv(&trained.history, &members, trained.info.conditional),
     )?;
     write_config(
         &args.opts.out,
@@ -283,8 +302,8 @@ pub fn train_cmd(args: &TrainArgs) -> Result<()> {
         let metric = OutcomeKind::from_binary(problem.binary).metric_name();
         for (m, r) in members.iter().zip(&last.members) {
             eprintln!(
-                "{:<9} beta {:<5} validation {metric} {:.4}  I(z;c) {:.3} nats  I(z;y) {:.3} nats",
-                m.kind, m.beta, r.val_metric, r.mi_zc, r.mi_zy
+                "{:<9} beta {:<5} validation {metric} {:.4}  I(z;c|y) {:.3}  I(z;c) {:.3}  I(z;y) {:.3} nats (probes)",
+                m.kind, m.beta, r.val_metric, r.mi_zc_given_y, r.mi_zc, r.mi_zy
             );
         }
     }
@@ -330,7 +349,11 @@ pub fn sweep_cmd(args: &SweepArgs) -> Result<()> {
     write_string(&out.join("reliance.csv"), &reliance_csv(&res.reliance))?;
     write_string(
         &out.join("metrics.csv"),
-        &metrics_csv(&res.trained.history, &res.trained.members),
+        &metrics_csv(
+            &res.trained.history,
+            &res.trained.members,
+            res.trained.info.conditional,
+        ),
     )?;
     write_config(
         out,

@@ -208,7 +208,7 @@ pub fn kuairand_experiment(
         confounder_width: encoder.confounder_width(),
         binary: true,
     };
-    let members = compare_members(config.seed, n_seeds, config.beta);
+    let members = compare_members(config.seed, n_seeds, config.beta, false);
     let trained = train_tables(&tables, &members, config, device, observer, control)?;
     drop(tables);
     let all_random: Vec<u32> = (0..data.random.len() as u32).collect();

@@ -194,7 +194,8 @@ impl RunResults {
     /// Per group of a beta sweep: `(beta, mean, std)` of the headline metric at `shift`.
     pub fn metric_vs_beta(&self, shift: f64) -> Vec<(f64, f64, f64)> {
         let mut by_beta: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
-        for r in self.eval.iter().filter(|r| r.shift == shift) {
+        let swept = |r: &&EvalRow| r.shift == shift && r.model != ModelKind::Oracle;
+        for r in self.eval.iter().filter(swept) {
             by_beta
                 .entry(r.beta.to_bits())
                 .or_default()
@@ -209,18 +210,40 @@ impl RunResults {
             .collect()
     }
 
-    /// Per group of a beta sweep: `(beta, mean, std)` over seeds of the last monitored I(z;c).
-    pub fn final_mi_zc_vs_beta(&self) -> Vec<(f64, f64, f64)> {
+    /// Whether the penalty is conditional: the MI view then leads with I(z; c | y).
+    pub fn conditional(&self) -> bool {
+        self.info.as_ref().is_some_and(|i| i.conditional)
+    }
+
+    /// The name of the monitored quantity the penalty targets.
+    pub fn monitored_target_name(&self) -> &'static str {
+        if self.conditional() {
+            "I(z; c | y)"
+        } else {
+            "I(z; c)"
+        }
+    }
+
+    /// The group of the causal-features-only reference, if the run has one.
+    pub fn oracle_group(&self) -> Option<&Group> {
+        self.groups.iter().find(|g| g.kind == ModelKind::Oracle)
+    }
+
+    /// Per group of a beta sweep (the oracle left out): `(beta, mean, std)` over seeds of the
+    /// last monitored quantity the penalty targets.
+    pub fn final_mi_vs_beta(&self) -> Vec<(f64, f64, f64)> {
         let Some(last) = self.last() else {
             return Vec::new();
         };
+        let conditional = self.conditional();
         self.groups
             .iter()
+            .filter(|g| g.kind != ModelKind::Oracle)
             .map(|g| {
                 let v: Vec<f64> = g
                     .members
                     .iter()
-                    .filter_map(|&i| last.members.get(i).map(|m| m.mi_zc))
+                    .filter_map(|&i| last.members.get(i).map(|m| m.monitored_target(conditional)))
                     .collect();
                 let (m, s) = mean_std(&v);
                 (g.beta, m, s)
@@ -285,13 +308,14 @@ fn groups_of(mode: RunMode, members: &[MemberSpec]) -> Vec<Group> {
     for (i, m) in members.iter().enumerate() {
         let same = |g: &Group| match mode {
             RunMode::Compare => g.kind == m.kind,
-            RunMode::BetaSweep => g.beta == m.beta,
+            RunMode::BetaSweep => g.kind == m.kind && g.beta == m.beta,
         };
         if let Some(g) = groups.iter_mut().find(|g| same(g)) {
             g.members.push(i);
             continue;
         }
         let name = match mode {
+            _ if m.kind == ModelKind::Oracle => ModelKind::Oracle.legend().to_owned(),
             RunMode::Compare if m.kind.is_baseline() => "baseline".to_owned(),
             RunMode::Compare => format!("CRL (β = {})", trim(m.beta)),
             RunMode::BetaSweep if m.beta == 0.0 => "β = 0 (baseline)".to_owned(),

@@ -70,10 +70,16 @@ impl TrainSettings {
             .map(|i| config.seed.wrapping_add(i))
             .collect();
         let members: Vec<MemberSpec> = match self.mode {
-            RunMode::Compare => compare_members(config.seed, self.n_seeds.max(1), config.beta),
+            RunMode::Compare => {
+                compare_members(config.seed, self.n_seeds.max(1), config.beta, config.oracle)
+            }
             RunMode::BetaSweep => {
                 let betas = parse_betas(&self.sweep_betas)
                     .map_err(|e| Error::invalid(format!("β values: {e}")))?;
+                let oracles = seeds
+                    .iter()
+                    .filter(|_| config.oracle)
+                    .map(|&seed| MemberSpec::oracle(seed));
                 betas
                     .iter()
                     .flat_map(|&b| {
@@ -85,6 +91,7 @@ impl TrainSettings {
                             }
                         })
                     })
+                    .chain(oracles)
                     .collect()
             }
         };
@@ -133,12 +140,22 @@ pub fn parse_grid(text: &str) -> Result<Vec<f64>> {
 }
 
 /// The members of a comparison: a baseline and a CRL model with penalty weight `beta` for each
-/// of `n_seeds` seeds from `first_seed` on, in one ensemble (seed order, baseline first).
-pub fn compare_members(first_seed: u64, n_seeds: usize, beta: f64) -> Vec<MemberSpec> {
+/// of `n_seeds` seeds from `first_seed` on, and with `oracle` a causal-features-only reference
+/// per seed, in one ensemble (seed order; baseline, CRL, oracle).
+pub fn compare_members(
+    first_seed: u64,
+    n_seeds: usize,
+    beta: f64,
+    oracle: bool,
+) -> Vec<MemberSpec> {
     (0..n_seeds as u64)
         .flat_map(|i| {
             let seed = first_seed.wrapping_add(i);
-            [MemberSpec::baseline(seed), MemberSpec::crl(seed, beta)]
+            let mut v = vec![MemberSpec::baseline(seed), MemberSpec::crl(seed, beta)];
+            if oracle {
+                v.push(MemberSpec::oracle(seed));
+            }
+            v
         })
         .collect()
 }

@@ -1,5 +1,5 @@
-//! The headless sweep: baseline and CRL for several seeds in one ensemble, evaluated along the
-//! shift grid, with spurious reliance.
+//! The headless sweep: baseline, CRL and (unless switched off) the causal-features-only oracle
+//! for several seeds in one ensemble, evaluated along the shift grid, with spurious reliance.
 
 use super::eval::{EvalRow, RelianceRow, evaluate, spurious_reliance};
 use super::settings::compare_members;
@@ -33,7 +33,7 @@ pub fn sweep(
     if n_seeds == 0 {
         return Err(Error::invalid("a sweep needs at least one seed"));
     }
-    let members = compare_members(config.seed, n_seeds, config.beta);
+    let members = compare_members(config.seed, n_seeds, config.beta, config.oracle);
     let trained = train(problem, &members, config, device, observer, control)?;
     let rows = evaluate(problem, &trained, shifts, config.n_test, config.seed)?;
     let summary = summarize(&rows);

@@ -82,7 +82,7 @@ pub fn export_bundle(ws: &Workspace, dir: &Path, widths: &[FigureWidth]) -> Resu
         let binary = run.outcome_kind().is_binary();
         write_string(
             &dir.join("metrics.csv"),
-            &metrics_csv(&run.reports, &run.members),
+            &metrics_csv(&run.reports, &run.members, run.conditional()),
         )?;
         write_string(&dir.join("sweep.csv"), &sweep_csv(&run.eval, binary))?;
         write_string(

@@ -11,6 +11,8 @@ pub struct Rgb(pub u8, pub u8, pub u8);
 pub const BASELINE: Rgb = Rgb(0xE6, 0x9F, 0x00);
 /// The CRL model: Okabe-Ito blue #0072B2.
 pub const CRL: Rgb = Rgb(0x00, 0x72, 0xB2);
+/// The causal-features-only reference (the oracle): a dark grey, drawn dashed.
+pub const ORACLE: Rgb = Rgb(0x5A, 0x5A, 0x5A);
 /// Reference lines (true MI, the InfoNCE ceiling).
 pub const TRUTH: Rgb = Rgb(0x99, 0x99, 0x99);
 /// Okabe-Ito vermillion #D55E00 (the trade-off plot's I(z; c)).
@@ -27,6 +29,7 @@ pub fn model_colour(kind: ModelKind) -> Rgb {
     match kind {
         ModelKind::Baseline => BASELINE,
         ModelKind::Crl => CRL,
+        ModelKind::Oracle => ORACLE,
     }
 }
 

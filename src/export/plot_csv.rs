@@ -114,7 +114,7 @@ pub fn plot_csv(kind: PlotKind, data: &PlotData<'_>) -> Result<String> {
                     let _ = writeln!(s, "metric,{},{b},{},{}", trim(shift), num(m), num(sd));
                 }
             }
-            for (b, m, sd) in run.final_mi_zc_vs_beta() {
+            for (b, m, sd) in run.final_mi_vs_beta() {
                 let _ = writeln!(s, "final_mi_zc,,{b},{},{}", num(m), num(sd));
             }
         }

@@ -10,16 +10,20 @@ use crate::experiment::{
 };
 use crate::train::{MemberSpec, Report};
 
-/// The per-report series as CSV text.
-pub fn metrics_csv(history: &[Report], members: &[MemberSpec]) -> String {
+/// The per-report series as CSV text. `monitor_target` names the quantity the penalty targets
+/// (`I(z;c|y)` when `conditional`, else `I(z;c)`) and `monitor_target_nats` is its probe reading;
+/// the `monitor_*` columns are the probes' measurements on held-out rows, while
+/// `penalty_critic_estimate` is the penalty critic's own estimate, the training signal.
+pub fn metrics_csv(history: &[Report], members: &[MemberSpec], conditional: bool) -> String {
     let mut s = String::from(
-        "step,member,model,beta,seed,total_loss,supervised_loss,penalty,penalty_mi,mi_zc,mi_zy,val_loss,val_metric,steps_per_sec\n",
+        "step,member,model,beta,seed,total_loss,supervised_loss,penalty,penalty_critic_estimate,monitor_target,monitor_target_nats,monitor_mi_zc_given_y,monitor_mi_zc,monitor_mi_zy,val_loss,val_metric,steps_per_sec\n",
     );
+    let target = if conditional { "I(z;c|y)" } else { "I(z;c)" };
     for r in history {
         for (i, (m, v)) in members.iter().zip(&r.members).enumerate() {
             let _ = writeln!(
                 s,
-                "{},{i},{},{},{},{},{},{},{},{},{},{},{},{:.1}",
+                "{},{i},{},{},{},{},{},{},{},{target},{},{},{},{},{},{},{:.1}",
                 r.step,
                 m.kind,
                 m.beta,
@@ -28,6 +32,8 @@ pub fn metrics_csv(history: &[Report], members: &[MemberSpec]) -> String {
                 num(v.supervised_loss),
                 num(v.penalty),
                 num(v.penalty_mi),
+                num(v.monitored_target(conditional)),
+                num(v.mi_zc_given_y),
                 num(v.mi_zc),
                 num(v.mi_zy),
                 num(v.val_loss),

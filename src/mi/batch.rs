@@ -1,24 +1,82 @@
 //! The inputs every estimator sees, and the masked reductions they share.
+//!
+//! A conditional estimate I(z; c | y) compares each positive pair (z_i, c_i) only with negatives
+//! c_j from rows whose y matches y_i, so that c_j and c_i share a y and only z can tell them
+//! apart (method.md §10). For a binary y the negatives come from the same class. For a
+//! continuous y they come from the same quantile bin of y within the batch: the continuous
+//! analogue of within-class pairs. Appending y to both critic inputs, the older recipe, does not
+//! estimate I(z; c | y): a Gaussian q(c, y | z, y) copies y from its own input (its log-variance
+//! sits at the clamp and adds tens of nats and a gradient unrelated to c), the negatives come
+//! from the whole batch so the estimate is of I(z, y; c), and a pair critic identifies the
+//! positive from y alone, saturating without looking at z.
 
 use burn::tensor::{Device, Tensor, s};
 
-/// How a conditional estimate I(z; c | y) is formed (method.md §5).
+/// Quantile bins of a continuous y within a batch, for conditional estimates (method.md §10:
+/// 16 bins of a 128-row sub-batch, 8 rows each; narrower bins condition more tightly).
+pub const Y_BINS: usize = 16;
+
+/// How a conditional estimate I(z; c | y) is formed (method.md §5, §10).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Conditioning {
-    /// Unconditional I(z; c).
+    /// Unconditional I(z; c): every row is a negative for every other.
     None,
-    /// Negatives only from rows of the same (binary) class of y.
+    /// Negatives only from rows of the same class of a binary y (0/1).
     WithinClass,
-    /// y appended to both critic inputs (for a continuous y).
-    Concat,
+    /// Negatives only from rows whose continuous y falls in the same of this many quantile bins
+    /// of y within the batch.
+    WithinBins(usize),
+}
+
+impl Conditioning {
+    /// The conditioning of a conditional (`conditional`) or unconditional penalty on an outcome
+    /// that is binary or not.
+    pub fn for_outcome(conditional: bool, binary: bool) -> Self {
+        match (conditional, binary) {
+            (false, _) => Conditioning::None,
+            (true, true) => Conditioning::WithinClass,
+            (true, false) => Conditioning::WithinBins(Y_BINS),
+        }
+    }
+
+    /// Whether the estimate is conditional on y.
+    pub fn is_conditional(self) -> bool {
+        self != Conditioning::None
+    }
+
+    /// `[M or 1, N, N]`: 1 where c_j may serve as a negative for z_i (diagonal included), for a
+    /// batch of `n` rows whose outcome is `y` `[M or 1, N, 1]` (needed unless `None`).
+    pub fn negatives(self, y: Option<Tensor<3>>, n: usize, device: &Device) -> Tensor<3> {
+        let ones = || Tensor::<3>::ones([1, n, n], device);
+        match (self, y) {
+            (Conditioning::WithinClass, Some(y)) => {
+                let not_y = y.clone().neg().add_scalar(1.0);
+                y.clone().matmul(y.swap_dims(1, 2)) + not_y.clone().matmul(not_y.swap_dims(1, 2))
+            }
+            (Conditioning::WithinBins(bins), Some(y)) => {
+                let [m, _, _] = y.dims();
+                // rank_i = #{j : y_j < y_i}; tied rows share a rank and so a bin.
+                let col = y.clone().expand([m, n, n]);
+                let row = y.swap_dims(1, 2).expand([m, n, n]);
+                let rank = row.lower(col).float().sum_dim(2); // [M, N, 1]
+                let bin = rank.mul_scalar(bins.max(1) as f32 / n as f32).floor();
+                let across = bin.clone().swap_dims(1, 2).expand([m, n, n]);
+                (bin.expand([m, n, n]) - across)
+                    .abs()
+                    .lower_elem(0.5)
+                    .float()
+            }
+            _ => ones(),
+        }
+    }
 }
 
 /// A batch of N pairs (z_i, c_i) for every member.
 #[derive(Clone, Debug)]
 pub struct PairBatch {
-    /// `[M, N, dz]` (y appended under [`Conditioning::Concat`]).
+    /// `[M, N, dz]`.
     pub z: Tensor<3>,
-    /// `[M or 1, N, dc]` (y appended under [`Conditioning::Concat`]).
+    /// `[M or 1, N, dc]`.
     pub c: Tensor<3>,
     /// `[M or 1, N, N]`: 1 where c_j may serve as a negative for z_i (diagonal included).
     pub allowed: Tensor<3>,
@@ -39,50 +97,21 @@ impl PairBatch {
     ) -> Self {
         let [_, n, _] = z.dims();
         let device = z.device();
-        let eye = Tensor::<2>::eye(n, &device).unsqueeze::<3>();
-        let ones = || Tensor::<3>::ones([1, n, n], &device);
-        let roll = roll.clamp(1, n.max(2) - 1);
-        match (conditioning, y) {
-            (Conditioning::WithinClass, Some(y)) => {
-                let not_y = y.clone().neg().add_scalar(1.0);
-                let allowed = y.clone().matmul(y.swap_dims(1, 2))
-                    + not_y.clone().matmul(not_y.swap_dims(1, 2));
-                PairBatch {
-                    z,
-                    c,
-                    allowed,
-                    eye,
-                    roll,
-                }
-            }
-            (Conditioning::Concat, Some(y)) => {
-                let [m, _, _] = z.dims();
-                let [mc, _, _] = c.dims();
-                let yz = if y.dims()[0] == m {
-                    y.clone()
-                } else {
-                    y.clone().repeat_dim(0, m)
-                };
-                let yc = if y.dims()[0] == mc {
-                    y.clone()
-                } else {
-                    y.clone().repeat_dim(0, mc)
-                };
-                PairBatch {
-                    z: Tensor::cat(vec![z, yz], 2),
-                    c: Tensor::cat(vec![c, yc], 2),
-                    allowed: ones(),
-                    eye,
-                    roll,
-                }
-            }
-            _ => PairBatch {
-                z,
-                c,
-                allowed: ones(),
-                eye,
-                roll,
-            },
+        let allowed = conditioning.negatives(y, n, &device);
+        PairBatch::with_negatives(z, c, allowed, roll)
+    }
+
+    /// Builds a batch whose negatives mask `allowed` `[M or 1, N, N]` is already known (from
+    /// [`Conditioning::negatives`]; one mask serves every estimator of a step).
+    pub fn with_negatives(z: Tensor<3>, c: Tensor<3>, allowed: Tensor<3>, roll: usize) -> Self {
+        let [_, n, _] = z.dims();
+        let eye = Tensor::<2>::eye(n, &z.device()).unsqueeze::<3>();
+        PairBatch {
+            z,
+            c,
+            allowed,
+            eye,
+            roll: roll.clamp(1, n.max(2) - 1),
         }
     }
 
@@ -94,6 +123,15 @@ impl PairBatch {
     /// `allowed` without the diagonal.
     pub fn allowed_off_diagonal(&self) -> Tensor<3> {
         self.allowed.clone() * self.eye.clone().neg().add_scalar(1.0)
+    }
+
+    /// `[M or 1, N, 1]`: 1 where row i has at least one negative (a row alone in its class or
+    /// bin has none, and contributes nothing to a contrast).
+    pub fn has_negative(&self) -> Tensor<3> {
+        self.allowed_off_diagonal()
+            .sum_dim(2)
+            .greater_elem(0.5)
+            .float()
     }
 
     /// c with its rows rolled: row i holds c_{(i + roll) mod N}.
@@ -153,6 +191,14 @@ pub fn masked_logsumexp(scores: Tensor<3>, allowed: Tensor<3>) -> Tensor<3> {
     let masked = scores.mask_fill(allowed.lower_elem(0.5), -1.0e9);
     let max = masked.clone().max_dim(2).detach();
     (masked - max.clone()).exp().sum_dim(2).log() + max
+}
+
+/// Mean over the rows where `weights` `[M or 1, N, 1]` is 1, one value per member: `[M, N, 1]`
+/// → `[M]` (0 where no row counts).
+pub fn weighted_member_mean(x: Tensor<3>, weights: Tensor<3>) -> Tensor<1> {
+    let m = x.dims()[0];
+    let count = weights.clone().sum_dim(1).clamp_min(1.0);
+    ((x * weights).sum_dim(1) / count).reshape([m])
 }
 
 /// Mean over rows, one value per member: `[M, N, 1]` → `[M]`.

@@ -5,7 +5,9 @@ use burn::module::Module;
 use burn::tensor::activation::log_softmax;
 use burn::tensor::{Tensor, s};
 
-use super::batch::{PairBatch, diagonal, masked_logsumexp, masked_row_mean, per_member_mean};
+use super::batch::{
+    PairBatch, diagonal, masked_logsumexp, masked_row_mean, per_member_mean, weighted_member_mean,
+};
 use burn::tensor::Device;
 
 use super::kind::EstimatorKind;
@@ -31,12 +33,14 @@ pub struct InfoNce {
     pub critic: PairCritic,
 }
 
-/// InfoNCE estimate per row: f_ii − log Σ_{j allowed} exp f_ij + log(#allowed).
-fn infonce_rows(scores: Tensor<3>, batch: &PairBatch) -> Tensor<3> {
+/// InfoNCE estimate per member: the mean over rows that have a negative of
+/// f_ii − log Σ_{j allowed} exp f_ij + log(#allowed). A row alone in its class or bin would
+/// contribute exactly 0 and only dilute the mean, so it is left out.
+fn infonce(scores: Tensor<3>, batch: &PairBatch) -> Tensor<1> {
     let pos = diagonal(scores.clone(), batch.eye.clone());
     let lse = masked_logsumexp(scores, batch.allowed.clone());
     let count = batch.allowed.clone().sum_dim(2).clamp_min(1.0);
-    pos - lse + count.log()
+    weighted_member_mean(pos - lse + count.log(), batch.has_negative())
 }
 
 impl MiEstimator for InfoNce {
@@ -45,7 +49,7 @@ impl MiEstimator for InfoNce {
     }
     fn estimate(&self, batch: &PairBatch) -> Tensor<1> {
         let scores = self.critic.scores(batch.z.clone(), batch.c.clone());
-        per_member_mean(infonce_rows(scores, batch))
+        infonce(scores, batch)
     }
     fn is_upper_bound(&self) -> bool {
         false
@@ -63,13 +67,14 @@ pub struct NceClub {
 impl MiEstimator for NceClub {
     fn critic_loss(&self, batch: &PairBatch) -> Tensor<1> {
         let scores = self.critic.scores(batch.z.clone(), batch.c.clone());
-        per_member_mean(infonce_rows(scores, batch)).neg()
+        infonce(scores, batch).neg()
     }
     fn estimate(&self, batch: &PairBatch) -> Tensor<1> {
         let scores = self.critic.scores(batch.z.clone(), batch.c.clone());
         let pos = diagonal(scores.clone(), batch.eye.clone());
         let neg = masked_row_mean(scores, batch.allowed_off_diagonal());
-        per_member_mean(pos - neg)
+        // Only rows with a negative: a row alone in its class would add its raw f(z_i, c_i).
+        weighted_member_mean(pos - neg, batch.has_negative())
     }
     fn is_upper_bound(&self) -> bool {
         true
@@ -114,11 +119,9 @@ impl MiEstimator for Club {
         if self.sampled {
             let neg = (batch.c_rolled() - mu).powi_scalar(2) * prec;
             let neg = neg.sum_dim(2).mul_scalar(-0.5);
+            // Both terms over the same rows: those whose sampled partner is an allowed negative.
             let w = batch.rolled_allowed(); // [M or 1, N, 1]
-            let m = pos.dims()[0];
-            let wsum = w.clone().sum_dim(1).clamp_min(1.0); // [., 1, 1]
-            let neg_mean = (neg * w).sum_dim(1) / wsum; // [M, 1, 1]
-            return (per_member_mean(pos) - neg_mean.reshape([m])).reshape([m]);
+            return weighted_member_mean(pos - neg, w);
         }
         let [m, n, _] = mu.dims();
         let diff = mu.unsqueeze_dim::<4>(2) - batch.c.clone().unsqueeze_dim::<4>(1); // [M, N, N, dc]
@@ -126,7 +129,10 @@ impl MiEstimator for Club {
             .sum_dim(3)
             .mul_scalar(-0.5);
         let all: Tensor<3> = all.reshape([m, n, n]);
-        per_member_mean(pos - masked_row_mean(all, batch.allowed.clone()))
+        weighted_member_mean(
+            pos - masked_row_mean(all, batch.allowed.clone()),
+            batch.has_negative(),
+        )
     }
     fn is_upper_bound(&self) -> bool {
         true
@@ -162,7 +168,10 @@ impl MiEstimator for ClubCategorical {
     fn estimate(&self, batch: &PairBatch) -> Tensor<1> {
         let lp = self.log_probs(batch);
         let pos = diagonal(lp.clone(), batch.eye.clone());
-        per_member_mean(pos - masked_row_mean(lp, batch.allowed.clone()))
+        weighted_member_mean(
+            pos - masked_row_mean(lp, batch.allowed.clone()),
+            batch.has_negative(),
+        )
     }
     fn is_upper_bound(&self) -> bool {
         true

@@ -6,8 +6,8 @@ mod estimators;
 mod kind;
 
 pub use batch::{
-    Conditioning, PairBatch, diagonal, masked_logsumexp, masked_row_mean, per_member_mean,
-    roll_rows,
+    Conditioning, PairBatch, Y_BINS, diagonal, masked_logsumexp, masked_row_mean, per_member_mean,
+    roll_rows, weighted_member_mean,
 };
 pub use calibrate::{Calibration, CalibrationConfig, calibrate};
 pub use estimators::{

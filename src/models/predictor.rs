@@ -2,7 +2,7 @@
 //! CRL model are the same type with the same widths; CRL differs only in its training loss.
 
 use burn::module::Module;
-use burn::tensor::{Device, Tensor};
+use burn::tensor::{Device, Tensor, TensorData};
 
 use super::ensemble::{EnsembleLinear, EnsembleMlp};
 
@@ -24,6 +24,9 @@ pub struct Predictor {
     pub encoder: EnsembleMlp,
     /// z → logit or value.
     pub head: EnsembleLinear,
+    /// `[M, 1, in]`: 1 for an input a member sees, 0 for one masked out (the oracle sees only
+    /// causal features). A constant, never trained.
+    pub input_mask: Tensor<3>,
 }
 
 impl Predictor {
@@ -35,12 +38,25 @@ impl Predictor {
         Predictor {
             encoder: EnsembleMlp::init(seeds, "encoder", &dims, device),
             head: EnsembleLinear::init(seeds, "head", shape.z_dim, 1, device),
+            input_mask: Tensor::ones([seeds.len(), 1, shape.n_inputs], device),
         }
+    }
+
+    /// Masks inputs per member: `masks[i][j]` is 1 where member i sees input j, 0 where it does
+    /// not. Every mask must have one entry per input.
+    pub fn with_input_masks(mut self, masks: &[Vec<f32>]) -> Self {
+        let [m, _, d] = self.input_mask.dims();
+        if masks.len() == m && masks.iter().all(|v| v.len() == d) {
+            let flat: Vec<f32> = masks.concat();
+            self.input_mask =
+                Tensor::from_data(TensorData::new(flat, [m, 1, d]), &self.input_mask.device());
+        }
+        self
     }
 
     /// `[M or 1, N, in]` → z `[M, N, z_dim]`.
     pub fn encode(&self, x: Tensor<3>) -> Tensor<3> {
-        self.encoder.forward(x)
+        self.encoder.forward(x * self.input_mask.clone())
     }
 
     /// z `[M, N, z_dim]` → `[M, N, 1]`.

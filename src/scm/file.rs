@@ -91,7 +91,7 @@ impl Scenario {
 }
 
 /// The presets that ship with crl-lab: (name, file text). The first is the default.
-const PRESETS: [(&str, &str); 4] = [
+const PRESETS: [(&str, &str); 5] = [
     (
         "shortcut",
         include_str!("../../assets/scenarios/shortcut.json"),
@@ -107,6 +107,10 @@ const PRESETS: [(&str, &str); 4] = [
     (
         "linear-gaussian",
         include_str!("../../assets/scenarios/linear-gaussian.json"),
+    ),
+    (
+        "watch-time",
+        include_str!("../../assets/scenarios/watch-time.json"),
     ),
 ];
 

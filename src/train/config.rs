@@ -47,11 +47,32 @@ pub struct TrainConfig {
     pub beta_warmup_steps: usize,
     /// Steps between reports.
     pub report_every: usize,
-    /// Train the monitoring estimators of I(z; c) and I(z; y). When off and every beta is 0,
-    /// the critics are skipped entirely (a plain supervised run).
+    /// Measure I(z; c | y), I(z; c) and I(z; y) at every report with probes trained on a frozen
+    /// snapshot of z (see `probes`). Off: no measurement, and a run whose betas are all 0 is a
+    /// plain supervised run.
     pub monitor: bool,
+    /// Probe steps per report (the same for every member; each report warm-starts from the
+    /// previous one). Not written when it has its default, so older files save back unchanged.
+    #[serde(skip_serializing_if = "is_default_monitor_steps")]
+    pub monitor_steps: usize,
     /// Seed of data, initialisation and batching.
     pub seed: u64,
+    /// Train, beside baseline and CRL, a causal-features-only reference per seed (the oracle;
+    /// scenarios only, since real logs do not say which features are causal). On by default
+    /// (and then not written, so older files save back unchanged).
+    #[serde(skip_serializing_if = "is_true")]
+    pub oracle: bool,
+}
+
+/// Probe steps per report unless set.
+const MONITOR_STEPS: usize = 20;
+
+fn is_default_monitor_steps(v: &usize) -> bool {
+    *v == MONITOR_STEPS
+}
+
+fn is_true(v: &bool) -> bool {
+    *v
 }
 
 impl Default for TrainConfig {
@@ -76,7 +97,9 @@ impl Default for TrainConfig {
             beta_warmup_steps: 500,
             report_every: 50,
             monitor: true,
+            monitor_steps: MONITOR_STEPS,
             seed: 0,
+            oracle: true,
         }
     }
 }

@@ -14,7 +14,8 @@ use super::critics::Critics;
 use super::device::ComputeDevice;
 use super::device_data::{DeviceData, InputSpec, sample_tables, upload};
 use super::loss::supervised_loss;
-use super::observer::{MemberSpec, Observer, Report, RunControl, RunInfo};
+use super::observer::{MemberSpec, ModelKind, Observer, Report, RunControl, RunInfo};
+use super::probes::Probes;
 use super::problem::Problem;
 use super::readback::report;
 use crate::data::PreparedTables;
@@ -42,29 +43,15 @@ pub struct Trained {
     pub device: ComputeDevice,
 }
 
-/// The conditioning the configuration asks for.
-fn conditioning(config: &TrainConfig, binary: bool) -> Conditioning {
-    match (config.conditional, binary) {
-        (false, _) => Conditioning::None,
-        (true, true) => Conditioning::WithinClass,
-        (true, false) => Conditioning::Concat,
-    }
-}
-
-/// The checks both entry points make before any work: the configuration, a non-empty ensemble,
-/// and a penalty form the outcome allows. Returns the conditioning to use.
+/// The checks both entry points make before any work: the configuration and a non-empty
+/// ensemble. Returns the penalty's conditioning: none, within the classes of a binary y, or
+/// within quantile bins of a continuous one.
 fn check_run(config: &TrainConfig, members: &[MemberSpec], binary: bool) -> Result<Conditioning> {
     config.validate()?;
     if members.is_empty() {
         return Err(Error::invalid("a run needs at least one member"));
     }
-    let cond = conditioning(config, binary);
-    if config.estimator == EstimatorKind::ClubCategorical && cond == Conditioning::Concat {
-        return Err(Error::invalid(
-            "club-categorical's conditional form needs a binary outcome; use nce-club or club",
-        ));
-    }
-    Ok(cond)
+    Ok(Conditioning::for_outcome(config.conditional, binary))
 }
 
 /// Trains every member of `members` together on `device`, reporting to `observer` and obeying
@@ -109,7 +96,16 @@ pub fn train(
         members,
         &device.device,
     );
-    run(data, spec, cond, members, config, device, observer, control)
+    let causal = problem.causal_mask();
+    let masks: Vec<Vec<f32>> = members
+        .iter()
+        .map(|m| match m.kind {
+            ModelKind::Oracle => causal.clone(),
+            _ => vec![1.0; causal.len()],
+        })
+        .collect();
+    let setup = Setup { spec, cond, masks };
+    run(data, setup, members, config, device, observer, control)
 }
 
 /// Trains every member of `members` on the same prepared rows (real logs, for instance): like
@@ -126,6 +122,11 @@ pub fn train_tables(
 ) -> Result<Trained> {
     let cond = check_run(config, members, tables.binary)?;
     tables.validate()?;
+    if members.iter().any(|m| m.kind == ModelKind::Oracle) {
+        return Err(Error::invalid(
+            "a causal-features-only reference needs a scenario that knows which features are causal; these rows do not say",
+        ));
+    }
     if config.batch_size > tables.train.n {
         return Err(Error::invalid(format!(
             "the batch ({}) is larger than the training table ({} rows)",
@@ -146,21 +147,30 @@ pub fn train_tables(
         members,
         &device.device,
     );
-    run(data, spec, cond, members, config, device, observer, control)
+    let masks = vec![vec![1.0; tables.n_features]; m];
+    let setup = Setup { spec, cond, masks };
+    run(data, setup, members, config, device, observer, control)
+}
+
+/// What the loop needs besides the rows: input widths, the penalty's conditioning and each
+/// member's input mask.
+struct Setup {
+    spec: InputSpec,
+    cond: Conditioning,
+    masks: Vec<Vec<f32>>,
 }
 
 /// The loop shared by [`train`] and [`train_tables`], on rows already on the device.
-#[allow(clippy::too_many_arguments)]
 fn run(
     data: DeviceData,
-    spec: InputSpec,
-    cond: Conditioning,
+    setup: Setup,
     members: &[MemberSpec],
     config: &TrainConfig,
     device: &ComputeDevice,
     observer: &mut dyn Observer,
     control: &RunControl,
 ) -> Result<Trained> {
+    let Setup { spec, cond, masks } = setup;
     let plain = device.device.clone();
     let ad = plain.clone().autodiff();
     let seeds: Vec<u64> = members.iter().map(|m| m.seed).collect();
@@ -169,24 +179,26 @@ fn run(
         hidden: config.hidden.clone(),
         z_dim: config.z_dim,
     };
-    let mut predictor = Some(Predictor::init(&seeds, &shape, &ad));
-    let extra = usize::from(cond == Conditioning::Concat);
+    let mut predictor = Some(Predictor::init(&seeds, &shape, &ad).with_input_masks(&masks));
     let dc = spec.confounder_width;
-    let mut critics = Some(Critics::init(
-        config,
-        &seeds,
-        config.z_dim + extra,
-        dc + extra,
-        dc,
-        &ad,
-    ));
+    let mut critics = Some(Critics::init(config, &seeds, dc, &ad));
+    let mut probes = config
+        .monitor
+        .then(|| Probes::init(config, &seeds, dc, spec.binary, &ad));
     let m = members.len();
     let info = RunInfo {
         device: device.description.clone(),
         members: members.to_vec(),
         params_per_member: predictor.as_ref().map_or(0, Predictor::params_per_member),
-        critic_params_per_member: critics.as_ref().map_or(0, |c| c.num_params() / m),
+        critic_params_per_member: critics.as_ref().map_or(0, |c| c.num_params() / m)
+            + probes.as_ref().map_or(0, |p| p.params_per_member(m)),
         total_steps: config.steps,
+        conditional: config.conditional,
+        probe_rows: if config.monitor {
+            super::probes::probe_eval_rows(data.x_val.dims()[1])
+        } else {
+            0
+        },
     };
     observer.on_start(&info);
 
@@ -201,8 +213,8 @@ fn run(
     let betas: Vec<f64> = members.iter().map(|mm| mm.beta).collect();
     let mut beta_t = host_betas(&betas);
     let mut roll_rng = ChaCha8Rng::seed_from_u64(derive_seed(config.seed, "negatives"));
-    // A plain supervised run (no penalty anywhere, no monitoring) skips the critics entirely.
-    let with_critics = config.monitor || members.iter().any(|mm| mm.beta > 0.0);
+    // Without a penalty anywhere the penalty critic is not trained (nor reported).
+    let with_critics = members.iter().any(|mm| mm.beta > 0.0);
     let b = config.batch_size;
     let nsub = config.penalty_batch.min(b);
 
@@ -231,7 +243,9 @@ fn run(
         let (xb, yb, cb) = data.batch(t, b);
         let (ys, cs) = (first_rows(yb.clone(), nsub), first_rows(cb, nsub));
         let roll = roll_rng.random_range(1..nsub);
-        let y_for = |c: Conditioning| (c != Conditioning::None).then(|| ys.clone());
+        // Which c_j may be a negative for z_i: one mask for every critic step and the model step.
+        let negatives = cond.negatives(cond.is_conditional().then_some(ys), nsub, &plain);
+        let pair = |z: Tensor<3>| PairBatch::with_negatives(z, cs.clone(), negatives.clone(), roll);
 
         // Critic steps on the detached representation.
         let (Some(mut pred), Some(mut crit)) = (predictor.take(), critics.take()) else {
@@ -242,28 +256,7 @@ fn run(
         let z_frozen =
             (critic_steps > 0).then(|| first_rows(pred.encode(xb.clone()), nsub).detach());
         for z in std::iter::repeat_n(z_frozen, critic_steps).flatten() {
-            let pen = crit.penalty.critic_loss(&PairBatch::new(
-                z.clone(),
-                cs.clone(),
-                y_for(cond),
-                cond,
-                roll,
-            ));
-            let mc = crit.monitor_c.critic_loss(&PairBatch::new(
-                z.clone(),
-                cs.clone(),
-                None,
-                Conditioning::None,
-                roll,
-            ));
-            let my = crit.monitor_y.critic_loss(&PairBatch::new(
-                z,
-                ys.clone(),
-                None,
-                Conditioning::None,
-                roll,
-            ));
-            let loss = (pen + mc + my).sum();
+            let loss = crit.penalty.critic_loss(&pair(z)).sum();
             let grads = GradientsParams::from_grads(loss.backward(), &crit);
             crit = opt_critic.step(config.critic_lr, crit, grads);
         }
@@ -278,13 +271,7 @@ fn run(
         let out = pred.predict(z.clone());
         let sup = supervised_loss(out, yb, spec.binary);
         let est = if with_critics {
-            crit.penalty.estimate(&PairBatch::new(
-                first_rows(z, nsub),
-                cs,
-                y_for(cond),
-                cond,
-                roll,
-            ))
+            crit.penalty.estimate(&pair(first_rows(z, nsub)))
         } else {
             Tensor::zeros([m], &plain)
         };
@@ -298,7 +285,7 @@ fn run(
         if steps_done % config.report_every == 0 || steps_done == config.steps {
             let report = report(
                 &pred,
-                &crit,
+                probes.as_mut(),
                 &data,
                 spec.binary,
                 with_critics,

@@ -9,6 +9,7 @@ mod engine;
 mod loss;
 mod metrics;
 mod observer;
+mod probes;
 mod problem;
 mod ranking;
 mod readback;
@@ -21,5 +22,6 @@ pub use metrics::{Metrics, binary_metrics, regression_metrics, roc_auc};
 pub use observer::{
     MemberReport, MemberSpec, ModelKind, Observer, Report, RunControl, RunInfo, Silent,
 };
+pub use probes::{PROBE_EVAL_ROWS, ProbeCritics};
 pub use problem::{Problem, Standardizer};
 pub use ranking::{gauc, ndcg_at_k};

@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-/// What a member of an ensemble is. Stored by its lowercase name (`baseline`, `crl`) in
-/// workspace files and result CSVs.
+/// What a member of an ensemble is. Stored by its lowercase name (`baseline`, `crl`, `oracle`)
+/// in workspace files and result CSVs.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
 )]
@@ -18,6 +18,10 @@ pub enum ModelKind {
     Baseline,
     /// The capacity-matched model whose representation is penalised for confounder information.
     Crl,
+    /// The reference a CRL model aims at: the baseline's widths and loss, but it sees only the
+    /// features the scenario knows to be causal ancestors of the outcome (the others are
+    /// masked). Never a training signal for the CRL model.
+    Oracle,
 }
 
 impl ModelKind {
@@ -26,6 +30,16 @@ impl ModelKind {
         match self {
             ModelKind::Baseline => "baseline",
             ModelKind::Crl => "crl",
+            ModelKind::Oracle => "oracle",
+        }
+    }
+
+    /// The name a legend shows.
+    pub fn legend(self) -> &'static str {
+        match self {
+            ModelKind::Baseline => "baseline",
+            ModelKind::Crl => "CRL",
+            ModelKind::Oracle => "causal features only",
         }
     }
 
@@ -70,6 +84,15 @@ impl MemberSpec {
         }
     }
 
+    /// The oracle: the baseline on the causal features only.
+    pub fn oracle(seed: u64) -> Self {
+        MemberSpec {
+            kind: ModelKind::Oracle,
+            beta: 0.0,
+            seed,
+        }
+    }
+
     /// The CRL model with penalty weight `beta`.
     pub fn crl(seed: u64, beta: f64) -> Self {
         MemberSpec {
@@ -92,13 +115,22 @@ pub struct MemberReport {
     /// beta (with warm-up) times the penalty's estimate.
     #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub penalty: f64,
-    /// The penalty estimator's MI estimate in nats.
+    /// The penalty critic's own estimate in nats on the step's sub-batch: the training signal,
+    /// not a measurement.
     #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub penalty_mi: f64,
-    /// I(z; c) in nats by the monitoring InfoNCE estimator on validation rows.
+    /// I(z; c) in nats, measured by the member's probe on held-out validation rows.
     #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub mi_zc: f64,
-    /// I(z; y) in nats by the monitoring InfoNCE estimator on validation rows.
+    /// I(z; c | y) in nats, measured by the member's probe on held-out validation rows (NaN in
+    /// results written before it was measured).
+    #[serde(
+        default = "crate::serde_float::nan",
+        deserialize_with = "crate::serde_float::nan_if_null",
+        skip_serializing_if = "crate::serde_float::is_nan"
+    )]
+    pub mi_zc_given_y: f64,
+    /// I(z; y) in nats, measured by the member's probe on held-out validation rows.
     #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub mi_zy: f64,
     /// Supervised loss on the validation rows.
@@ -107,6 +139,19 @@ pub struct MemberReport {
     /// Validation accuracy (binary) or R² (continuous).
     #[serde(deserialize_with = "crate::serde_float::nan_if_null")]
     pub val_metric: f64,
+}
+
+impl MemberReport {
+    /// The monitored quantity the penalty targets: I(z; c | y) when the penalty is
+    /// `conditional`, I(z; c) otherwise (results from before I(z; c | y) was measured fall back
+    /// to I(z; c)).
+    pub fn monitored_target(&self, conditional: bool) -> f64 {
+        if conditional && !self.mi_zc_given_y.is_nan() {
+            self.mi_zc_given_y
+        } else {
+            self.mi_zc
+        }
+    }
 }
 
 /// Everything reported every `report_every` steps.
@@ -137,8 +182,20 @@ pub struct RunInfo {
     pub params_per_member: usize,
     /// Training-only parameters of one member's critics (penalty and monitors).
     pub critic_params_per_member: usize,
+    /// Whether the penalty is conditional, I(z; c | y), rather than I(z; c): the monitored
+    /// quantity the MI view leads with.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub conditional: bool,
+    /// Validation rows each probe's reading is taken on (InfoNCE's ceiling is their log; 0 in
+    /// results written before probes).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub probe_rows: usize,
     /// Steps the run will take.
     pub total_steps: usize,
+}
+
+fn is_zero(v: &usize) -> bool {
+    *v == 0
 }
 
 /// Watches a run. Every method has a default that ignores the event.

@@ -188,6 +188,21 @@ impl Problem {
         v * self.y_norm.sd[0] + self.y_norm.mean[0]
     }
 
+    /// One entry per input: 1 for a causal feature (an ancestor of the outcome), 0 for a
+    /// spurious one. The oracle's input mask; never used to train the CRL model.
+    pub fn causal_mask(&self) -> Vec<f32> {
+        self.features
+            .iter()
+            .map(|f| {
+                if self.spurious_features.contains(f) {
+                    0.0
+                } else {
+                    1.0
+                }
+            })
+            .collect()
+    }
+
     /// Index of a feature column among the inputs.
     pub fn feature_index(&self, name: &str) -> Option<usize> {
         self.features.iter().position(|f| f == name)

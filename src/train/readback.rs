@@ -1,5 +1,5 @@
-//! What a report reads back: validation loss and metric, the monitors' I(z; c) and I(z; y) and
-//! the step's losses, in one transfer, with non-finite values named.
+//! What a report reads back: validation loss and metric, the probes' I(z; c | y), I(z; c) and
+//! I(z; y) and the step's losses, in one transfer, with non-finite values named.
 
 use std::time::Duration;
 
@@ -7,22 +7,19 @@ use burn::module::Module;
 use burn::tensor::Tensor;
 
 use super::config::TrainConfig;
-use super::critics::Critics;
 use super::device_data::DeviceData;
 use super::loss::supervised_loss;
 use super::observer::{MemberReport, MemberSpec, Report};
+use super::probes::Probes;
 use crate::error::{Error, Result};
-use crate::mi::{Conditioning, MiEstimator, PairBatch, first_rows, per_member_mean};
+use crate::mi::per_member_mean;
 use crate::models::Predictor;
-
-/// Validation rows the monitoring estimators are evaluated on at each report.
-const MONITOR_ROWS: usize = 512;
 
 /// Evaluates validation figures and reads everything back in one transfer.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn report(
     pred: &Predictor,
-    crit: &Critics,
+    probes: Option<&mut Probes>,
     data: &DeviceData,
     binary: bool,
     with_critics: bool,
@@ -35,7 +32,6 @@ pub(super) fn report(
     members: &[MemberSpec],
 ) -> Result<Report> {
     let pred = pred.valid();
-    let crit = crit.valid();
     let m = members.len();
     let out = pred.predict(pred.encode(data.x_val.clone()));
     let val_loss = supervised_loss(out.clone(), data.y_val.clone(), binary);
@@ -49,37 +45,33 @@ pub(super) fn report(
             .neg()
             .add_scalar(1.0)
     };
-    let n_mon = MONITOR_ROWS.min(data.x_val.dims()[1]);
-    let z = pred.encode(first_rows(data.x_val.clone(), n_mon));
-    let yv = first_rows(data.y_val.clone(), n_mon);
-    let cv = first_rows(data.c_val.clone(), n_mon);
-    let (mi_zc, mi_zy) = if with_critics {
-        (
-            crit.monitor_c
-                .estimate(&PairBatch::new(z.clone(), cv, None, Conditioning::None, 1)),
-            crit.monitor_y
-                .estimate(&PairBatch::new(z, yv, None, Conditioning::None, 1)),
-        )
-    } else {
-        (
-            Tensor::zeros([m], &z.device()),
-            Tensor::zeros([m], &z.device()),
-        )
+    let measured =
+        probes.and_then(|p| p.measure(&pred, data, config.monitor_steps, config.critic_lr));
+    let monitored = measured.is_some();
+    let (mi_zc_y, mi_zc, mi_zy) = match measured {
+        Some(ms) => (ms.zc_given_y, ms.zc, ms.zy),
+        None => {
+            let zeros = || Tensor::<1>::zeros([m], &val_loss.device());
+            (zeros(), zeros(), zeros())
+        }
     };
     let [total, sup, penalty, est] = step_values;
     let packed = Tensor::cat(
-        vec![total, sup, penalty, est, mi_zc, mi_zy, val_loss, val_metric],
+        vec![
+            total, sup, penalty, est, mi_zc_y, mi_zc, mi_zy, val_loss, val_metric,
+        ],
         0,
     );
     let values: Vec<f32> = packed
         .into_data()
         .try_into_vec_as::<f32>()
         .map_err(|e| Error::Device(format!("cannot read metrics back: {e:?}")))?;
-    const NAMES: [&str; 8] = [
+    const NAMES: [&str; 9] = [
         "total loss",
         "supervised loss",
         "penalty",
-        "penalty MI estimate",
+        "penalty critic's estimate",
+        "I(z; c | y) monitor",
         "I(z; c) monitor",
         "I(z; y) monitor",
         "validation loss",
@@ -97,9 +89,9 @@ pub(super) fn report(
             }
         }
     }
-    // Without critics there is no estimate to report: NaN, never a made-up number.
+    // What was not estimated is NaN, never a made-up number.
     let get = |q: usize, i: usize| {
-        if !with_critics && (3..=5).contains(&q) {
+        if (!with_critics && q == 3) || (!monitored && (4..=6).contains(&q)) {
             f64::NAN
         } else {
             f64::from(values[q * m + i])
@@ -111,10 +103,11 @@ pub(super) fn report(
             supervised_loss: get(1, i),
             penalty: get(2, i),
             penalty_mi: get(3, i),
-            mi_zc: get(4, i),
-            mi_zy: get(5, i),
-            val_loss: get(6, i),
-            val_metric: get(7, i),
+            mi_zc_given_y: get(4, i),
+            mi_zc: get(5, i),
+            mi_zy: get(6, i),
+            val_loss: get(7, i),
+            val_metric: get(8, i),
         })
         .collect();
     let interval = (active - last.1).as_secs_f64();

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::experiment::{Group, RunMode, RunResults, trim};
 use crate::export::palette::{self, Rgb};
 use crate::mi::{Calibration, EstimatorKind};
-use crate::train::MemberReport;
+use crate::train::{MemberReport, ModelKind};
 
 /// The figure of `kind` drawn from `data`, or why `data` cannot give it.
 pub(super) fn build(kind: PlotKind, data: &PlotData<'_>) -> Result<Figure> {
@@ -56,8 +56,18 @@ fn need_run<'a>(data: &PlotData<'a>, kind: PlotKind) -> Result<&'a RunResults> {
 
 fn group_colour(run: &RunResults, i: usize, g: &Group) -> Rgb {
     match run.mode {
+        _ if g.kind == ModelKind::Oracle => palette::ORACLE,
         RunMode::Compare => palette::model_colour(g.kind),
         RunMode::BetaSweep => palette::sweep_colour(i, run.groups.len()),
+    }
+}
+
+/// The oracle's curves are dashed, every other group's solid.
+fn group_dash(g: &Group) -> Dash {
+    if g.kind == ModelKind::Oracle {
+        Dash::Dashed
+    } else {
+        Dash::Solid
     }
 }
 
@@ -89,6 +99,8 @@ struct StepSeries {
     field: fn(&MemberReport) -> f64,
     width_pt: f64,
     dash: Dash,
+    /// Drawn for the oracle's group too (else for baseline and CRL only, to keep it readable).
+    oracle: bool,
 }
 
 impl StepSeries {
@@ -103,7 +115,14 @@ impl StepSeries {
             field,
             width_pt,
             dash,
+            oracle: true,
         }
+    }
+
+    /// Not drawn for the oracle.
+    fn models_only(mut self) -> Self {
+        self.oracle = false;
+        self
     }
 }
 
@@ -113,7 +132,8 @@ fn step_panel(run: &RunResults, y_label: &str, series: &[StepSeries]) -> (Panel,
     let mut p = Panel::new("step", y_label);
     for (i, g) in run.groups.iter().enumerate() {
         let c = group_colour(run, i, g);
-        for s in series {
+        let is_oracle = g.kind == ModelKind::Oracle;
+        for s in series.iter().filter(|s| s.oracle || !is_oracle) {
             p.marks.push(Mark::Line {
                 pts: pairs(run.series(g, s.field)),
                 colour: c,
@@ -148,11 +168,22 @@ fn push_ceiling(p: &mut Panel, legend: &mut Vec<LegendEntry>, log_n: f64) {
 
 /// A solid line through `pts` with a circle marker at each.
 fn push_marked_line(p: &mut Panel, pts: Vec<(f64, f64)>, colour: Rgb, radius_pt: f64) {
+    push_marked_dashed(p, pts, colour, radius_pt, Dash::Solid);
+}
+
+/// A line of style `dash` through `pts` with a circle marker at each.
+fn push_marked_dashed(
+    p: &mut Panel,
+    pts: Vec<(f64, f64)>,
+    colour: Rgb,
+    radius_pt: f64,
+    dash: Dash,
+) {
     p.marks.push(Mark::Line {
         pts: pts.clone(),
         colour,
         width_pt: 1.3,
-        dash: Dash::Solid,
+        dash,
     });
     p.marks.push(Mark::Points {
         pts,
@@ -163,6 +194,11 @@ fn push_marked_line(p: &mut Panel, pts: Vec<(f64, f64)>, colour: Rgb, radius_pt:
 
 /// A mean line with circle markers over a ± 1 sd band; `(x, mean, sd)` per point.
 fn band_curve(p: &mut Panel, v: &[(f64, f64, f64)], colour: Rgb) {
+    band_curve_dashed(p, v, colour, Dash::Solid);
+}
+
+/// [`band_curve`] with a line of style `dash`.
+fn band_curve_dashed(p: &mut Panel, v: &[(f64, f64, f64)], colour: Rgb, dash: Dash) {
     if v.len() > 1 {
         p.marks.push(Mark::Band {
             xs: v.iter().map(|t| t.0).collect(),
@@ -171,7 +207,7 @@ fn band_curve(p: &mut Panel, v: &[(f64, f64, f64)], colour: Rgb) {
             colour,
         });
     }
-    push_marked_line(p, v.iter().map(|t| (t.0, t.1)).collect(), colour, 1.8);
+    push_marked_dashed(p, v.iter().map(|t| (t.0, t.1)).collect(), colour, 1.8, dash);
 }
 
 fn loss_figure(run: &RunResults) -> Figure {
@@ -187,25 +223,54 @@ fn loss_figure(run: &RunResults) -> Figure {
     Figure::single(p, legend)
 }
 
+/// The MI view: the monitored quantity the penalty targets leads (thick), the other form of
+/// I(z; c) and I(z; y) follow, and the penalty critic's own estimate is drawn thin and named
+/// as the training signal it is, not a measurement.
 fn mi_figure(run: &RunResults) -> Figure {
     let bound = bound_suffix(run.estimator);
-    let ceiling = (run.penalty_batch as f64).ln();
+    let probe_rows = run.info.as_ref().map_or(0, |i| i.probe_rows);
+    let ceiling = if probe_rows > 0 {
+        (probe_rows as f64).ln()
+    } else {
+        (run.penalty_batch as f64).ln()
+    };
+    let (target, other) = mi_series(run.conditional());
     let (mut p, mut legend) = step_panel(
         run,
         "MI (nats)",
         &[
-            StepSeries::new("I(z; c) monitor", |m| m.mi_zc, 1.3, Dash::Solid),
-            StepSeries::new("I(z; y) monitor", |m| m.mi_zy, 1.0, Dash::Dotted),
+            target,
+            other.models_only(),
+            StepSeries::new("I(z; y) monitor", |m| m.mi_zy, 0.9, Dash::Dotted).models_only(),
             StepSeries::new(
-                format!("penalty {}{bound}", run.estimator.name()),
+                format!(
+                    "penalty critic {}{bound} (training signal)",
+                    run.estimator.name()
+                ),
                 |m| m.penalty_mi,
-                0.8,
-                Dash::Dashed,
-            ),
+                0.6,
+                Dash::DenseDashed,
+            )
+            .models_only(),
         ],
     );
     push_ceiling(&mut p, &mut legend, ceiling);
     Figure::single(p, legend)
+}
+
+/// The penalised quantity's monitor (first) and the other form of I(z; c) (second).
+fn mi_series(conditional: bool) -> (StepSeries, StepSeries) {
+    let given_y = |w, d| StepSeries::new("I(z; c | y) monitor", |m| m.mi_zc_given_y, w, d);
+    let plain = |w, d| StepSeries::new("I(z; c) monitor", |m| m.mi_zc, w, d);
+    if conditional {
+        let mut t = given_y(1.6, Dash::Solid);
+        t.label.push_str(" (penalised)");
+        (t, plain(0.9, Dash::Dashed))
+    } else {
+        let mut t = plain(1.6, Dash::Solid);
+        t.label.push_str(" (penalised)");
+        (t, given_y(0.9, Dash::Dashed))
+    }
 }
 
 fn ood_figure(run: &RunResults) -> Figure {
@@ -223,8 +288,10 @@ fn ood_figure(run: &RunResults) -> Figure {
             .iter()
             .map(|r| (r.shift, r.mean.headline(), r.std.headline()))
             .collect();
-        band_curve(&mut p, &v, c);
-        legend.push(LegendEntry::marked(g.name.clone(), c, true));
+        band_curve_dashed(&mut p, &v, c, group_dash(g));
+        let mut entry = LegendEntry::marked(g.name.clone(), c, true);
+        entry.dash = group_dash(g);
+        legend.push(entry);
     }
     legend.push(LegendEntry {
         label: format!(
@@ -278,8 +345,11 @@ fn trade_off_figure(run: &RunResults) -> Figure {
     let mut left = Panel::new("β", metric);
     band_curve(&mut left, &run.metric_vs_beta(max_shift), palette::CRL);
     band_curve(&mut left, &run.metric_vs_beta(min_shift), palette::BASELINE);
-    let mut right = Panel::new("β", "final I(z; c) (nats)");
-    band_curve(&mut right, &run.final_mi_zc_vs_beta(), palette::ERROR);
+    let mut right = Panel::new(
+        "β",
+        &format!("final {} (nats)", run.monitored_target_name()),
+    );
+    band_curve(&mut right, &run.final_mi_vs_beta(), palette::ERROR);
     Figure {
         panels: vec![left, right],
         legend: vec![
@@ -293,7 +363,11 @@ fn trade_off_figure(run: &RunResults) -> Figure {
                 palette::BASELINE,
                 true,
             ),
-            LegendEntry::marked("I(z; c) monitor".into(), palette::ERROR, true),
+            LegendEntry::marked(
+                format!("{} monitor", run.monitored_target_name()),
+                palette::ERROR,
+                true,
+            ),
         ],
     }
 }

@@ -35,7 +35,7 @@ impl CrlApp {
             return self.say(Notice::error(format!("Cannot train on KuaiRand: {e}")));
         }
         let n_seeds = self.state.train.n_seeds.max(1);
-        let members = compare_members(config.seed, n_seeds, config.beta);
+        let members = compare_members(config.seed, n_seeds, config.beta, false);
         let job = KuaiRandJob {
             dir: PathBuf::from(src.dir.trim()),
             cache: CachePolicy::Use,

@@ -3,6 +3,7 @@
 //! fill the same plots).
 
 use crate::experiment::{RunMode, RunState, TrainJob};
+use crate::train::ModelKind;
 use crate::ui::app::CrlApp;
 use crate::ui::notice::Notice;
 use crate::ui::worker::TrainMsg;
@@ -68,7 +69,7 @@ impl CrlApp {
             let betas = run
                 .members
                 .iter()
-                .map(|m| if m.kind.is_baseline() { 0.0 } else { beta })
+                .map(|m| if m.kind == ModelKind::Crl { beta } else { 0.0 })
                 .collect();
             c.set_betas(betas);
             run.set_crl_beta(beta);

@@ -7,7 +7,7 @@ use egui_plot::{
 };
 
 use crate::experiment::{Group, RunMode, RunResults, trim};
-use crate::train::MemberReport;
+use crate::train::{MemberReport, ModelKind};
 use crate::ui::theme;
 
 /// The id that links the step axes of the loss and MI plots.
@@ -17,6 +17,7 @@ fn steps_link() -> Id {
 
 fn group_colour(run: &RunResults, i: usize, g: &Group) -> Color32 {
     match run.mode {
+        _ if g.kind == ModelKind::Oracle => theme::model_colour(ModelKind::Oracle),
         RunMode::Compare => theme::model_colour(g.kind),
         RunMode::BetaSweep => theme::sweep_colour(i, run.groups.len()),
     }
@@ -77,6 +78,7 @@ fn band_ui(
     v: &[(f64, f64, f64)],
     colour: Color32,
     radius: f32,
+    style: LineStyle,
 ) {
     if v.is_empty() {
         return;
@@ -94,7 +96,8 @@ fn band_ui(
     p.line(
         Line::new(name.to_owned(), PlotPoints::from(pts.clone()))
             .color(colour)
-            .width(2.0),
+            .width(2.0)
+            .style(style),
     );
     p.points(
         Points::new(name.to_owned(), PlotPoints::from(pts))
@@ -141,59 +144,81 @@ pub fn loss_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
     });
 }
 
-/// The penalty's estimate of I(z;c) and the monitored I(z;c) and I(z;y), per model, over steps.
+/// What the probes measure, per model, over steps: the quantity the penalty targets leads
+/// (thick; I(z; c | y) for a conditional penalty), the other form of I(z; c) and I(z; y)
+/// follow, and the penalty critic's own estimate is drawn thin and named as the training signal
+/// it is, not a measurement.
 pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
     let Some(run) = run.filter(|r| !r.reports.is_empty()) else {
         return empty_hint(
             ui,
-            "MI estimates appear here once training starts: the CRL model's I(z; c) should fall.",
+            "MI estimates appear here once training starts: the CRL model's penalised MI should fall.",
             height,
         );
     };
     let bound = if run.estimator.is_upper_bound() {
-        " (upper bound)"
+        ", upper bound"
     } else {
         ""
     };
-    let ceiling = (run.penalty_batch as f64).ln();
+    let probe_rows = run.info.as_ref().map_or(0, |i| i.probe_rows);
+    let ceiling = if probe_rows > 0 {
+        (probe_rows as f64).ln()
+    } else {
+        (run.penalty_batch as f64).ln()
+    };
+    let conditional = run.conditional();
     let peak = run
         .groups
         .iter()
-        .flat_map(|g| run.series(g, |m| m.mi_zc.max(m.mi_zy).max(m.penalty_mi)))
+        .flat_map(|g| run.series(g, |m| m.mi_zc.max(m.mi_zy).max(m.mi_zc_given_y)))
         .map(|p| p[1])
         .filter(|v| v.is_finite())
         .fold(0.0_f64, f64::max);
+    type Field = fn(&MemberReport) -> f64;
+    let given_y: (&str, Field) = ("I(z; c | y)", |m| m.mi_zc_given_y);
+    let plain: (&str, Field) = ("I(z; c)", |m| m.mi_zc);
+    let (target, other) = if conditional {
+        (given_y, plain)
+    } else {
+        (plain, given_y)
+    };
     steps_plot("mi", height, "MI (nats)").show(ui, |p| {
         for (i, g) in run.groups.iter().enumerate() {
             let c = group_colour(run, i, g);
+            let name = format!("{} (penalised)", target.0);
             p.line(series_line(
                 run,
                 g,
-                "I(z; c)",
-                |m| m.mi_zc,
+                &name,
+                target.1,
                 c,
-                2.0,
+                2.5,
                 LineStyle::Solid,
             ));
-            let dotted = LineStyle::Dotted { spacing: 6.0 };
-            p.line(series_line(run, g, "I(z; y)", |m| m.mi_zy, c, 1.5, dotted));
-            let penalty = format!("penalty{bound}");
+            if g.kind == ModelKind::Oracle {
+                continue;
+            }
             let dashed = LineStyle::dashed_loose();
+            p.line(series_line(run, g, other.0, other.1, c, 1.2, dashed));
+            let dotted = LineStyle::Dotted { spacing: 6.0 };
+            p.line(series_line(run, g, "I(z; y)", |m| m.mi_zy, c, 1.2, dotted));
+            let penalty = format!("penalty critic ({}{bound}): training signal", run.estimator);
             p.line(series_line(
                 run,
                 g,
                 &penalty,
                 |m| m.penalty_mi,
-                c,
-                1.0,
-                dashed,
+                c.gamma_multiply(0.6),
+                0.8,
+                LineStyle::dashed_dense(),
             ));
         }
-        // The monitors are InfoNCE estimates, which cannot exceed log N: draw that ceiling
+        // The probes are InfoNCE estimates, which cannot exceed log N: draw that ceiling
         // once a curve comes near it (drawn always, it would squash the curves to the floor).
         if peak > 0.5 * ceiling {
             p.hline(
-                HLine::new(format!("InfoNCE ceiling log N = {ceiling:.2}"), ceiling)
+                HLine::new(format!("probe ceiling log N = {ceiling:.2}"), ceiling)
                     .color(theme::TRUTH)
                     .style(LineStyle::dashed_dense()),
             );
@@ -226,7 +251,12 @@ pub fn ood_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
                     .iter()
                     .map(|r| (r.shift, r.mean.headline(), r.std.headline()))
                     .collect();
-                band_ui(p, &g.name, &rows, group_colour(run, i, g), 3.0);
+                let style = if g.kind == ModelKind::Oracle {
+                    LineStyle::dashed_loose()
+                } else {
+                    LineStyle::Solid
+                };
+                band_ui(p, &g.name, &rows, group_colour(run, i, g), 3.0, style);
             }
         });
 }
@@ -259,16 +289,25 @@ pub fn trade_off_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
             .y_axis_label("accuracy (or R²)")
             .show(ui, |p| {
                 let name = format!("shift {}", trim(max_shift));
-                band_ui(p, &name, &metric_at_max, theme::CRL, 3.5);
+                band_ui(p, &name, &metric_at_max, theme::CRL, 3.5, LineStyle::Solid);
                 let name = format!("shift {}", trim(min_shift));
-                band_ui(p, &name, &metric_at_min, theme::BASELINE, 3.5);
+                band_ui(
+                    p,
+                    &name,
+                    &metric_at_min,
+                    theme::BASELINE,
+                    3.5,
+                    LineStyle::Solid,
+                );
             });
     }
+    let target = run.monitored_target_name();
     base_plot("tradeoff-mi", half)
         .x_axis_label("β")
-        .y_axis_label("final I(z; c) (nats)")
+        .y_axis_label(format!("final {target} (nats)"))
         .show(ui, |p| {
-            let v = run.final_mi_zc_vs_beta();
-            band_ui(p, "I(z; c) monitor", &v, theme::ERROR, 3.5);
+            let v = run.final_mi_vs_beta();
+            let name = format!("{target} monitor");
+            band_ui(p, &name, &v, theme::ERROR, 3.5, LineStyle::Solid);
         });
 }

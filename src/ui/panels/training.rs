@@ -176,6 +176,16 @@ fn settings_grid_ui(ui: &mut Ui, s: &mut TrainSettings) -> bool {
         .labelled_by(l.id)
         .changed();
     ui.end_row();
+    let l = ui.label("reference").on_hover_text(
+        "Also train, per seed, a model of the same widths that sees only the features the \
+         scenario knows to be causal (the others masked): the ideal a CRL model aims at, drawn \
+         grey and dashed. It is never given to the CRL model.",
+    );
+    changed |= ui
+        .checkbox(&mut c.oracle, "causal features only")
+        .labelled_by(l.id)
+        .changed();
+    ui.end_row();
     changed |= counts_ui(
         ui,
         [
