@@ -135,23 +135,25 @@ fn nce_club_leaves_out_rows_without_a_same_class_partner() {
     let b = PairBatch::new(z, c, Some(y), Conditioning::WithinClass, 1);
     let got = vals(est.estimate(&b))[0];
     // By hand: rows 1..5, each f_ii minus the mean of f_ij over the other rows of class 0.
-    let mut want = 0.0;
-    for i in 1..n {
-        let neg: f32 = (1..n).filter(|&j| j != i).map(|j| f[i][j]).sum::<f32>() / 3.0;
-        want += f[i][i] - neg;
-    }
-    want /= 4.0;
+    let want: f32 = (1..n)
+        .map(|i| {
+            let neg: f32 = (1..n).filter(|&j| j != i).map(|j| f[i][j]).sum::<f32>() / 3.0;
+            f[i][i] - neg
+        })
+        .sum::<f32>()
+        / 4.0;
     assert!((got - want).abs() < 1e-5, "got {got}, by hand {want}");
     // InfoNCE likewise: the lone row (whose term is exactly 0) does not dilute the mean.
     let info = InfoNce {
         critic: PairCritic::init(CriticKind::Separable, &[7], "t", 2, 1, 8, &dev()),
     };
-    let mut want_nce = 0.0;
-    for i in 1..n {
-        let lse = (1..n).map(|j| f[i][j].exp()).sum::<f32>().ln();
-        want_nce += f[i][i] - lse + 4f32.ln();
-    }
-    want_nce /= 4.0;
+    let want_nce: f32 = (1..n)
+        .map(|i| {
+            let lse = (1..n).map(|j| f[i][j].exp()).sum::<f32>().ln();
+            f[i][i] - lse + 4f32.ln()
+        })
+        .sum::<f32>()
+        / 4.0;
     let got_nce = vals(info.estimate(&b))[0];
     assert!(
         (got_nce - want_nce).abs() < 1e-5,

@@ -37,7 +37,7 @@ fn empty_hint(ui: &mut Ui, text: &str, height: f32) {
 
 fn base_plot(id: &str, height: f32) -> Plot<'static> {
     Plot::new(id.to_owned())
-        .legend(Legend::default())
+        .legend(Legend::default().follow_insertion_order(true))
         .height(height)
         .allow_scroll(false)
         .y_axis_min_width(36.0)
@@ -49,25 +49,6 @@ fn steps_plot(id: &str, height: f32, y_label: &str) -> Plot<'static> {
         .link_axis(steps_link(), [true, false])
         .x_axis_label("step")
         .y_axis_label(y_label.to_owned())
-}
-
-/// One metric of group `g` over steps, named `{group} {what}`.
-fn series_line(
-    run: &RunResults,
-    g: &Group,
-    what: &str,
-    metric: fn(&MemberReport) -> f64,
-    colour: Color32,
-    width: f32,
-    style: LineStyle,
-) -> Line<'static> {
-    Line::new(
-        format!("{} {what}", g.name),
-        PlotPoints::from(run.series(g, metric)),
-    )
-    .color(colour)
-    .width(width)
-    .style(style)
 }
 
 /// Points `(x, mean, sd)` as a line with markers of `radius` over a band of one standard
@@ -107,7 +88,25 @@ fn band_ui(
     );
 }
 
-/// Training loss (solid) and validation loss (dashed) of each model over steps.
+/// One metric of group `g` over steps, under the legend entry `name` (lines that share a name
+/// share an entry, which then shows no colour: a line style, not a model).
+fn named_line(
+    run: &RunResults,
+    g: &Group,
+    name: &str,
+    metric: fn(&MemberReport) -> f64,
+    colour: Color32,
+    width: f32,
+    style: LineStyle,
+) -> Line<'static> {
+    Line::new(name.to_owned(), PlotPoints::from(run.series(g, metric)))
+        .color(colour)
+        .width(width)
+        .style(style)
+}
+
+/// Training loss (solid, one legend entry per model) and validation loss (dashed, one shared
+/// entry) of each model over steps.
 pub fn loss_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
     let Some(run) = run.filter(|r| !r.reports.is_empty()) else {
         return empty_hint(
@@ -120,34 +119,33 @@ pub fn loss_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
     steps_plot("loss", height, unit).show(ui, |p| {
         for (i, g) in run.groups.iter().enumerate() {
             let c = group_colour(run, i, g);
-            let solid = LineStyle::Solid;
-            p.line(series_line(
+            let name = format!("{} (train)", g.name);
+            p.line(named_line(
                 run,
                 g,
-                "train",
+                &name,
                 |m| m.supervised_loss,
                 c,
                 1.5,
-                solid,
+                LineStyle::Solid,
             ));
-            let dashed = LineStyle::dashed_loose();
-            p.line(series_line(
+            p.line(named_line(
                 run,
                 g,
-                "validation",
+                "validation (dashed)",
                 |m| m.val_loss,
                 c,
                 1.5,
-                dashed,
+                LineStyle::dashed_loose(),
             ));
         }
     });
 }
 
 /// What the probes measure, per model, over steps: the quantity the penalty targets leads
-/// (thick; I(z; c | y) for a conditional penalty), the other form of I(z; c) and I(z; y)
-/// follow, and the penalty critic's own estimate is drawn thin and named as the training signal
-/// it is, not a measurement.
+/// (thick, one legend entry per model; I(z; c | y) for a conditional penalty), the other form of
+/// I(z; c) (dashed) and I(z; y) (dotted) follow with one shared entry each. The penalty critic's
+/// own estimate, the training signal rather than a measurement, is drawn on request.
 pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
     let Some(run) = run.filter(|r| !r.reports.is_empty()) else {
         return empty_hint(
@@ -168,13 +166,6 @@ pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
         (run.penalty_batch as f64).ln()
     };
     let conditional = run.conditional();
-    let peak = run
-        .groups
-        .iter()
-        .flat_map(|g| run.series(g, |m| m.mi_zc.max(m.mi_zy).max(m.mi_zc_given_y)))
-        .map(|p| p[1])
-        .filter(|v| v.is_finite())
-        .fold(0.0_f64, f64::max);
     type Field = fn(&MemberReport) -> f64;
     let given_y: (&str, Field) = ("I(z; c | y)", |m| m.mi_zc_given_y);
     let plain: (&str, Field) = ("I(z; c)", |m| m.mi_zc);
@@ -183,47 +174,87 @@ pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
     } else {
         (plain, given_y)
     };
-    steps_plot("mi", height, "MI (nats)").show(ui, |p| {
-        for (i, g) in run.groups.iter().enumerate() {
-            let c = group_colour(run, i, g);
-            let name = format!("{} (penalised)", target.0);
-            p.line(series_line(
-                run,
-                g,
-                &name,
-                target.1,
-                c,
-                2.5,
-                LineStyle::Solid,
+    let show_id = Id::unique("crl-lab mi: show the penalty critic");
+    let mut show_critic = ui.data_mut(|d| *d.get_persisted_mut_or(show_id, false));
+    let header = ui.horizontal_wrapped(|ui| {
+        ui.weak(format!("thick: {} (penalised)", target.0))
+            .on_hover_text(format!(
+                "Measured by a probe per model (InfoNCE, trained at each report on a frozen \
+                 snapshot of z on held-out rows, the same for every model): {} thick, {} dashed, \
+                 I(z; y) dotted",
+                target.0, other.0
             ));
-            if g.kind == ModelKind::Oracle {
-                continue;
-            }
-            let dashed = LineStyle::dashed_loose();
-            p.line(series_line(run, g, other.0, other.1, c, 1.2, dashed));
-            let dotted = LineStyle::Dotted { spacing: 6.0 };
-            p.line(series_line(run, g, "I(z; y)", |m| m.mi_zy, c, 1.2, dotted));
-            let penalty = format!("penalty critic ({}{bound}): training signal", run.estimator);
-            p.line(series_line(
-                run,
-                g,
-                &penalty,
-                |m| m.penalty_mi,
-                c.gamma_multiply(0.6),
-                0.8,
-                LineStyle::dashed_dense(),
+        ui.checkbox(&mut show_critic, "penalty critic")
+            .on_hover_text(format!(
+                "Also draw the penalty critic's own estimate ({}{bound}) on each step's \
+                 sub-batch: the CRL model's training signal, not a measurement",
+                run.estimator
             ));
-        }
-        // The probes are InfoNCE estimates, which cannot exceed log N: draw that ceiling
-        // once a curve comes near it (drawn always, it would squash the curves to the floor).
-        if peak > 0.5 * ceiling {
-            p.hline(
-                HLine::new(format!("probe ceiling log N = {ceiling:.2}"), ceiling)
-                    .color(theme::TRUTH)
-                    .style(LineStyle::dashed_dense()),
-            );
-        }
     });
+    ui.data_mut(|d| d.insert_persisted(show_id, show_critic));
+    let height = height - header.response.rect.height() - ui.spacing().item_spacing.y;
+    let peak = run
+        .groups
+        .iter()
+        .flat_map(|g| run.series(g, |m| m.mi_zc.max(m.mi_zy).max(m.mi_zc_given_y)))
+        .map(|p| p[1])
+        .filter(|v| v.is_finite())
+        .fold(0.0_f64, f64::max);
+    // Headroom above the curves keeps the legend off them.
+    let top = if peak > 0.0 { 1.5 * peak } else { 0.1 };
+    steps_plot("mi", height, "MI (nats)")
+        .include_y(top)
+        .show(ui, |p| {
+            for (i, g) in run.groups.iter().enumerate() {
+                let c = group_colour(run, i, g);
+                let name = format!("{}: {}", g.name, target.0);
+                p.line(named_line(
+                    run,
+                    g,
+                    &name,
+                    target.1,
+                    c,
+                    2.5,
+                    LineStyle::Solid,
+                ));
+                if g.kind == ModelKind::Oracle {
+                    continue;
+                }
+                let dashed = LineStyle::dashed_loose();
+                let name = format!("{} (dashed)", other.0);
+                p.line(named_line(run, g, &name, other.1, c, 1.2, dashed));
+                let dotted = LineStyle::Dotted { spacing: 6.0 };
+                p.line(named_line(
+                    run,
+                    g,
+                    "I(z; y) (dotted)",
+                    |m| m.mi_zy,
+                    c,
+                    1.2,
+                    dotted,
+                ));
+                if show_critic {
+                    p.line(named_line(
+                        run,
+                        g,
+                        "penalty critic: training signal",
+                        |m| m.penalty_mi,
+                        c.gamma_multiply(0.6),
+                        0.8,
+                        LineStyle::dashed_dense(),
+                    ));
+                }
+            }
+            // The probes are InfoNCE estimates, which cannot exceed log N: draw that ceiling
+            // once a curve comes near it (drawn always, it would squash the curves to the floor).
+            if peak > 0.5 * ceiling {
+                p.hline(
+                    HLine::new(format!("probe ceiling log N = {ceiling:.2}"), ceiling)
+                        .color(theme::TRUTH)
+                        .style(LineStyle::dashed_dense()),
+                );
+            }
+        });
 }
 
 /// The headline metric (accuracy, or R² for a continuous outcome) against shift, mean over
