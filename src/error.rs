@@ -21,6 +21,17 @@ pub enum Error {
     /// Two nodes share a name.
     #[error("two nodes are named `{0}`; node names must be unique")]
     DuplicateNode(String),
+    /// A node lists the same parent twice (the sampler would add both edges, the analytic truth
+    /// would keep one: the two would disagree).
+    #[error(
+        "node `{node}` lists `{parent}` as a parent twice; merge the two edges `{parent} -> {node}` into one"
+    )]
+    DuplicateEdge {
+        /// The child.
+        node: String,
+        /// The parent listed twice.
+        parent: String,
+    },
     /// A node refers to a parent that does not exist.
     #[error("node `{node}` lists an unknown parent `{parent}`")]
     UnknownParent {

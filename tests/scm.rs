@@ -643,3 +643,58 @@ fn damaged_or_foreign_files_are_refused_clearly() {
         Err(Error::Io { .. })
     ));
 }
+
+/// Issue 11: two entries for one parent were summed by the sampler and overwritten by the
+/// analytic truth; validation refuses them, naming both nodes, and so does every edit.
+#[test]
+fn a_parent_listed_twice_is_refused_naming_both_nodes() {
+    let mut dup = with_outcome(vec![]);
+    dup.nodes[1].parents.push(edge("x", 0.5));
+    let e = dup.validate().unwrap_err();
+    assert!(
+        matches!(&e, Error::DuplicateEdge { node, parent } if node == "y" && parent == "x"),
+        "{e}"
+    );
+    let text = e.to_string();
+    assert!(text.contains("`y`") && text.contains("`x`"), "{text}");
+    assert!(GaussianTruth::new(&dup, 0.0).is_err(), "the truth refuses too");
+    assert!(sample(&dup, 10, 0.0, 1).is_err(), "and so does the sampler");
+    // In a soft intervention's new parents as well.
+    let mut soft = with_outcome(vec![]);
+    soft.interventions.push(Intervention::Soft {
+        node: "y".into(),
+        mechanism: Mechanism::Linear,
+        noise: Noise::None,
+        bias: Vec::new(),
+        parents: vec![edge("x", 1.0), edge("x", 2.0)],
+    });
+    assert!(matches!(
+        soft.validate(),
+        Err(Error::DuplicateEdge { .. })
+    ));
+    // The editor's operations cannot create one.
+    let mut s = with_outcome(vec![]);
+    let before = s.clone();
+    assert!(s.add_edge("x", "y").is_err());
+    let mut twice = s.node(s.id("y").unwrap()).clone();
+    twice.parents.push(edge("x", 3.0));
+    assert!(matches!(
+        s.set_node("y", twice),
+        Err(Error::DuplicateEdge { .. })
+    ));
+    let mut new = node(
+        "z",
+        Role::Feature,
+        Mechanism::Linear,
+        gaussian(1.0),
+        vec![edge("x", 1.0), edge("x", 1.0)],
+    );
+    assert!(matches!(
+        s.add_node(new.clone()),
+        Err(Error::DuplicateEdge { .. })
+    ));
+    assert_eq!(s, before, "nothing changed");
+    new.parents.pop();
+    s.add_node(new).unwrap();
+    s.validate().unwrap();
+}
