@@ -123,6 +123,34 @@ fn generate_from_a_scenario_file() {
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 11);
 }
 
+/// Issue 11: a noise scale of 1e308 used to put `inf` in the CSV; now the command fails with one
+/// line naming the node, and writes nothing.
+#[test]
+fn generate_refuses_non_finite_values_naming_the_node() {
+    use crl_lab::scm::{Noise, Param};
+    let dir = tempfile::tempdir().unwrap();
+    let mut scenario = crl_lab::scm::preset("shortcut").unwrap();
+    let id = scenario.id("x_s").unwrap();
+    scenario.nodes[id.0].noise = Noise::Gaussian {
+        sd: Param::Fixed(1e308),
+    };
+    let sc = dir.path().join("s.json");
+    std::fs::write(&sc, scenario.to_json()).unwrap();
+    let out = dir.path().join("d.csv");
+    let o = crl(&[
+        "generate",
+        "--scenario",
+        sc.to_str().unwrap(),
+        "--rows",
+        "100",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_fails_with(&o, "node `x_s`");
+    assert!(stderr(&o).contains("inf"), "{}", stderr(&o));
+    assert!(!out.exists(), "no CSV with inf in it");
+}
+
 fn assert_no_files(dir: &Path) {
     let left: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
