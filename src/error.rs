@@ -107,6 +107,17 @@ pub enum Error {
         /// The training step.
         step: usize,
     },
+    /// A model's output, or a value handed to a metric, is NaN or infinite (method.md §5: report
+    /// NaN or Inf as an error, never as a number).
+    #[error("{what} is {value} at row {row}")]
+    NonFiniteValue {
+        /// Whose value: e.g. `the prediction of CRL (β 5, seed 0) on the test set at shift 0.5`.
+        what: String,
+        /// The value seen (NaN, inf, -inf).
+        value: f64,
+        /// The row (0-based) of the first such value.
+        row: usize,
+    },
     /// A problem with the compute device.
     #[error("device: {0}")]
     Device(String),
