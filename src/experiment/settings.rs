@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::mi::{CalibrationConfig, EstimatorKind};
+use crate::mi::{CalibrationConfig, EstimatorKind, StaircaseConfig};
 use crate::scm::{Scenario, check_shift};
 use crate::train::{DeviceChoice, MemberSpec, TrainConfig};
 
@@ -166,6 +166,9 @@ pub fn parse_betas(text: &str) -> Result<Vec<f64>> {
 /// Correlations the calibration view runs at.
 pub const CALIBRATION_RHOS: [f64; 6] = [0.1, 0.3, 0.5, 0.7, 0.8, 0.9];
 
+/// True MI of the staircase's levels in nats, as in the CLUB authors' notebook.
+pub const STAIRCASE_NATS: [f64; 5] = [2.0, 4.0, 6.0, 8.0, 10.0];
+
 /// Settings of the calibration view.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -176,14 +179,22 @@ pub struct CalibrationSettings {
     pub dim: usize,
     /// Training steps per correlation.
     pub steps: usize,
+    /// Dimension of the staircase's Gaussian vectors (20 keeps its ideal readable; see
+    /// [`StaircaseConfig::dim`]).
+    pub staircase_dim: usize,
+    /// Training steps per staircase level.
+    pub staircase_steps: usize,
 }
 
 impl Default for CalibrationSettings {
     fn default() -> Self {
+        let staircase = StaircaseConfig::default();
         CalibrationSettings {
             estimator: EstimatorKind::NceClub,
             dim: 5,
             steps: 1000,
+            staircase_dim: staircase.dim,
+            staircase_steps: staircase.steps_per_level,
         }
     }
 }
@@ -201,5 +212,16 @@ impl CalibrationSettings {
                 ..CalibrationConfig::default()
             })
             .collect()
+    }
+
+    /// The staircase over [`STAIRCASE_NATS`] for the same estimator.
+    pub fn staircase_config(&self) -> StaircaseConfig {
+        StaircaseConfig {
+            estimator: self.estimator,
+            levels_nats: STAIRCASE_NATS.to_vec(),
+            dim: self.staircase_dim,
+            steps_per_level: self.staircase_steps,
+            ..StaircaseConfig::default()
+        }
     }
 }
