@@ -412,7 +412,14 @@ fn calibrate_all_prints_every_estimator_with_its_ideal() {
     assert!(err.contains("device:") && err.contains("infonce:"), "{err}");
     // --all picks the estimators and the correlations itself.
     assert_fails_with(
-        &crl(&["calibrate", "--all", "--estimator", "club", "--device", "cpu"]),
+        &crl(&[
+            "calibrate",
+            "--all",
+            "--estimator",
+            "club",
+            "--device",
+            "cpu",
+        ]),
         "--estimator",
     );
 }

@@ -456,12 +456,22 @@ fn gauc_and_ndcg_by_hand() {
     // At k = 1 only the top row counts: user 1's is a negative, user 2's a positive.
     assert_eq!(ndcg_at_k(&users, &scores, &labels, 1).unwrap(), 0.5);
     // A perfect ranking scores 1; no positives or no negatives anywhere give NaN.
-    assert_eq!(ndcg_at_k(&[0, 0], &[2.0, 1.0], &[1.0, 0.0], 10).unwrap(), 1.0);
+    assert_eq!(
+        ndcg_at_k(&[0, 0], &[2.0, 1.0], &[1.0, 0.0], 10).unwrap(),
+        1.0
+    );
     assert_eq!(gauc(&[0, 0], &[2.0, 1.0], &[1.0, 0.0]).unwrap(), 1.0);
-    assert!(ndcg_at_k(&[0, 1], &[2.0, 1.0], &[0.0, 0.0], 10).unwrap().is_nan());
+    assert!(
+        ndcg_at_k(&[0, 1], &[2.0, 1.0], &[0.0, 0.0], 10)
+            .unwrap()
+            .is_nan()
+    );
     assert!(ndcg_at_k(&users, &scores, &labels, 0).unwrap().is_nan());
     // Entries beyond the shortest slice are ignored.
-    assert_eq!(gauc(&[0, 0, 0], &[2.0, 1.0], &[1.0, 0.0, 1.0]).unwrap(), 1.0);
+    assert_eq!(
+        gauc(&[0, 0, 0], &[2.0, 1.0], &[1.0, 0.0, 1.0]).unwrap(),
+        1.0
+    );
     assert!(gauc(&[0, 1], &[2.0, 1.0], &[1.0, 0.0]).unwrap().is_nan());
 }
 

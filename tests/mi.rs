@@ -9,8 +9,8 @@ use crl_lab::mi::{
     club_ideal, diagonal, ideal_estimate, ideal_formula, ideal_label, masked_logsumexp,
     masked_row_mean, roll_rows, staircase,
 };
-use crl_lab::scm::{correlated_gaussian_mi, correlation_for_mi};
 use crl_lab::models::{CriticKind, PairCritic};
+use crl_lab::scm::{correlated_gaussian_mi, correlation_for_mi};
 
 fn dev() -> Device {
     Device::flex()
@@ -266,10 +266,7 @@ fn ideal_formula_by_hand() {
     assert!((v - truth).abs() < 1e-12);
     let capped = ideal_estimate(EstimatorKind::Infonce, 0.9, 5, 16).expect("an ideal");
     assert!((capped - 16f64.ln()).abs() < 1e-12);
-    assert_eq!(
-        ideal_formula(EstimatorKind::Infonce),
-        Some("min(I, log N)")
-    );
+    assert_eq!(ideal_formula(EstimatorKind::Infonce), Some("min(I, log N)"));
     assert_eq!(
         ideal_label(EstimatorKind::NceClub).as_deref(),
         Some("ideal of nce-club: d·ρ²/(1−ρ²)")
@@ -283,7 +280,10 @@ fn ideal_formula_by_hand() {
     // The staircase's correlations invert the truth.
     for (mi, d) in [(2.0, 20), (10.0, 20), (4.15, 5)] {
         let rho = correlation_for_mi(mi, d);
-        assert!((correlated_gaussian_mi(rho, d) - mi).abs() < 1e-9, "{mi} {d}");
+        assert!(
+            (correlated_gaussian_mi(rho, d) - mi).abs() < 1e-9,
+            "{mi} {d}"
+        );
     }
     assert!(correlation_for_mi(-1.0, 5).is_nan());
 }

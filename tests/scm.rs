@@ -657,7 +657,10 @@ fn a_parent_listed_twice_is_refused_naming_both_nodes() {
     );
     let text = e.to_string();
     assert!(text.contains("`y`") && text.contains("`x`"), "{text}");
-    assert!(GaussianTruth::new(&dup, 0.0).is_err(), "the truth refuses too");
+    assert!(
+        GaussianTruth::new(&dup, 0.0).is_err(),
+        "the truth refuses too"
+    );
     assert!(sample(&dup, 10, 0.0, 1).is_err(), "and so does the sampler");
     // In a soft intervention's new parents as well.
     let mut soft = with_outcome(vec![]);
@@ -668,10 +671,7 @@ fn a_parent_listed_twice_is_refused_naming_both_nodes() {
         bias: Vec::new(),
         parents: vec![edge("x", 1.0), edge("x", 2.0)],
     });
-    assert!(matches!(
-        soft.validate(),
-        Err(Error::DuplicateEdge { .. })
-    ));
+    assert!(matches!(soft.validate(), Err(Error::DuplicateEdge { .. })));
     // The editor's operations cannot create one.
     let mut s = with_outcome(vec![]);
     let before = s.clone();
@@ -730,7 +730,10 @@ fn sampling_refuses_a_non_finite_value_naming_the_node() {
     big.nodes[0].noise = Noise::None;
     big.nodes[0].bias = vec![Param::Fixed(1e39)];
     let text = sample(&big, 5, 0.0, 1).unwrap_err().to_string();
-    assert!(text.contains("node `x`") && text.contains("row 0"), "{text}");
+    assert!(
+        text.contains("node `x`") && text.contains("row 0"),
+        "{text}"
+    );
     // An overflow that a threshold would turn into a plausible 0 or 1 is caught at its input.
     let mut hidden = with_outcome(vec![Node::root("x2", Role::Feature, 1, gaussian(1.0))]);
     hidden.nodes[1].parents = vec![edge("x", 1e308), edge("x2", 1e308)];

@@ -19,8 +19,8 @@ use crate::mi::{CalibrationConfig, EstimatorKind, StaircaseConfig, calibrate, st
 use crate::models::CriticKind;
 use crate::scm::{OutcomeKind, Scenario};
 use crate::train::{
-    ComputeDevice, DeviceChoice, MemberSpec, Observer, Problem, Report, RunControl, RunInfo, TrainConfig,
-    select_device, train,
+    ComputeDevice, DeviceChoice, MemberSpec, Observer, Problem, Report, RunControl, RunInfo,
+    TrainConfig, select_device, train,
 };
 
 /// Settings shared by `train` and `sweep`.

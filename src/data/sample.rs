@@ -274,7 +274,10 @@ impl Sampler {
     fn non_finite_error(&self, v: usize, bad: NonFinite, (row, env): (usize, &str)) -> Error {
         let name = &self.names[v];
         let place = if self.mix_prob > 0.0 {
-            format!("row {row} (drawn from the {env} environment) at shift {}", self.shift)
+            format!(
+                "row {row} (drawn from the {env} environment) at shift {}",
+                self.shift
+            )
         } else {
             format!("row {row} at shift {}", self.shift)
         };
@@ -319,7 +322,13 @@ struct NonFinite {
 /// The first value of `xs` that is not finite: in f64 for a mechanism's `input` (it is never
 /// stored), once stored as f32 for a node's value.
 fn first_non_finite(xs: &[f64], input: bool) -> Option<NonFinite> {
-    let bad = |x: f64| if input { !x.is_finite() } else { !(x as f32).is_finite() };
+    let bad = |x: f64| {
+        if input {
+            !x.is_finite()
+        } else {
+            !(x as f32).is_finite()
+        }
+    };
     xs.iter().position(|&x| bad(x)).map(|index| NonFinite {
         index,
         value: xs[index] as f32,

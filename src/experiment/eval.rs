@@ -180,8 +180,8 @@ mod tests {
     fn a_non_finite_output_names_the_model_and_the_shift() {
         let member = MemberSpec::crl(7, 5.0);
         assert!(check_outputs(&member, &[0.5, -1.0], "the test set at shift 0.5").is_ok());
-        let e = check_outputs(&member, &[0.5, f32::NAN, 1.0], "the test set at shift 0.5")
-            .unwrap_err();
+        let e =
+            check_outputs(&member, &[0.5, f32::NAN, 1.0], "the test set at shift 0.5").unwrap_err();
         match &e {
             Error::NonFiniteValue { row, .. } => assert_eq!(*row, 1),
             other => panic!("expected NonFiniteValue, got {other:?}"),
