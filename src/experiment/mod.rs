@@ -15,9 +15,7 @@ mod text;
 
 pub use calibration::{run_calibration, run_staircase};
 pub use eval::{EvalRow, RelianceRow, evaluate, spurious_reliance};
-pub use job::{
-    JobObserver, ResultsRecorder, SilentJob, TrainJob, run_job, run_job_to_results,
-};
+pub use job::{JobObserver, ResultsRecorder, SilentJob, TrainJob, run_job, run_job_to_results};
 pub use kuairand::{
     EvalSet, KuaiRandCounts, KuaiRandResult, KuaiRandRow, KuaiRandSettings, KuaiRandSummaryRow,
     NDCG_K, RankingMetrics, kuairand_experiment, summarize_kuairand,
@@ -25,8 +23,8 @@ pub use kuairand::{
 pub use kuairand_job::{KuaiRandJob, KuaiRandObserver, KuaiRandOutput, run_kuairand_job};
 pub use run::{Group, JobEnd, RunResults, RunState};
 pub use settings::{
-    CALIBRATION_RHOS, CalibrationSettings, STAIRCASE_NATS, RunMode, TrainSettings, compare_members, parse_betas,
-    parse_grid, report_every,
+    CALIBRATION_RHOS, CalibrationSettings, RunMode, STAIRCASE_NATS, StaircaseSettings,
+    TrainSettings, compare_members, parse_betas, parse_grid, report_every,
 };
 pub use summary::{SummaryRow, mean, mean_std, summarize};
 pub use sweep::{SweepResult, sweep};

@@ -179,23 +179,48 @@ pub struct CalibrationSettings {
     pub dim: usize,
     /// Training steps per correlation.
     pub steps: usize,
-    /// Dimension of the staircase's Gaussian vectors (20 keeps its ideal readable; see
-    /// [`StaircaseConfig::dim`]).
-    pub staircase_dim: usize,
-    /// Training steps per staircase level.
-    pub staircase_steps: usize,
+    /// The staircase's settings. Written only when they differ from the defaults, so a file
+    /// from before the staircase existed saves back byte for byte.
+    #[serde(default, skip_serializing_if = "StaircaseSettings::is_default")]
+    pub staircase: StaircaseSettings,
 }
 
 impl Default for CalibrationSettings {
     fn default() -> Self {
-        let staircase = StaircaseConfig::default();
         CalibrationSettings {
             estimator: EstimatorKind::NceClub,
             dim: 5,
             steps: 1000,
-            staircase_dim: staircase.dim,
-            staircase_steps: staircase.steps_per_level,
+            staircase: StaircaseSettings::default(),
         }
+    }
+}
+
+/// Settings of the calibration view's staircase.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StaircaseSettings {
+    /// Dimension of the Gaussian vectors (20 keeps the ideal readable; see
+    /// [`StaircaseConfig::dim`]).
+    pub dim: usize,
+    /// Training steps per level.
+    pub steps_per_level: usize,
+}
+
+impl Default for StaircaseSettings {
+    fn default() -> Self {
+        let c = StaircaseConfig::default();
+        StaircaseSettings {
+            dim: c.dim,
+            steps_per_level: c.steps_per_level,
+        }
+    }
+}
+
+impl StaircaseSettings {
+    /// Whether these are the defaults (then a workspace file leaves them out).
+    pub fn is_default(&self) -> bool {
+        *self == StaircaseSettings::default()
     }
 }
 
@@ -219,8 +244,8 @@ impl CalibrationSettings {
         StaircaseConfig {
             estimator: self.estimator,
             levels_nats: STAIRCASE_NATS.to_vec(),
-            dim: self.staircase_dim,
-            steps_per_level: self.staircase_steps,
+            dim: self.staircase.dim,
+            steps_per_level: self.staircase.steps_per_level,
             ..StaircaseConfig::default()
         }
     }

@@ -17,6 +17,7 @@ impl CrlApp {
                 .calibration
                 .estimator
                 .unwrap_or(self.state.calibration.estimator),
+            staircase: None,
         }
     }
 
