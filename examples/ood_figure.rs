@@ -6,7 +6,7 @@
 
 use crl_lab::experiment::SilentJob;
 use crl_lab::export::{
-    FigureFormat, FigureSpec, FigureWidth, Needs, PlotData, PlotKind, Workspace, recompute,
+    FigureFormat, FigureSpec, FigureWidth, Needs, PlotKind, Workspace, plot_data, recompute,
     write_figure,
 };
 use crl_lab::train::DeviceChoice;
@@ -25,16 +25,12 @@ fn main() -> crl_lab::Result<()> {
         false,
         Some(DeviceChoice::Cpu),
         &mut SilentJob,
-        &mut |_, _| {},
+        &mut |_| {},
     )?;
     let dir = std::env::temp_dir();
     ws.save(&dir.join("crl-lab-ood.json"))?;
     let hash = ws.hash()?;
-    let data = PlotData {
-        run: ws.results.as_ref(),
-        calibration: &ws.calibration_points,
-        calibration_estimator: ws.plots.calibration.estimator,
-    };
+    let data = plot_data(&ws);
     for format in [FigureFormat::Svg, FigureFormat::Png] {
         let path = dir.join(format!("crl-lab-ood.{}", format.extension()));
         let spec = FigureSpec {

@@ -21,6 +21,17 @@ pub enum Error {
     /// Two nodes share a name.
     #[error("two nodes are named `{0}`; node names must be unique")]
     DuplicateNode(String),
+    /// A node lists the same parent twice (the sampler would add both edges, the analytic truth
+    /// would keep one: the two would disagree).
+    #[error(
+        "node `{node}` lists `{parent}` as a parent twice; merge the two edges `{parent} -> {node}` into one"
+    )]
+    DuplicateEdge {
+        /// The child.
+        node: String,
+        /// The parent listed twice.
+        parent: String,
+    },
     /// A node refers to a parent that does not exist.
     #[error("node `{node}` lists an unknown parent `{parent}`")]
     UnknownParent {
@@ -95,6 +106,17 @@ pub enum Error {
         value: f64,
         /// The training step.
         step: usize,
+    },
+    /// A model's output, or a value handed to a metric, is NaN or infinite (method.md §5: report
+    /// NaN or Inf as an error, never as a number).
+    #[error("{what} is {value} at row {row}")]
+    NonFiniteValue {
+        /// Whose value: e.g. `the prediction of CRL (β 5, seed 0) on the test set at shift 0.5`.
+        what: String,
+        /// The value seen (NaN, inf, -inf).
+        value: f64,
+        /// The row (0-based) of the first such value.
+        row: usize,
     },
     /// A problem with the compute device.
     #[error("device: {0}")]

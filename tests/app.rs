@@ -573,3 +573,59 @@ fn the_causal_features_reference_can_be_switched_off() {
         h.state().state.train.n_seeds
     );
 }
+
+/// Issue 11: the calibration view draws each estimator's ideal beside the truth (an upper bound
+/// far above the diagonal is then seen to be doing what it should), and runs the staircase
+/// after the correlations, off the UI thread.
+#[test]
+fn the_calibration_view_shows_the_ideal_and_the_staircase() {
+    use crl_lab::experiment::{CALIBRATION_RHOS, STAIRCASE_NATS, StaircaseSettings};
+    let mut h = app();
+    {
+        let st = &mut h.state_mut().state;
+        st.train.device = DeviceChoice::Cpu;
+        st.calibration.steps = 60;
+        st.calibration.staircase = StaircaseSettings {
+            dim: 5,
+            steps_per_level: 20,
+        };
+        st.tab = Tab::Calibration;
+    }
+    h.run();
+    h.get_by_label("Run calibration").click();
+    h.step();
+    assert!(h.state().calibration.running, "it runs on its own thread");
+    let t0 = Instant::now();
+    while h.state().calibration.running {
+        h.step();
+        assert!(
+            t0.elapsed() < Duration::from_secs(120),
+            "the calibration did not finish"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run();
+    let cal = &h.state().calibration;
+    assert_eq!(cal.error, None);
+    assert_eq!(cal.points.len(), CALIBRATION_RHOS.len());
+    for (c, &rho) in cal.points.iter().zip(&CALIBRATION_RHOS) {
+        let ideal = c.ideal.expect("nce-club has an ideal");
+        assert!((ideal - 5.0 * rho * rho / (1.0 - rho * rho)).abs() < 1e-9);
+    }
+    let s = cal.staircase.as_ref().expect("a staircase");
+    assert_eq!(s.levels.len(), STAIRCASE_NATS.len());
+    assert_eq!(s.history.len(), STAIRCASE_NATS.len() * 20 / 10);
+    assert!(s.history.windows(2).all(|w| w[0].truth <= w[1].truth));
+    // The ideal is labelled on the plots and tabulated.
+    assert!(
+        h.get_all_by_label_contains("ideal of nce-club: d·ρ²/(1−ρ²)")
+            .count()
+            >= 1,
+        "the ideal's legend entry"
+    );
+    assert_eq!(h.get_all_by_label("ideal (nats)").count(), 2, "both tables");
+    h.get_by_label_contains("estimate, mean ± sd");
+    // The session keeps the staircase.
+    let ws = h.state().workspace();
+    assert_eq!(ws.calibration_staircase.map(|s| s.levels.len()), Some(5));
+}

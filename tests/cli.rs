@@ -123,6 +123,34 @@ fn generate_from_a_scenario_file() {
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 11);
 }
 
+/// Issue 11: a noise scale of 1e308 used to put `inf` in the CSV; now the command fails with one
+/// line naming the node, and writes nothing.
+#[test]
+fn generate_refuses_non_finite_values_naming_the_node() {
+    use crl_lab::scm::{Noise, Param};
+    let dir = tempfile::tempdir().unwrap();
+    let mut scenario = crl_lab::scm::preset("shortcut").unwrap();
+    let id = scenario.id("x_s").unwrap();
+    scenario.nodes[id.0].noise = Noise::Gaussian {
+        sd: Param::Fixed(1e308),
+    };
+    let sc = dir.path().join("s.json");
+    std::fs::write(&sc, scenario.to_json()).unwrap();
+    let out = dir.path().join("d.csv");
+    let o = crl(&[
+        "generate",
+        "--scenario",
+        sc.to_str().unwrap(),
+        "--rows",
+        "100",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_fails_with(&o, "node `x_s`");
+    assert!(stderr(&o).contains("inf"), "{}", stderr(&o));
+    assert!(!out.exists(), "no CSV with inf in it");
+}
+
 fn assert_no_files(dir: &Path) {
     let left: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
@@ -344,4 +372,64 @@ fn calibrate_prints_estimate_and_truth() {
     let out = String::from_utf8(o.stdout).unwrap();
     let truth = format!("{:.4}", -(0.75f64.ln()));
     assert!(out.contains(&truth) && out.contains("lower bound"), "{out}");
+}
+
+/// `calibrate --all` runs every estimator that calibrates on Gaussians over the calibration grid
+/// and prints one table with the truth, the ideal, the estimate and both biases.
+#[test]
+fn calibrate_all_prints_every_estimator_with_its_ideal() {
+    let o = crl(&[
+        "calibrate",
+        "--all",
+        "--dim",
+        "2",
+        "--steps",
+        "100",
+        "--device",
+        "cpu",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let header = out.lines().next().unwrap();
+    for col in [
+        "estimator",
+        "rho",
+        "truth",
+        "ideal",
+        "estimate",
+        "bias vs truth",
+        "bias vs ideal",
+    ] {
+        assert!(header.contains(col), "`{col}` not in {header}");
+    }
+    for name in ["nce-club", "club", "club-sample", "infonce"] {
+        let rows: Vec<&str> = out
+            .lines()
+            .filter(|l| l.split_whitespace().next() == Some(name))
+            .collect();
+        assert_eq!(rows.len(), 6, "{name}: one row per correlation in\n{out}");
+        assert!(rows.iter().all(|r| r.contains('%')), "{rows:?}");
+    }
+    assert!(!out.contains("club-categorical"), "{out}");
+    // ρ = 0.9, d = 2: the CLUB family's ideal is 2 · 0.81 / 0.19 = 8.5263.
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("club ") && l.contains(" 0.9 "))
+        .expect("the club row at 0.9");
+    assert!(row.contains("8.5263"), "{row}");
+    // Progress and the device go to stderr, one line per estimator.
+    let err = stderr(&o);
+    assert!(err.contains("device:") && err.contains("infonce:"), "{err}");
+    // --all picks the estimators and the correlations itself.
+    assert_fails_with(
+        &crl(&[
+            "calibrate",
+            "--all",
+            "--estimator",
+            "club",
+            "--device",
+            "cpu",
+        ]),
+        "--estimator",
+    );
 }

@@ -178,6 +178,7 @@ fn every_plot_kind_renders_as_parseable_svg() {
         run: ws.results.as_ref(),
         calibration: &ws.calibration_points,
         calibration_estimator: ws.plots.calibration.estimator,
+        staircase: ws.calibration_staircase.as_ref(),
     };
     for kind in [
         PlotKind::Loss,
@@ -226,7 +227,7 @@ fn rerunning_with_the_same_seed_gives_the_same_csv_numbers_on_the_cpu() {
             false,
             Some(DeviceChoice::Cpu),
             &mut SilentJob,
-            &mut |_, _| {},
+            &mut |_| {},
         )
         .unwrap();
         assert!(done.training && !done.calibration);
@@ -234,6 +235,7 @@ fn rerunning_with_the_same_seed_gives_the_same_csv_numbers_on_the_cpu() {
             run: ws.results.as_ref(),
             calibration: &ws.calibration_points,
             calibration_estimator: ws.plots.calibration.estimator,
+            staircase: ws.calibration_staircase.as_ref(),
         };
         [PlotKind::Loss, PlotKind::Mi, PlotKind::Ood].map(|k| plot_csv(k, &data).unwrap())
     };
@@ -263,4 +265,172 @@ fn a_bad_workspace_fails_with_one_error_line() {
         "{err}"
     );
     assert!(!dir.path().join("x.svg").exists());
+}
+
+/// Calibration points and a staircase of `estimator`, computed quickly on the CPU.
+fn fresh_calibration(
+    estimator: crl_lab::mi::EstimatorKind,
+) -> (Vec<crl_lab::mi::Calibration>, crl_lab::mi::Staircase) {
+    use crl_lab::experiment::{CalibrationSettings, StaircaseSettings};
+    use crl_lab::mi::{calibrate, staircase};
+    let settings = CalibrationSettings {
+        estimator,
+        steps: 100,
+        staircase: StaircaseSettings {
+            steps_per_level: 40,
+            ..StaircaseSettings::default()
+        },
+        ..CalibrationSettings::default()
+    };
+    let dev = burn::tensor::Device::flex();
+    let points = settings
+        .configs()
+        .iter()
+        .map(|c| calibrate(c, &dev).unwrap())
+        .collect();
+    let stairs = staircase(&settings.staircase_config(), &dev, &mut |_| {
+        std::ops::ControlFlow::Continue(())
+    })
+    .unwrap();
+    (points, stairs)
+}
+
+/// Issue 11: the calibration figure draws the estimator's ideal beside the truth, labelled, and
+/// the staircase as a second panel; its CSV has the ideal column and the staircase's readings.
+#[test]
+fn the_calibration_figure_and_csv_carry_the_ideal_and_the_staircase() {
+    use crl_lab::mi::EstimatorKind;
+    for estimator in [EstimatorKind::NceClub, EstimatorKind::Infonce] {
+        let (points, stairs) = fresh_calibration(estimator);
+        let data = PlotData {
+            run: None,
+            calibration: &points,
+            calibration_estimator: estimator,
+            staircase: Some(&stairs),
+        };
+        let spec = FigureSpec {
+            kind: PlotKind::Calibration,
+            format: FigureFormat::Svg,
+            width: FigureWidth::Double,
+            hash: None,
+        };
+        let text = String::from_utf8(render_figure(&spec, &data).unwrap()).unwrap();
+        roxmltree::Document::parse(&text).expect("the SVG parses");
+        let want = if estimator == EstimatorKind::Infonce {
+            "ideal of infonce: min(I, log N)"
+        } else {
+            "ideal of nce-club: d·ρ²/(1−ρ²)"
+        };
+        assert!(
+            text.contains(want),
+            "{estimator}: no `{want}` in the legend"
+        );
+        assert!(
+            text.contains("true MI"),
+            "{estimator}: the truth is labelled"
+        );
+        assert!(
+            text.contains(", d = 20"),
+            "{estimator}: the staircase panel"
+        );
+        // The same figure as a PNG.
+        let png = FigureSpec {
+            format: FigureFormat::Png,
+            width: FigureWidth::Single,
+            ..spec
+        };
+        let (w, h) = png_size(&render_figure(&png, &data).unwrap());
+        assert_eq!((w, h), FigureWidth::Single.pixels(PlotKind::Calibration));
+
+        let csv = plot_csv(PlotKind::Calibration, &data).unwrap();
+        let mut lines = csv.lines();
+        assert_eq!(
+            lines.next(),
+            Some("series,step,rho,truth,ideal,estimate,estimator,upper_bound,log_n")
+        );
+        let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+        let grid: Vec<&Vec<&str>> = rows.iter().filter(|r| r[0] == "grid").collect();
+        let stair: Vec<&Vec<&str>> = rows.iter().filter(|r| r[0] == "staircase").collect();
+        assert_eq!(grid.len(), 6);
+        assert_eq!(stair.len(), stairs.history.len());
+        assert_eq!(grid.len() + stair.len(), rows.len());
+        let num = |s: &str| s.parse::<f64>().unwrap();
+        // ρ = 0.9, d = 5: the CLUB family's ideal is 21.315789; InfoNCE's is the truth 4.151828.
+        let top = grid.last().unwrap();
+        assert_eq!(top[2], "0.9");
+        let ideal = if estimator == EstimatorKind::Infonce {
+            4.151_828
+        } else {
+            21.315_789
+        };
+        assert!((num(top[4]) - ideal).abs() < 1e-5, "{top:?}");
+        // The staircase's steps increase and its truth never steps down.
+        for w in stair.windows(2) {
+            assert!(num(w[0][1]) < num(w[1][1]));
+            assert!(num(w[0][3]) <= num(w[1][3]) + 1e-9);
+        }
+    }
+}
+
+/// A workspace with a staircase round-trips; one written before the ideal and the staircase
+/// existed still opens and draws its calibration figure (one panel, no ideal), and
+/// `crl-lab figure` computes only the staircase it lacks.
+#[test]
+fn older_calibrations_still_draw_and_a_staircase_round_trips() {
+    use crl_lab::mi::EstimatorKind;
+    let old = Workspace::load(&small()).unwrap();
+    assert!(old.calibration_points.iter().all(|c| c.ideal.is_none()));
+    assert!(old.calibration_staircase.is_none());
+    let data = PlotData {
+        run: None,
+        calibration: &old.calibration_points,
+        calibration_estimator: old.plots.calibration.estimator,
+        staircase: None,
+    };
+    let spec = FigureSpec {
+        kind: PlotKind::Calibration,
+        format: FigureFormat::Svg,
+        width: FigureWidth::Single,
+        hash: None,
+    };
+    let text = String::from_utf8(render_figure(&spec, &data).unwrap()).unwrap();
+    assert!(!text.contains("ideal of") && !text.contains(", d = 20"));
+    let csv = plot_csv(PlotKind::Calibration, &data).unwrap();
+    assert!(
+        csv.lines().skip(1).all(|l| l.starts_with("grid,,")),
+        "{csv}"
+    );
+
+    let (points, stairs) = fresh_calibration(EstimatorKind::Club);
+    let mut ws = Workspace::from_preset("shortcut").unwrap();
+    ws.calibration_points = points;
+    ws.calibration_staircase = Some(stairs);
+    let text = ws.to_json().unwrap();
+    let back = Workspace::from_json(&text, "ws").unwrap();
+    assert_eq!(back, ws);
+    assert_eq!(back.to_json().unwrap(), text);
+
+    // The old file has every correlation but no staircase: only the staircase runs.
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("ws.json");
+    let svg = dir.path().join("calibration.svg");
+    let out = Command::new(env!("CARGO_BIN_EXE_crl-lab"))
+        .args(["figure", small().to_str().unwrap(), "--plot", "calibration"])
+        .args(["--device", "cpu", "--out", svg.to_str().unwrap()])
+        .arg("--save")
+        .arg(&saved)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("calibration: staircase"), "{err}");
+    assert!(!err.contains("correlation"), "{err}");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        text.contains("step ×1000, d = 20"),
+        "the staircase panel is drawn"
+    );
+    let ws = Workspace::load(&saved).unwrap();
+    assert_eq!(ws.calibration_points, old.calibration_points, "points kept");
+    assert_eq!(ws.calibration_staircase.map(|s| s.levels.len()), Some(5));
 }

@@ -446,23 +446,33 @@ fn gauc_and_ndcg_by_hand() {
     let users = [1, 2, 3, 1, 2, 2, 1, 3, 2];
     let scores = [0.9, 0.9, 0.4, 0.3, 0.8, 0.8, 0.5, 0.6, 0.1];
     let labels = [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 0.0];
-    let g = gauc(&users, &scores, &labels);
+    let g = gauc(&users, &scores, &labels).unwrap();
     assert!((g - (3.0 * 0.0 + 4.0 * 0.875) / 7.0).abs() < 1e-12, "{g}");
     let ideal = 1.0 + 1.0 / 3f64.log2();
     let user1 = (1.0 / 3f64.log2() + 0.5) / ideal;
     let user2 = 1.5 / ideal;
-    let n = ndcg_at_k(&users, &scores, &labels, 10);
+    let n = ndcg_at_k(&users, &scores, &labels, 10).unwrap();
     assert!((n - (user1 + user2) / 2.0).abs() < 1e-12, "{n}");
     // At k = 1 only the top row counts: user 1's is a negative, user 2's a positive.
-    assert_eq!(ndcg_at_k(&users, &scores, &labels, 1), 0.5);
+    assert_eq!(ndcg_at_k(&users, &scores, &labels, 1).unwrap(), 0.5);
     // A perfect ranking scores 1; no positives or no negatives anywhere give NaN.
-    assert_eq!(ndcg_at_k(&[0, 0], &[2.0, 1.0], &[1.0, 0.0], 10), 1.0);
-    assert_eq!(gauc(&[0, 0], &[2.0, 1.0], &[1.0, 0.0]), 1.0);
-    assert!(ndcg_at_k(&[0, 1], &[2.0, 1.0], &[0.0, 0.0], 10).is_nan());
-    assert!(ndcg_at_k(&users, &scores, &labels, 0).is_nan());
+    assert_eq!(
+        ndcg_at_k(&[0, 0], &[2.0, 1.0], &[1.0, 0.0], 10).unwrap(),
+        1.0
+    );
+    assert_eq!(gauc(&[0, 0], &[2.0, 1.0], &[1.0, 0.0]).unwrap(), 1.0);
+    assert!(
+        ndcg_at_k(&[0, 1], &[2.0, 1.0], &[0.0, 0.0], 10)
+            .unwrap()
+            .is_nan()
+    );
+    assert!(ndcg_at_k(&users, &scores, &labels, 0).unwrap().is_nan());
     // Entries beyond the shortest slice are ignored.
-    assert_eq!(gauc(&[0, 0, 0], &[2.0, 1.0], &[1.0, 0.0, 1.0]), 1.0);
-    assert!(gauc(&[0, 1], &[2.0, 1.0], &[1.0, 0.0]).is_nan());
+    assert_eq!(
+        gauc(&[0, 0, 0], &[2.0, 1.0], &[1.0, 0.0, 1.0]).unwrap(),
+        1.0
+    );
+    assert!(gauc(&[0, 1], &[2.0, 1.0], &[1.0, 0.0]).unwrap().is_nan());
 }
 
 fn error_of(dir: &Path) -> String {

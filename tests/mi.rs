@@ -4,12 +4,16 @@
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Tensor, TensorData};
+use std::ops::ControlFlow;
+
 use crl_lab::mi::{
     CalibrationConfig, Club, Conditioning, Estimator, EstimatorInputs, EstimatorKind, InfoNce,
-    MiEstimator, NceClub, PairBatch, calibrate, diagonal, masked_logsumexp, masked_row_mean,
-    roll_rows,
+    MiEstimator, NceClub, PairBatch, StaircaseConfig, calibrate, club_ideal, diagonal,
+    ideal_estimate, ideal_formula, ideal_label, masked_logsumexp, masked_row_mean, roll_rows,
+    staircase,
 };
 use crl_lab::models::{CriticKind, GaussianCritic, PairCritic};
+use crl_lab::scm::{correlated_gaussian_mi, correlation_for_mi};
 
 fn dev() -> Device {
     Device::flex()
@@ -372,7 +376,8 @@ fn upper_bounds_land_above_the_truth() {
             );
             // With the ideal critic both contrasts equal I + KL(p(z)p(c) || p(z,c)), which for
             // these Gaussians is d ρ² / (1 − ρ²): the estimate must not overshoot that.
-            let ideal = 5.0 * rho * rho / (1.0 - rho * rho);
+            let ideal = c.ideal.expect("the CLUB family has an ideal");
+            assert!((ideal - 5.0 * rho * rho / (1.0 - rho * rho)).abs() < 1e-12);
             assert!(
                 c.estimate <= ideal * 1.15 + 0.1,
                 "{kind} rho {rho}: {:.3} above the ideal contrast {ideal:.3}",
@@ -429,4 +434,172 @@ fn calibration_rejects_bad_settings() {
             .to_string()
             .contains("nce-club")
     );
+}
+
+/// The ideal of each estimator (method.md §10) against values worked by hand.
+#[test]
+fn ideal_formula_by_hand() {
+    // d = 5, ρ = 0.9: 5 · 0.81 / 0.19 = 21.3158; the truth is −2.5 · ln 0.19 = 4.1518.
+    assert!((club_ideal(0.9, 5) - 21.315_789).abs() < 1e-5);
+    assert!((correlated_gaussian_mi(0.9, 5) - 4.151_828).abs() < 1e-5);
+    for kind in [
+        EstimatorKind::NceClub,
+        EstimatorKind::Club,
+        EstimatorKind::ClubSample,
+    ] {
+        let v = ideal_estimate(kind, 0.9, 5, 128).expect("an ideal");
+        assert!((v - 21.32).abs() < 0.005, "{kind}: {v}");
+        assert_eq!(ideal_formula(kind), Some("d·ρ²/(1−ρ²)"));
+    }
+    // ρ = 0.5, d = 2: 2 · 0.25 / 0.75 = 2/3.
+    assert!((club_ideal(0.5, 2) - 2.0 / 3.0).abs() < 1e-12);
+    // InfoNCE: the truth below log N, log N above it.
+    let truth = correlated_gaussian_mi(0.5, 5);
+    let v = ideal_estimate(EstimatorKind::Infonce, 0.5, 5, 128).expect("an ideal");
+    assert!((v - truth).abs() < 1e-12);
+    let capped = ideal_estimate(EstimatorKind::Infonce, 0.9, 5, 16).expect("an ideal");
+    assert!((capped - 16f64.ln()).abs() < 1e-12);
+    assert_eq!(ideal_formula(EstimatorKind::Infonce), Some("min(I, log N)"));
+    assert_eq!(
+        ideal_label(EstimatorKind::NceClub).as_deref(),
+        Some("ideal of nce-club: d·ρ²/(1−ρ²)")
+    );
+    // No Gaussian calibration for a categorical estimator.
+    assert_eq!(
+        ideal_estimate(EstimatorKind::ClubCategorical, 0.9, 5, 128),
+        None
+    );
+    assert_eq!(ideal_label(EstimatorKind::ClubCategorical), None);
+    // The staircase's correlations invert the truth.
+    for (mi, d) in [(2.0, 20), (10.0, 20), (4.15, 5)] {
+        let rho = correlation_for_mi(mi, d);
+        assert!(
+            (correlated_gaussian_mi(rho, d) - mi).abs() < 1e-9,
+            "{mi} {d}"
+        );
+    }
+    assert!(correlation_for_mi(-1.0, 5).is_nan());
+}
+
+fn calib_at(kind: EstimatorKind, rho: f64, batch: usize) -> crl_lab::mi::Calibration {
+    let config = CalibrationConfig {
+        estimator: kind,
+        rho,
+        dim: 5,
+        steps: 600,
+        batch,
+        seed: 1,
+        ..CalibrationConfig::default()
+    };
+    calibrate(&config, &dev()).unwrap()
+}
+
+/// With a trained critic, CLUB and NCE-CLUB land on their ideal d·ρ²/(1 − ρ²), far above the
+/// truth, and InfoNCE on min(I, log N): within 10% at ρ ≤ 0.8 (600 steps, about 0.3 s each).
+#[test]
+fn estimates_land_within_ten_percent_of_their_ideal() {
+    let within = |kind: EstimatorKind, rho: f64, batch: usize| {
+        let c = calib_at(kind, rho, batch);
+        let ideal = c.ideal.expect("an ideal");
+        let rel = (c.estimate - ideal) / ideal;
+        assert!(
+            rel.abs() <= 0.10,
+            "{kind} rho {rho} N {batch}: estimate {:.3} vs ideal {ideal:.3} ({:+.1}%), truth {:.3}",
+            c.estimate,
+            100.0 * rel,
+            c.truth
+        );
+        c
+    };
+    for rho in [0.5, 0.7, 0.8] {
+        for kind in [EstimatorKind::NceClub, EstimatorKind::Club] {
+            let c = within(kind, rho, 128);
+            // The ideal of an upper bound sits well above the truth: about 2.3 to 3.5 times here.
+            assert!(c.ideal.unwrap() > 2.0 * c.truth);
+        }
+    }
+    for rho in [0.5, 0.7] {
+        let c = within(EstimatorKind::Infonce, rho, 128);
+        assert!((c.ideal.unwrap() - c.truth.min(c.log_n)).abs() < 1e-12);
+    }
+    // At ρ = 0.8 (I = 2.55) the InfoNCE bound is about 10% loose with N = 128 even though
+    // log N = 4.85 is well above I; with N = 256 it comes within 7%.
+    within(EstimatorKind::Infonce, 0.8, 256);
+}
+
+/// One critic up a staircase of true MI: the truth steps up level by level, each reading carries
+/// its level's truth and ideal, and the estimate follows the steps.
+#[test]
+fn the_staircase_steps_up_the_truth_and_the_estimate_follows() {
+    let config = StaircaseConfig {
+        estimator: EstimatorKind::NceClub,
+        levels_nats: vec![1.0, 2.0, 3.0],
+        dim: 5,
+        steps_per_level: 200,
+        report_every: 10,
+        seed: 3,
+        ..StaircaseConfig::default()
+    };
+    let mut seen = 0;
+    let s = staircase(&config, &dev(), &mut |_| {
+        seen += 1;
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(s.levels.len(), 3);
+    assert_eq!(s.history.len(), 3 * 200 / 10);
+    assert_eq!(seen, s.history.len());
+    assert!(s.upper_bound);
+    for w in s.history.windows(2) {
+        assert!(w[0].step < w[1].step, "steps increase");
+        assert!(w[0].truth <= w[1].truth, "the truth never steps down");
+        assert!(w[0].level <= w[1].level);
+    }
+    for (l, want) in s.levels.iter().zip([1.0, 2.0, 3.0]) {
+        assert!((l.truth - want).abs() < 1e-9, "{l:?}");
+        assert!((l.ideal.unwrap() - club_ideal(l.rho, 5)).abs() < 1e-12);
+        assert_eq!(l.last_step - l.first_step + 1, 200);
+        // The critic, warm-started, reaches the new level's ideal within 15% by its second half.
+        let ideal = l.ideal.unwrap();
+        assert!(
+            (l.mean - ideal).abs() <= 0.15 * ideal,
+            "level {want}: mean {:.3} vs ideal {ideal:.3}",
+            l.mean
+        );
+        assert!(l.sd.is_finite() && l.sd > 0.0);
+    }
+    let means: Vec<f64> = s.levels.iter().map(|l| l.mean).collect();
+    assert!(means.windows(2).all(|w| w[0] < w[1]), "{means:?}");
+    // The staircases drawn: two points per level, starting at step 0.
+    let truth = s.truth_steps();
+    assert_eq!(truth.len(), 6);
+    assert_eq!(truth[0], (0.0, s.levels[0].truth));
+    assert_eq!(truth[5].0, 600.0);
+    assert_eq!(s.ideal_steps().len(), 6);
+
+    // A Break stops it at once, keeping what is done.
+    let mut n = 0;
+    let part = staircase(&config, &dev(), &mut |_| {
+        n += 1;
+        if n == 25 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .unwrap();
+    assert_eq!(part.history.len(), 25);
+    assert_eq!(part.levels.len(), 2, "stopped in the second level");
+    // Bad settings are refused by name.
+    let bad = StaircaseConfig {
+        levels_nats: vec![2.0, f64::NAN],
+        ..config.clone()
+    };
+    let e = staircase(&bad, &dev(), &mut |_| ControlFlow::Continue(())).unwrap_err();
+    assert!(e.to_string().contains("level"), "{e}");
+    let cat = StaircaseConfig {
+        estimator: EstimatorKind::ClubCategorical,
+        ..config
+    };
+    assert!(staircase(&cat, &dev(), &mut |_| ControlFlow::Continue(())).is_err());
 }

@@ -643,3 +643,107 @@ fn damaged_or_foreign_files_are_refused_clearly() {
         Err(Error::Io { .. })
     ));
 }
+
+/// Issue 11: two entries for one parent were summed by the sampler and overwritten by the
+/// analytic truth; validation refuses them, naming both nodes, and so does every edit.
+#[test]
+fn a_parent_listed_twice_is_refused_naming_both_nodes() {
+    let mut dup = with_outcome(vec![]);
+    dup.nodes[1].parents.push(edge("x", 0.5));
+    let e = dup.validate().unwrap_err();
+    assert!(
+        matches!(&e, Error::DuplicateEdge { node, parent } if node == "y" && parent == "x"),
+        "{e}"
+    );
+    let text = e.to_string();
+    assert!(text.contains("`y`") && text.contains("`x`"), "{text}");
+    assert!(
+        GaussianTruth::new(&dup, 0.0).is_err(),
+        "the truth refuses too"
+    );
+    assert!(sample(&dup, 10, 0.0, 1).is_err(), "and so does the sampler");
+    // In a soft intervention's new parents as well.
+    let mut soft = with_outcome(vec![]);
+    soft.interventions.push(Intervention::Soft {
+        node: "y".into(),
+        mechanism: Mechanism::Linear,
+        noise: Noise::None,
+        bias: Vec::new(),
+        parents: vec![edge("x", 1.0), edge("x", 2.0)],
+    });
+    assert!(matches!(soft.validate(), Err(Error::DuplicateEdge { .. })));
+    // The editor's operations cannot create one.
+    let mut s = with_outcome(vec![]);
+    let before = s.clone();
+    assert!(s.add_edge("x", "y").is_err());
+    let mut twice = s.node(s.id("y").unwrap()).clone();
+    twice.parents.push(edge("x", 3.0));
+    assert!(matches!(
+        s.set_node("y", twice),
+        Err(Error::DuplicateEdge { .. })
+    ));
+    let mut new = node(
+        "z",
+        Role::Feature,
+        Mechanism::Linear,
+        gaussian(1.0),
+        vec![edge("x", 1.0), edge("x", 1.0)],
+    );
+    assert!(matches!(
+        s.add_node(new.clone()),
+        Err(Error::DuplicateEdge { .. })
+    ));
+    assert_eq!(s, before, "nothing changed");
+    new.parents.pop();
+    s.add_node(new).unwrap();
+    s.validate().unwrap();
+}
+
+/// Issue 11: a shifting parameter with finite ends but an infinite step between them gives ±inf
+/// at every shift strictly inside (0, 1).
+#[test]
+fn a_shifting_parameter_whose_step_overflows_is_refused() {
+    let mut sc = with_outcome(vec![]);
+    sc.nodes[1].parents[0].weights[0][0] = shifting(1e308, -1e308);
+    let e = sc.validate().unwrap_err();
+    assert!(
+        matches!(&e, Error::BadParameter { node, param, .. } if node == "y" && param == "weights[x][0][0]"),
+        "{e}"
+    );
+}
+
+/// Issue 11: a noise scale of 1e308 is finite but its draws are not (nor fit in f32); sampling
+/// refuses, naming the node and the row, instead of writing `inf`.
+#[test]
+fn sampling_refuses_a_non_finite_value_naming_the_node() {
+    let mut sc = with_outcome(vec![]);
+    sc.nodes[0].noise = gaussian(1e308);
+    let e = sample(&sc, 200, 0.0, 1).unwrap_err();
+    let text = e.to_string();
+    assert!(matches!(e, Error::Sampling(_)), "{text}");
+    assert!(
+        text.contains("node `x`") && text.contains("inf") && text.contains("row "),
+        "{text}"
+    );
+    // A value beyond f32 (here 1e39) is finite in f64 but would be stored as inf.
+    let mut big = with_outcome(vec![]);
+    big.nodes[0].noise = Noise::None;
+    big.nodes[0].bias = vec![Param::Fixed(1e39)];
+    let text = sample(&big, 5, 0.0, 1).unwrap_err().to_string();
+    assert!(
+        text.contains("node `x`") && text.contains("row 0"),
+        "{text}"
+    );
+    // An overflow that a threshold would turn into a plausible 0 or 1 is caught at its input.
+    let mut hidden = with_outcome(vec![Node::root("x2", Role::Feature, 1, gaussian(1.0))]);
+    hidden.nodes[1].parents = vec![edge("x", 1e308), edge("x2", 1e308)];
+    let text = sample(&hidden, 500, 0.0, 1).unwrap_err().to_string();
+    assert!(
+        text.contains("node `y`") && text.contains("input of its mechanism"),
+        "{text}"
+    );
+    // Large but representable values still sample.
+    let mut fine = with_outcome(vec![]);
+    fine.nodes[0].noise = gaussian(1e30);
+    assert!(sample(&fine, 200, 0.0, 1).is_ok());
+}

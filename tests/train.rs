@@ -391,10 +391,11 @@ fn continuous_outcomes_train_as_regression() {
 
 #[test]
 fn metrics_by_hand() {
-    assert_eq!(roc_auc(&[0.1, 0.4, 0.35, 0.8], &[0.0, 0.0, 1.0, 1.0]), 0.75);
-    assert_eq!(roc_auc(&[1.0, 1.0], &[0.0, 1.0]), 0.5);
-    assert!(roc_auc(&[1.0, 2.0], &[1.0, 1.0]).is_nan());
-    let m = binary_metrics(&[2.0, -1.0, 0.5, -3.0], &[1.0, 0.0, 0.0, 0.0]);
+    let auc = |s: &[f32], l: &[f32]| roc_auc(s, l).unwrap();
+    assert_eq!(auc(&[0.1, 0.4, 0.35, 0.8], &[0.0, 0.0, 1.0, 1.0]), 0.75);
+    assert_eq!(auc(&[1.0, 1.0], &[0.0, 1.0]), 0.5);
+    assert!(auc(&[1.0, 2.0], &[1.0, 1.0]).is_nan());
+    let m = binary_metrics(&[2.0, -1.0, 0.5, -3.0], &[1.0, 0.0, 0.0, 0.0]).unwrap();
     assert_eq!(m.accuracy, 0.75);
     let ll = ((1.0 + (-2.0f64).exp()).ln()
         + (1.0 + (-1.0f64).exp()).ln()
@@ -405,6 +406,28 @@ fn metrics_by_hand() {
     let r = regression_metrics(&[1.0, 2.0, 3.0], &[1.0, 2.0, 4.0]);
     assert!((r.mse - 1.0 / 3.0).abs() < 1e-9);
     assert!((r.r2 - (1.0 - (1.0 / 3.0) / (14.0 / 9.0))).abs() < 1e-9);
+}
+
+/// Issue 11: `total_cmp` ranks NaN above every number, so a NaN score read as the most
+/// confident positive and the AUC came out as a plausible number. Now it is an error naming the
+/// row, and so are the ranking metrics built on it.
+#[test]
+fn a_non_finite_score_is_an_error_not_a_rank() {
+    use crl_lab::train::{gauc, ndcg_at_k};
+    let labels = [0.0, 1.0, 0.0, 1.0];
+    for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+        let scores = [0.1, 0.9, bad, 0.7];
+        match roc_auc(&scores, &labels) {
+            Err(Error::NonFiniteValue { row, what, .. }) => {
+                assert_eq!(row, 2);
+                assert!(what.contains("ROC AUC"), "{what}");
+            }
+            other => panic!("expected NonFiniteValue for {bad}, got {other:?}"),
+        }
+        assert!(binary_metrics(&scores, &labels).is_err());
+        assert!(gauc(&[0, 0, 1, 1], &scores, &labels).is_err());
+        assert!(ndcg_at_k(&[0, 0, 1, 1], &scores, &labels, 10).is_err());
+    }
 }
 
 #[test]

@@ -10,8 +10,8 @@ use super::train_cmds::{ProgressObserver, create_dir};
 use crate::error::{Error, Result};
 use crate::experiment::{JobObserver, RunMode};
 use crate::export::{
-    FigureFormat, FigureSpec, FigureWidth, Needs, PlotKind, Workspace, export_bundle, plot_data,
-    recompute, write_figure,
+    CalibrationProgress, FigureFormat, FigureSpec, FigureWidth, Needs, PlotKind, Workspace,
+    export_bundle, plot_data, recompute, write_figure,
 };
 use crate::train::DeviceChoice;
 
@@ -45,6 +45,9 @@ pub struct WorkspaceArgs {
     /// Critic steps per correlation of the calibration view.
     #[arg(long)]
     calibration_steps: Option<usize>,
+    /// Critic steps per level of the calibration view's staircase.
+    #[arg(long)]
+    staircase_steps: Option<usize>,
     /// Device: auto, wgpu or cpu.
     #[arg(long)]
     device: Option<DeviceChoice>,
@@ -133,8 +136,12 @@ pub fn workspace_cmd(args: &WorkspaceArgs) -> Result<()> {
     if let Some(v) = args.calibration_steps {
         ws.plots.calibration.steps = v;
     }
+    if let Some(v) = args.staircase_steps {
+        ws.plots.calibration.staircase.steps_per_level = v;
+    }
     // Reject settings that cannot run now rather than at rebuild time.
     ws.train.plan()?;
+    ws.plots.calibration.staircase_config().validate()?;
     ws.save(&args.out)?;
     eprintln!(
         "wrote {} (`{}`, no results yet: `crl-lab run {} --out DIR` computes them)",
@@ -160,10 +167,11 @@ fn rebuild(
         force,
         device,
         &mut obs as &mut dyn JobObserver,
-        &mut |i, n| {
-            if i < n {
-                eprintln!("calibration: correlation {}/{n}", i + 1);
+        &mut |p| match p {
+            CalibrationProgress::Correlation { index, count } => {
+                eprintln!("calibration: correlation {}/{count}", index + 1);
             }
+            CalibrationProgress::Staircase => eprintln!("calibration: staircase"),
         },
     );
     obs.bar.finish_and_clear();

@@ -181,7 +181,7 @@ impl Sampler {
                 let rate = (logged as f64 / drawn as f64).max(1e-3);
                 ((missing as f64 / rate) * 1.1) as usize + 256
             };
-            let vals = self.draw_chunk(size, seed, chunk);
+            let vals = self.draw_chunk(size, seed, chunk, drawn)?;
             let keep: Vec<usize> = if self.exposure.is_empty() {
                 (0..size).collect()
             } else {
@@ -227,8 +227,16 @@ impl Sampler {
         })
     }
 
-    /// Draws `n` rows of every node (before exposure filtering), node-major, dim-major.
-    fn draw_chunk(&self, n: usize, seed: u64, chunk: u64) -> Vec<Vec<f64>> {
+    /// Draws `n` rows of every node (before exposure filtering), node-major, dim-major. The
+    /// chunk's first row is row `first_row` of all rows drawn (for error messages). Fails,
+    /// naming the node, when a value is NaN or does not fit a 32-bit float.
+    fn draw_chunk(
+        &self,
+        n: usize,
+        seed: u64,
+        chunk: u64,
+        first_row: usize,
+    ) -> Result<Vec<Vec<f64>>> {
         let mut vals: Vec<Vec<f64>> = vec![Vec::new(); self.nodes.len()];
         let env: Vec<bool> = if self.mix_prob > 0.0 {
             let mut rng = stream(seed, chunk, "\u{0}environment");
@@ -239,13 +247,18 @@ impl Sampler {
             Vec::new()
         };
         for &v in &self.order {
+            let fail = |bad: NonFinite, env: &str| {
+                self.non_finite_error(v, bad, (first_row + bad.index % n.max(1), env))
+            };
             let mut rng = stream(seed, chunk, &self.names[v]);
-            let mut col = compute(&self.nodes[v], &vals, n, &mut rng);
+            let mut col =
+                compute(&self.nodes[v], &vals, n, &mut rng).map_err(|b| fail(b, "training"))?;
             if let Some(alt) = &self.alt[v]
                 && !env.is_empty()
             {
                 let mut rng = stream(seed, chunk, &format!("{}\u{0}intervened", self.names[v]));
-                let alt_col = compute(alt, &vals, n, &mut rng);
+                let alt_col =
+                    compute(alt, &vals, n, &mut rng).map_err(|b| fail(b, "intervened"))?;
                 for d in 0..alt.dim {
                     for r in (0..n).filter(|&r| env[r]) {
                         col[d * n + r] = alt_col[d * n + r];
@@ -254,7 +267,30 @@ impl Sampler {
             }
             vals[v] = col;
         }
-        vals
+        Ok(vals)
+    }
+
+    /// The error for node `v`'s non-finite value `bad`, in row `row` of the `env` environment.
+    fn non_finite_error(&self, v: usize, bad: NonFinite, (row, env): (usize, &str)) -> Error {
+        let name = &self.names[v];
+        let place = if self.mix_prob > 0.0 {
+            format!(
+                "row {row} (drawn from the {env} environment) at shift {}",
+                self.shift
+            )
+        } else {
+            format!("row {row} at shift {}", self.shift)
+        };
+        let what = if bad.input {
+            "the input of its mechanism (weighted parents, bias and noise)"
+        } else {
+            "its value"
+        };
+        Error::Sampling(format!(
+            "node `{name}`: {what} is {} in {place}; its noise scale, weights or bias are too \
+             large for 32-bit floats (at most about 3.4e38)",
+            bad.value
+        ))
     }
 }
 
@@ -271,8 +307,44 @@ fn stream(seed: u64, chunk: u64, name: &str) -> ChaCha8Rng {
     ))
 }
 
-/// Computes one node's column(s) for `n` rows, given its parents' values.
-fn compute(node: &Compiled, vals: &[Vec<f64>], n: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
+/// A value that is NaN, infinite or beyond the range of f32, where [`compute`] found it.
+#[derive(Clone, Copy, Debug)]
+struct NonFinite {
+    /// Position in the node's column-major values (`dim * n + row`).
+    index: usize,
+    /// The value, as the dataset would store it (f32, so an overflow reads `inf`).
+    value: f32,
+    /// Found in the mechanism's input (before a discrete mechanism could hide it) rather
+    /// than in the node's value.
+    input: bool,
+}
+
+/// The first value of `xs` that is not finite: in f64 for a mechanism's `input` (it is never
+/// stored), once stored as f32 for a node's value.
+fn first_non_finite(xs: &[f64], input: bool) -> Option<NonFinite> {
+    let bad = |x: f64| {
+        if input {
+            !x.is_finite()
+        } else {
+            !(x as f32).is_finite()
+        }
+    };
+    xs.iter().position(|&x| bad(x)).map(|index| NonFinite {
+        index,
+        value: xs[index] as f32,
+        input,
+    })
+}
+
+/// Computes one node's column(s) for `n` rows, given its parents' values. Fails at the first
+/// value that is not a finite f32: in the mechanism's input (a threshold or a sigmoid would
+/// turn NaN or inf into a plausible 0 or 1) or in the result.
+fn compute(
+    node: &Compiled,
+    vals: &[Vec<f64>],
+    n: usize,
+    rng: &mut ChaCha8Rng,
+) -> std::result::Result<Vec<f64>, NonFinite> {
     let rows = node.rows;
     let mut pre = vec![0.0f64; rows * n];
     for (i, &b) in node.bias.iter().enumerate() {
@@ -298,6 +370,9 @@ fn compute(node: &Compiled, vals: &[Vec<f64>], n: usize, rng: &mut ChaCha8Rng) -
     }
     if !matches!(node.noise, CNoise::Flip(_)) {
         add_noise(&mut pre, node.noise, rng);
+    }
+    if let Some(bad) = first_non_finite(&pre, true) {
+        return Err(bad);
     }
     let mut out = match node.mech {
         Mech::Linear => pre,
@@ -370,7 +445,10 @@ fn compute(node: &Compiled, vals: &[Vec<f64>], n: usize, rng: &mut ChaCha8Rng) -
             }
         }
     }
-    out
+    match first_non_finite(&out, false) {
+        Some(bad) => Err(bad),
+        None => Ok(out),
+    }
 }
 
 fn add_noise(xs: &mut [f64], noise: CNoise, rng: &mut ChaCha8Rng) {

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::data::{HostTable, Sampler};
 use crate::error::{Error, Result};
 use crate::scm::derive_seed;
-use crate::train::{Metrics, ModelKind, Problem, Trained, binary_metrics, regression_metrics};
+use crate::train::{
+    MemberSpec, Metrics, ModelKind, Problem, Trained, binary_metrics, regression_metrics,
+};
 
 /// One member's metrics on the test set at one shift.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -55,12 +57,37 @@ fn forward(trained: &Trained, table: &HostTable, n_features: usize) -> Result<Ve
     Ok(values.chunks(table.n).map(<[f32]>::to_vec).collect())
 }
 
-fn metrics_of(problem: &Problem, out: &[f32], raw_y: &[f32]) -> Metrics {
+/// Refuses a NaN or infinite output of `member`, naming the model (kind, β, seed) and the set
+/// it was scored on (`on`, e.g. "the test set at shift 0.5"), so a diverged model is reported
+/// as an error rather than ranked or averaged into a number.
+pub(super) fn check_outputs(member: &MemberSpec, out: &[f32], on: &str) -> Result<()> {
+    match out.iter().position(|v| !v.is_finite()) {
+        Some(row) => Err(Error::NonFiniteValue {
+            what: format!(
+                "the prediction of the {} model (β {}, seed {}) on {on}",
+                member.kind, member.beta, member.seed
+            ),
+            value: f64::from(out[row]),
+            row,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The metrics of `member`'s outputs `out` against `raw_y`, after [`check_outputs`].
+fn metrics_of(
+    problem: &Problem,
+    member: &MemberSpec,
+    out: &[f32],
+    raw_y: &[f32],
+    on: &str,
+) -> Result<Metrics> {
+    check_outputs(member, out, on)?;
     if problem.binary {
         binary_metrics(out, raw_y)
     } else {
         let pred: Vec<f32> = out.iter().map(|&v| problem.unstandardize_y(v)).collect();
-        regression_metrics(&pred, raw_y)
+        Ok(regression_metrics(&pred, raw_y))
     }
 }
 
@@ -73,7 +100,8 @@ fn test_set(problem: &Problem, shift: f64, n: usize, seed: u64) -> Result<(HostT
     Ok((problem.table(&data, false)?, raw_y))
 }
 
-/// Evaluates every member of `trained` on a fresh test set at each shift of `shifts`.
+/// Evaluates every member of `trained` on a fresh test set at each shift of `shifts`. Fails,
+/// naming the model and the shift, when a prediction is NaN or infinite.
 pub fn evaluate(
     problem: &Problem,
     trained: &Trained,
@@ -85,13 +113,14 @@ pub fn evaluate(
     for &shift in shifts {
         let (table, raw_y) = test_set(problem, shift, n_test, seed)?;
         let outs = forward(trained, &table, problem.features.len())?;
+        let on = format!("the test set at shift {shift}");
         for (member, out) in trained.members.iter().zip(&outs) {
             rows.push(EvalRow {
                 model: member.kind,
                 beta: member.beta,
                 seed: member.seed,
                 shift,
-                metrics: metrics_of(problem, out, &raw_y),
+                metrics: metrics_of(problem, member, out, &raw_y, &on)?,
             });
         }
     }
@@ -99,7 +128,8 @@ pub fn evaluate(
 }
 
 /// Spurious reliance: for each non-causal feature, the headline metric's drop at shift 0 when
-/// that column is permuted.
+/// that column is permuted. Fails, naming the model and the feature, when a prediction is NaN
+/// or infinite.
 pub fn spurious_reliance(
     problem: &Problem,
     trained: &Trained,
@@ -124,9 +154,11 @@ pub fn spurious_reliance(
             permuted.x[r * dx + j] = table.x[src * dx + j];
         }
         let outs = forward(trained, &permuted, dx)?;
+        let on = format!("the test set at shift 0 with `{feature}` permuted");
         for ((member, out), b) in trained.members.iter().zip(&outs).zip(&base) {
-            let before = metrics_of(problem, b, &raw_y).headline();
-            let after = metrics_of(problem, out, &raw_y).headline();
+            let before = metrics_of(problem, member, b, &raw_y, "the test set at shift 0")?;
+            let after = metrics_of(problem, member, out, &raw_y, &on)?;
+            let (before, after) = (before.headline(), after.headline());
             rows.push(RelianceRow {
                 model: member.kind,
                 seed: member.seed,
@@ -136,4 +168,27 @@ pub fn spurious_reliance(
         }
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 11: a diverged model's NaN output used to be ranked or averaged into its metrics;
+    /// now it is an error naming the model and the set.
+    #[test]
+    fn a_non_finite_output_names_the_model_and_the_shift() {
+        let member = MemberSpec::crl(7, 5.0);
+        assert!(check_outputs(&member, &[0.5, -1.0], "the test set at shift 0.5").is_ok());
+        let e =
+            check_outputs(&member, &[0.5, f32::NAN, 1.0], "the test set at shift 0.5").unwrap_err();
+        match &e {
+            Error::NonFiniteValue { row, .. } => assert_eq!(*row, 1),
+            other => panic!("expected NonFiniteValue, got {other:?}"),
+        }
+        let text = e.to_string();
+        for part in ["crl", "β 5", "seed 7", "shift 0.5", "NaN", "row 1"] {
+            assert!(text.contains(part), "`{part}` not in: {text}");
+        }
+    }
 }

@@ -1,14 +1,11 @@
 //! One training job from start to finish, the way the app's worker, the headless commands and the
 //! examples all run it: choose the device, build the problem, train with an observer, then
-//! evaluate shift by shift. Also the calibration of an estimator over [`CALIBRATION_RHOS`].
-//!
-//! [`CALIBRATION_RHOS`]: super::CALIBRATION_RHOS
+//! evaluate shift by shift.
 
 use super::eval::{EvalRow, evaluate};
 use super::run::{JobEnd, RunResults};
 use super::settings::TrainSettings;
 use crate::error::Result;
-use crate::mi::{Calibration, CalibrationConfig, calibrate};
 use crate::scm::Scenario;
 use crate::train::{
     DeviceChoice, MemberSpec, Observer, Problem, Report, RunControl, RunInfo, TrainConfig,
@@ -163,26 +160,4 @@ pub fn run_job_to_results(
     let mut results = rec.results;
     results.record_end(end);
     Ok(results)
-}
-
-/// Trains the estimator of each configuration (one per correlation) on `device` and returns its
-/// estimates in order; `on_point` sees each as it is done. Cancelling `control` stops it
-/// between correlations, returning those done.
-pub fn run_calibration(
-    configs: &[CalibrationConfig],
-    device: DeviceChoice,
-    control: &RunControl,
-    on_point: &mut dyn FnMut(usize, &Calibration),
-) -> Result<Vec<Calibration>> {
-    let device = select_device(device)?;
-    let mut out = Vec::with_capacity(configs.len());
-    for (i, config) in configs.iter().enumerate() {
-        if control.is_cancelled() {
-            break;
-        }
-        let c = calibrate(config, &device.device)?;
-        on_point(i, &c);
-        out.push(c);
-    }
-    Ok(out)
 }

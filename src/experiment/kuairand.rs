@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use burn::tensor::{Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
+use super::eval::check_outputs;
 use super::settings::compare_members;
 use super::summary::mean_std;
 use crate::data::PreparedTables;
@@ -77,15 +78,16 @@ pub struct RankingMetrics {
 }
 
 impl RankingMetrics {
-    /// The metrics of `logits` against 0/1 `labels`, users given per row.
-    pub fn of(users: &[u32], logits: &[f32], labels: &[f32]) -> Self {
-        let m = binary_metrics(logits, labels);
-        RankingMetrics {
+    /// The metrics of `logits` against 0/1 `labels`, users given per row. Fails on a NaN or
+    /// infinite logit.
+    pub fn of(users: &[u32], logits: &[f32], labels: &[f32]) -> Result<Self> {
+        let m = binary_metrics(logits, labels)?;
+        Ok(RankingMetrics {
             auc: m.auc,
             logloss: m.logloss,
-            gauc: gauc(users, logits, labels),
-            ndcg10: ndcg_at_k(users, logits, labels, NDCG_K),
-        }
+            gauc: gauc(users, logits, labels)?,
+            ndcg10: ndcg_at_k(users, logits, labels, NDCG_K)?,
+        })
     }
 
     fn map(rows: &[&RankingMetrics], f: impl Fn(&[f64]) -> f64) -> Self {
@@ -218,14 +220,16 @@ pub fn kuairand_experiment(
         (EvalSet::RandomExposure, LogKind::Random, &all_random),
     ] {
         let scored = score(&trained, &encoder, data, kind, set_rows)?;
+        let on = format!("the {} set", set.name());
         for (member, logits) in trained.members.iter().zip(&scored.logits) {
+            check_outputs(member, logits, &on)?;
             rows.push(KuaiRandRow {
                 model: member.kind,
                 beta: member.beta,
                 seed: member.seed,
                 set,
                 n_rows: set_rows.len(),
-                metrics: RankingMetrics::of(&scored.users, logits, &scored.labels),
+                metrics: RankingMetrics::of(&scored.users, logits, &scored.labels)?,
             });
         }
     }

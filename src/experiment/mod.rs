@@ -2,6 +2,7 @@
 //! their mean ± std summaries, the jobs the app and the CLI run, the results the plots read; and
 //! the KuaiRand run (standard logs vs random exposure).
 
+mod calibration;
 mod eval;
 mod job;
 mod kuairand;
@@ -12,10 +13,9 @@ mod summary;
 mod sweep;
 mod text;
 
+pub use calibration::{run_calibration, run_staircase};
 pub use eval::{EvalRow, RelianceRow, evaluate, spurious_reliance};
-pub use job::{
-    JobObserver, ResultsRecorder, SilentJob, TrainJob, run_calibration, run_job, run_job_to_results,
-};
+pub use job::{JobObserver, ResultsRecorder, SilentJob, TrainJob, run_job, run_job_to_results};
 pub use kuairand::{
     EvalSet, KuaiRandCounts, KuaiRandResult, KuaiRandRow, KuaiRandSettings, KuaiRandSummaryRow,
     NDCG_K, RankingMetrics, kuairand_experiment, summarize_kuairand,
@@ -23,8 +23,8 @@ pub use kuairand::{
 pub use kuairand_job::{KuaiRandJob, KuaiRandObserver, KuaiRandOutput, run_kuairand_job};
 pub use run::{Group, JobEnd, RunResults, RunState};
 pub use settings::{
-    CALIBRATION_RHOS, CalibrationSettings, RunMode, TrainSettings, compare_members, parse_betas,
-    parse_grid, report_every,
+    CALIBRATION_RHOS, CalibrationSettings, RunMode, STAIRCASE_NATS, StaircaseSettings,
+    TrainSettings, compare_members, parse_betas, parse_grid, report_every,
 };
 pub use summary::{SummaryRow, mean, mean_std, summarize};
 pub use sweep::{SweepResult, sweep};

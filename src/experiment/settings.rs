@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::mi::{CalibrationConfig, EstimatorKind};
+use crate::mi::{CalibrationConfig, EstimatorKind, StaircaseConfig};
 use crate::scm::{Scenario, check_shift};
 use crate::train::{DeviceChoice, MemberSpec, TrainConfig};
 
@@ -183,6 +183,9 @@ pub fn parse_betas(text: &str) -> Result<Vec<f64>> {
 /// Correlations the calibration view runs at.
 pub const CALIBRATION_RHOS: [f64; 6] = [0.1, 0.3, 0.5, 0.7, 0.8, 0.9];
 
+/// True MI of the staircase's levels in nats, as in the CLUB authors' notebook.
+pub const STAIRCASE_NATS: [f64; 5] = [2.0, 4.0, 6.0, 8.0, 10.0];
+
 /// Settings of the calibration view.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -193,6 +196,10 @@ pub struct CalibrationSettings {
     pub dim: usize,
     /// Training steps per correlation.
     pub steps: usize,
+    /// The staircase's settings. Written only when they differ from the defaults, so a file
+    /// from before the staircase existed saves back byte for byte.
+    #[serde(default, skip_serializing_if = "StaircaseSettings::is_default")]
+    pub staircase: StaircaseSettings,
 }
 
 impl Default for CalibrationSettings {
@@ -201,7 +208,36 @@ impl Default for CalibrationSettings {
             estimator: EstimatorKind::NceClub,
             dim: 5,
             steps: 1000,
+            staircase: StaircaseSettings::default(),
         }
+    }
+}
+
+/// Settings of the calibration view's staircase.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StaircaseSettings {
+    /// Dimension of the Gaussian vectors (20 keeps the ideal readable; see
+    /// [`StaircaseConfig::dim`]).
+    pub dim: usize,
+    /// Training steps per level.
+    pub steps_per_level: usize,
+}
+
+impl Default for StaircaseSettings {
+    fn default() -> Self {
+        let c = StaircaseConfig::default();
+        StaircaseSettings {
+            dim: c.dim,
+            steps_per_level: c.steps_per_level,
+        }
+    }
+}
+
+impl StaircaseSettings {
+    /// Whether these are the defaults (then a workspace file leaves them out).
+    pub fn is_default(&self) -> bool {
+        *self == StaircaseSettings::default()
     }
 }
 
@@ -218,5 +254,16 @@ impl CalibrationSettings {
                 ..CalibrationConfig::default()
             })
             .collect()
+    }
+
+    /// The staircase over [`STAIRCASE_NATS`] for the same estimator.
+    pub fn staircase_config(&self) -> StaircaseConfig {
+        StaircaseConfig {
+            estimator: self.estimator,
+            levels_nats: STAIRCASE_NATS.to_vec(),
+            dim: self.staircase.dim,
+            steps_per_level: self.staircase.steps_per_level,
+            ..StaircaseConfig::default()
+        }
     }
 }

@@ -18,6 +18,7 @@ pub fn plot_data(ws: &Workspace) -> PlotData<'_> {
         run: ws.results.as_ref(),
         calibration: &ws.calibration_points,
         calibration_estimator: ws.plots.calibration.estimator,
+        staircase: ws.calibration_staircase.as_ref(),
     }
 }
 

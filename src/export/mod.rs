@@ -16,7 +16,9 @@ pub use figure::{
     DPI, FigureFormat, FigureSpec, FigureWidth, PlotData, PlotKind, render_figure, write_figure,
 };
 pub use plot_csv::{plot_csv, write_dataset};
-pub use rebuild::{Needs, Recomputed, has_calibration, has_training, recompute};
+pub use rebuild::{
+    CalibrationProgress, Needs, Recomputed, has_calibration, has_training, recompute,
+};
 pub use results_csv::{
     kuairand_rows_csv, kuairand_summary_csv, metrics_csv, reliance_csv, summary_csv, sweep_csv,
 };

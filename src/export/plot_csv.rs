@@ -24,7 +24,10 @@ fn need_run<'a>(data: &PlotData<'a>, kind: PlotKind) -> Result<&'a RunResults> {
 /// - loss: `group,step,train_loss,val_loss` (means over the group's seeds);
 /// - mi: `group,step,mi_zc_monitor,mi_zy_monitor,penalty_mi,estimator,upper_bound,infonce_ceiling`;
 /// - ood: `group,model,beta,shift,n_seeds,metric,mean,sd`;
-/// - calibration: `rho,truth,estimate,estimator,upper_bound,log_n`;
+/// - calibration: `series,step,rho,truth,ideal,estimate,estimator,upper_bound,log_n`, where
+///   `series` is `grid` for the final estimate of a fresh critic at each correlation (`step`
+///   empty) and `staircase` for each reading of the staircase run (one critic, the true MI
+///   stepping up); `ideal` is empty for an estimator without one;
 /// - tradeoff: `series,shift,beta,mean,sd`.
 pub fn plot_csv(kind: PlotKind, data: &PlotData<'_>) -> Result<String> {
     let mut s = String::new();
@@ -91,17 +94,34 @@ pub fn plot_csv(kind: PlotKind, data: &PlotData<'_>) -> Result<String> {
             }
         }
         PlotKind::Calibration => {
-            s.push_str("rho,truth,estimate,estimator,upper_bound,log_n\n");
+            s.push_str("series,step,rho,truth,ideal,estimate,estimator,upper_bound,log_n\n");
+            let est = data.calibration_estimator.name();
+            let ideal = |v: Option<f64>| v.map(num).unwrap_or_default();
             for (rho, c) in CALIBRATION_RHOS.iter().zip(data.calibration) {
                 let _ = writeln!(
                     s,
-                    "{rho},{},{},{},{},{}",
+                    "grid,,{rho},{},{},{},{est},{},{}",
                     num(c.truth),
+                    ideal(c.ideal),
                     num(c.estimate),
-                    data.calibration_estimator.name(),
                     c.upper_bound,
                     num(c.log_n)
                 );
+            }
+            if let Some(st) = data.staircase {
+                for r in &st.history {
+                    let _ = writeln!(
+                        s,
+                        "staircase,{},{},{},{},{},{est},{},{}",
+                        r.step,
+                        num(r.rho),
+                        num(r.truth),
+                        ideal(r.ideal),
+                        num(r.estimate),
+                        st.upper_bound,
+                        num(st.log_n)
+                    );
+                }
             }
         }
         PlotKind::TradeOff => {

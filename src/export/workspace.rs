@@ -15,7 +15,7 @@ use super::view::PlotSettings;
 use crate::error::{Error, Result};
 use crate::experiment::{RunResults, TrainSettings};
 use crate::fs::{read_string, write_string};
-use crate::mi::Calibration;
+use crate::mi::{Calibration, Staircase};
 use crate::scm::{Scenario, preset};
 
 /// The `format` field every workspace file carries.
@@ -47,6 +47,10 @@ pub struct Workspace {
     pub results: Option<RunResults>,
     /// The calibration view's points, one per correlation done.
     pub calibration_points: Vec<Calibration>,
+    /// The calibration view's staircase, once run (absent in files written before it existed,
+    /// and then not written back, so they round-trip unchanged).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration_staircase: Option<Staircase>,
 }
 
 impl Workspace {
@@ -62,6 +66,7 @@ impl Workspace {
             plots: PlotSettings::default(),
             results: None,
             calibration_points: Vec::new(),
+            calibration_staircase: None,
         }
     }
 

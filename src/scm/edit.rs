@@ -5,7 +5,7 @@
 
 use super::node::{Edge, Mechanism, Node, Noise, Role};
 use super::param::Param;
-use super::scenario::{Intervention, Scenario};
+use super::scenario::{Intervention, Scenario, distinct_parents};
 use crate::error::{Error, Result};
 
 impl Scenario {
@@ -61,9 +61,10 @@ impl Scenario {
     }
 
     /// Adds `node` (a root or with parents that exist). Refuses a duplicate or invalid name,
-    /// unknown parents and a cycle.
+    /// unknown parents and a parent listed twice.
     pub fn add_node(&mut self, node: Node) -> Result<()> {
         self.check_name(&node.name)?;
+        distinct_parents(&node)?;
         for e in &node.parents {
             self.id(&e.from).map_err(|_| Error::UnknownParent {
                 node: node.name.clone(),
@@ -191,6 +192,7 @@ impl Scenario {
                 "a categorical node needs at least 2 classes",
             ));
         }
+        distinct_parents(&node)?;
         self.nodes[id.0] = node;
         self.fit_shapes(name)
     }

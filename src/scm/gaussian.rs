@@ -173,3 +173,13 @@ fn log_det(m: &DMatrix<f64>, nodes: &[&str]) -> Result<f64> {
 pub fn correlated_gaussian_mi(rho: f64, dim: usize) -> f64 {
     -(dim as f64) / 2.0 * (1.0 - rho * rho).ln()
 }
+
+/// The per-dimension correlation ρ ≥ 0 at which d-dimensional Gaussians share `mi` nats: the
+/// inverse of [`correlated_gaussian_mi`], ρ = √(1 − exp(−2 I / d)). NaN for a negative or
+/// non-finite `mi` or `dim` 0.
+pub fn correlation_for_mi(mi: f64, dim: usize) -> f64 {
+    if !(mi.is_finite() && mi >= 0.0) || dim == 0 {
+        return f64::NAN;
+    }
+    (1.0 - (-2.0 * mi / dim as f64).exp()).sqrt()
+}

@@ -42,11 +42,15 @@ impl Param {
         matches!(self, Param::Shifting { train, test } if train != test)
     }
 
-    /// Whether every value it can take is finite.
+    /// Whether every value it can take is finite: both ends, and the step between them that
+    /// [`Param::at`] interpolates along (train 1e308, test −1e308 has finite ends but an
+    /// infinite step, so every shift strictly between them would give ±inf).
     pub fn is_finite(&self) -> bool {
         match *self {
             Param::Fixed(v) => v.is_finite(),
-            Param::Shifting { train, test } => train.is_finite() && test.is_finite(),
+            Param::Shifting { train, test } => {
+                train.is_finite() && test.is_finite() && (test - train).is_finite()
+            }
         }
     }
 

@@ -430,6 +430,7 @@ impl Scenario {
         for (i, b) in n.bias.iter().enumerate() {
             finite(name, &format!("bias[{i}]"), *b)?;
         }
+        distinct_parents(n)?;
         for e in &n.parents {
             let parent = self.node(self.id(&e.from).map_err(|_| Error::UnknownParent {
                 node: n.name.clone(),
@@ -492,6 +493,20 @@ impl Scenario {
         }
         Ok(())
     }
+}
+
+/// Refuses a node that lists one parent twice: the sampler would sum the two edges while the
+/// analytic truth keeps one, so the data and the truth would disagree.
+pub(super) fn distinct_parents(n: &Node) -> Result<()> {
+    for (i, e) in n.parents.iter().enumerate() {
+        if n.parents[..i].iter().any(|p| p.from == e.from) {
+            return Err(Error::DuplicateEdge {
+                node: n.name.clone(),
+                parent: e.from.clone(),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn bad(node: &str, param: &str, detail: String) -> Error {

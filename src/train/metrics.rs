@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Error, Result};
+
 /// Metrics of one model on one test set.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct Metrics {
@@ -33,8 +35,23 @@ impl Metrics {
     }
 }
 
-/// Metrics of logits against binary labels (0/1).
-pub fn binary_metrics(logits: &[f32], labels: &[f32]) -> Metrics {
+/// Refuses a NaN or infinite score: it has no rank (`total_cmp` would sort NaN above every
+/// number), so a metric built on it would be a number that means nothing. `metric` names the
+/// metric in the error.
+pub(super) fn check_scores(scores: &[f32], metric: &str) -> Result<()> {
+    match scores.iter().position(|s| !s.is_finite()) {
+        Some(row) => Err(Error::NonFiniteValue {
+            what: format!("a score given to {metric}"),
+            value: f64::from(scores[row]),
+            row,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Metrics of logits against binary labels (0/1). Fails on a NaN or infinite logit (see
+/// [`roc_auc`]).
+pub fn binary_metrics(logits: &[f32], labels: &[f32]) -> Result<Metrics> {
     let n = logits.len().max(1) as f64;
     let correct = logits
         .iter()
@@ -51,17 +68,20 @@ pub fn binary_metrics(logits: &[f32], labels: &[f32]) -> Metrics {
         })
         .sum::<f64>()
         / n;
-    Metrics {
+    Ok(Metrics {
         accuracy: correct as f64 / n,
-        auc: roc_auc(logits, labels),
+        auc: roc_auc(logits, labels)?,
         logloss,
         mse: f64::NAN,
         r2: f64::NAN,
-    }
+    })
 }
 
-/// ROC AUC by the rank-sum (Mann–Whitney) formula, ties counted half. NaN with one class only.
-pub fn roc_auc(scores: &[f32], labels: &[f32]) -> f64 {
+/// ROC AUC by the rank-sum (Mann–Whitney) formula, ties counted half. NaN with one class only
+/// (the AUC is undefined); an error, naming the row, when a score is NaN or infinite, which has
+/// no rank.
+pub fn roc_auc(scores: &[f32], labels: &[f32]) -> Result<f64> {
+    check_scores(scores, "ROC AUC")?;
     let mut idx: Vec<usize> = (0..scores.len()).collect();
     idx.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
     let mut rank_sum_pos = 0.0;
@@ -82,9 +102,9 @@ pub fn roc_auc(scores: &[f32], labels: &[f32]) -> f64 {
     let n_pos = labels.iter().filter(|&&y| y > 0.5).count() as f64;
     let n_neg = labels.len() as f64 - n_pos;
     if n_pos == 0.0 || n_neg == 0.0 {
-        return f64::NAN;
+        return Ok(f64::NAN);
     }
-    (rank_sum_pos - n_pos * (n_pos + 1.0) / 2.0) / (n_pos * n_neg)
+    Ok((rank_sum_pos - n_pos * (n_pos + 1.0) / 2.0) / (n_pos * n_neg))
 }
 
 /// Metrics of predictions against continuous targets.

@@ -6,7 +6,8 @@
 
 use std::ops::Range;
 
-use super::metrics::roc_auc;
+use super::metrics::{check_scores, roc_auc};
+use crate::error::Result;
 
 /// Positions of the rows sorted by user (rows of one user keep their input order), and the
 /// range of each user's rows in that order.
@@ -26,7 +27,8 @@ fn by_user(users: &[u32]) -> (Vec<usize>, Vec<Range<usize>>) {
 
 /// Group AUC (Zhou et al., "Deep Interest Network", 2018): the ROC AUC of each user's rows,
 /// averaged over the users who have both a positive and a negative row, each weighted by their
-/// number of rows. Tied scores count half, as in [`roc_auc`]. NaN when no user qualifies.
+/// number of rows. Tied scores count half, as in [`roc_auc`]. NaN when no user qualifies; an
+/// error when a score is NaN or infinite.
 ///
 /// ```
 /// use crl_lab::train::gauc;
@@ -34,10 +36,12 @@ fn by_user(users: &[u32]) -> (Vec<usize>, Vec<Range<usize>>) {
 /// let users = [0, 0, 1, 1, 1, 1, 2];
 /// let scores = [0.9, 0.1, 0.8, 0.7, 0.3, 0.2, 0.5];
 /// let labels = [1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0];
-/// assert!((gauc(&users, &scores, &labels) - (2.0 * 1.0 + 4.0 * 0.5) / 6.0).abs() < 1e-12);
+/// let g = gauc(&users, &scores, &labels).unwrap();
+/// assert!((g - (2.0 * 1.0 + 4.0 * 0.5) / 6.0).abs() < 1e-12);
 /// ```
-pub fn gauc(users: &[u32], scores: &[f32], labels: &[f32]) -> f64 {
+pub fn gauc(users: &[u32], scores: &[f32], labels: &[f32]) -> Result<f64> {
     let n = users.len().min(scores.len()).min(labels.len());
+    check_scores(&scores[..n], "group AUC")?;
     let (order, groups) = by_user(&users[..n]);
     let (mut weighted, mut weight) = (0.0, 0.0);
     let (mut s, mut l) = (Vec::new(), Vec::new());
@@ -48,35 +52,37 @@ pub fn gauc(users: &[u32], scores: &[f32], labels: &[f32]) -> f64 {
             s.push(scores[i]);
             l.push(labels[i]);
         }
-        let auc = roc_auc(&s, &l);
+        let auc = roc_auc(&s, &l)?;
         if !auc.is_nan() {
             weighted += auc * s.len() as f64;
             weight += s.len() as f64;
         }
     }
-    if weight > 0.0 {
+    Ok(if weight > 0.0 {
         weighted / weight
     } else {
         f64::NAN
-    }
+    })
 }
 
 /// Mean NDCG@k over the users with at least one positive row. Each user's rows are ranked by
 /// score, highest first (equal scores keep their input order);
 /// DCG@k = Σ_{i=1..min(k, rows)} label_i / log2(i + 1), divided by the DCG@k of the best
-/// possible order (all positives first). NaN when no user has a positive row or `k` is 0.
+/// possible order (all positives first). NaN when no user has a positive row or `k` is 0; an
+/// error when a score is NaN or infinite.
 ///
 /// ```
 /// use crl_lab::train::ndcg_at_k;
 /// // One user, positives ranked 1st and 3rd: (1 + 1/log2(4)) / (1 + 1/log2(3)).
-/// let v = ndcg_at_k(&[7, 7, 7], &[0.9, 0.5, 0.1], &[1.0, 0.0, 1.0], 10);
+/// let v = ndcg_at_k(&[7, 7, 7], &[0.9, 0.5, 0.1], &[1.0, 0.0, 1.0], 10).unwrap();
 /// assert!((v - 1.5 / (1.0 + 1.0 / 3f64.log2())).abs() < 1e-12);
 /// ```
-pub fn ndcg_at_k(users: &[u32], scores: &[f32], labels: &[f32], k: usize) -> f64 {
-    if k == 0 {
-        return f64::NAN;
-    }
+pub fn ndcg_at_k(users: &[u32], scores: &[f32], labels: &[f32], k: usize) -> Result<f64> {
     let n = users.len().min(scores.len()).min(labels.len());
+    check_scores(&scores[..n], "NDCG")?;
+    if k == 0 {
+        return Ok(f64::NAN);
+    }
     let (order, groups) = by_user(&users[..n]);
     let (mut total, mut n_users) = (0.0, 0usize);
     let mut rows = Vec::new();
@@ -101,9 +107,9 @@ pub fn ndcg_at_k(users: &[u32], scores: &[f32], labels: &[f32], k: usize) -> f64
         total += dcg / ideal;
         n_users += 1;
     }
-    if n_users > 0 {
+    Ok(if n_users > 0 {
         total / n_users as f64
     } else {
         f64::NAN
-    }
+    })
 }

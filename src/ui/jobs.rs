@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use crate::experiment::{KuaiRandJob, TrainJob};
-use crate::mi::CalibrationConfig;
+use crate::mi::{CalibrationConfig, StaircaseConfig};
 use crate::train::{DeviceChoice, RunControl};
 use crate::ui::worker::{
     CalibrationMsg, Job, KuaiRandMsg, TrainMsg, Waker, spawn_calibration, spawn_kuairand,
@@ -133,15 +133,17 @@ impl Jobs {
         Ok(())
     }
 
-    /// Starts a calibration over `configs`, with a control of its own.
+    /// Starts a calibration over `configs` and then up `staircase`, with a control of its own.
     pub fn start_calibration(
         &mut self,
         configs: Vec<CalibrationConfig>,
+        staircase: StaircaseConfig,
         device: DeviceChoice,
     ) -> std::io::Result<()> {
         let control = Arc::new(RunControl::default());
         let j = spawn_calibration(
             configs,
+            staircase,
             device,
             Arc::clone(&control),
             Arc::clone(&self.wake),
@@ -167,7 +169,7 @@ impl Jobs {
         }
     }
 
-    /// Stops the calibration after the current correlation.
+    /// Stops the calibration after the current correlation (or at the staircase's next reading).
     pub fn stop_calibration(&self) {
         if let Some(c) = &self.calibration.control {
             c.cancel();

@@ -2,7 +2,7 @@
 //! results are the core's `RunResults`). Runtime-only: filled from the jobs' messages.
 
 use crate::experiment::{KuaiRandCounts, KuaiRandSummaryRow};
-use crate::mi::{Calibration, EstimatorKind};
+use crate::mi::{Calibration, EstimatorKind, Staircase};
 
 /// A calibration run's results so far.
 #[derive(Clone, Debug, Default)]
@@ -11,6 +11,9 @@ pub struct CalibrationResults {
     pub estimator: Option<EstimatorKind>,
     /// One per finished correlation.
     pub points: Vec<Calibration>,
+    /// The staircase so far: its readings arrive one by one once the correlations are done
+    /// (empty history until then).
+    pub staircase: Option<Staircase>,
     /// Running.
     pub running: bool,
     /// Why it failed, if it did.

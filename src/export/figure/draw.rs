@@ -52,7 +52,7 @@ fn finite_runs(pts: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
 /// The x and y ranges of the panel's marks, padded.
 fn data_range(panel: &Panel) -> ((f64, f64), (f64, f64)) {
     let mut xs: Vec<f64> = panel.include_x.clone();
-    let mut ys: Vec<f64> = Vec::new();
+    let mut ys: Vec<f64> = panel.include_y.clone();
     for m in &panel.marks {
         match m {
             Mark::Line { pts, .. } | Mark::Points { pts, .. } => {

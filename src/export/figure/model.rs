@@ -123,6 +123,8 @@ pub(super) struct Panel {
     pub(super) marks: Vec<Mark>,
     /// Extra x values the range must include.
     pub(super) include_x: Vec<f64>,
+    /// Extra y values the range must include.
+    pub(super) include_y: Vec<f64>,
     /// Equal units on both axes, starting at 0 (the calibration plot).
     pub(super) equal_aspect: bool,
 }
@@ -135,6 +137,7 @@ impl Panel {
             y_label: y_label.into(),
             marks: Vec::new(),
             include_x: Vec::new(),
+            include_y: Vec::new(),
             equal_aspect: false,
         }
     }

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use crate::error::{Error, Result};
 use crate::experiment::RunResults;
-use crate::mi::{Calibration, EstimatorKind};
+use crate::mi::{Calibration, EstimatorKind, Staircase};
 
 /// Resolution of PNG figures, in dots per inch.
 pub const DPI: u32 = 300;
@@ -20,7 +20,8 @@ pub enum PlotKind {
     Mi,
     /// The headline metric against shift, mean ± 1 sd over seeds.
     Ood,
-    /// An estimator against the true MI of correlated Gaussians.
+    /// An estimator against the true MI of correlated Gaussians and against its ideal; beside
+    /// it, once run, the staircase (the estimate over training steps as the true MI steps up).
     Calibration,
     /// A β sweep's metric and final I(z; c) against β.
     TradeOff,
@@ -194,6 +195,9 @@ pub struct PlotData<'a> {
     pub calibration: &'a [Calibration],
     /// The estimator the calibration points belong to.
     pub calibration_estimator: EstimatorKind,
+    /// The same estimator's staircase run, if there is one (the calibration figure's second
+    /// panel).
+    pub staircase: Option<&'a Staircase>,
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
-//! The estimator calibration: starting it, and taking in the points its thread reports.
+//! The estimator calibration: starting it, and taking in the points and the staircase readings
+//! its thread reports.
 
+use crate::mi::Staircase;
 use crate::ui::app::CrlApp;
 use crate::ui::notice::Notice;
 use crate::ui::results::CalibrationResults;
@@ -11,17 +13,28 @@ impl CrlApp {
             return;
         }
         let configs = self.state.calibration.configs();
-        if let Some(e) = configs.iter().find_map(|c| c.validate().err()) {
+        let staircase = self.state.calibration.staircase_config();
+        let invalid = configs
+            .iter()
+            .find_map(|c| c.validate().err())
+            .or_else(|| staircase.validate().err());
+        if let Some(e) = invalid {
             return self.say(Notice::error(format!("Cannot calibrate: {e}")));
         }
+        let empty = Staircase::empty(
+            staircase.dim,
+            staircase.batch,
+            staircase.estimator.is_upper_bound(),
+        );
         match self
             .jobs
-            .start_calibration(configs, self.state.train.device)
+            .start_calibration(configs, staircase, self.state.train.device)
         {
             Ok(()) => {
                 self.calibration = CalibrationResults {
                     estimator: Some(self.state.calibration.estimator),
                     points: Vec::new(),
+                    staircase: Some(empty),
                     running: true,
                     error: None,
                 };
@@ -35,6 +48,11 @@ impl CrlApp {
     pub(crate) fn apply_calibration_msg(&mut self, m: CalibrationMsg) {
         match m {
             CalibrationMsg::Point(p) => self.calibration.points.push(p),
+            CalibrationMsg::Staircase(p) => {
+                if let Some(s) = &mut self.calibration.staircase {
+                    s.record(p);
+                }
+            }
             CalibrationMsg::Finished => self.calibration.running = false,
             CalibrationMsg::Failed(e) => {
                 self.calibration.running = false;

@@ -17,6 +17,11 @@ impl CrlApp {
                 .calibration
                 .estimator
                 .unwrap_or(self.state.calibration.estimator),
+            staircase: self
+                .calibration
+                .staircase
+                .as_ref()
+                .filter(|s| !s.history.is_empty()),
         }
     }
 

@@ -28,6 +28,11 @@ impl CrlApp {
         ws.plots = plot_settings(&self.state);
         ws.results = self.run.clone().filter(|r| !r.state.is_active());
         ws.calibration_points = self.calibration.points.clone();
+        ws.calibration_staircase = self
+            .calibration
+            .staircase
+            .clone()
+            .filter(|s| !s.history.is_empty());
         ws
     }
 
@@ -36,7 +41,14 @@ impl CrlApp {
         match &self.files.saved_json {
             Some(saved) => json_of(&self.workspace()).as_ref() != Some(saved),
             None => {
-                self.history.can_undo() || self.run.is_some() || !self.calibration.points.is_empty()
+                self.history.can_undo()
+                    || self.run.is_some()
+                    || !self.calibration.points.is_empty()
+                    || self
+                        .calibration
+                        .staircase
+                        .as_ref()
+                        .is_some_and(|s| !s.history.is_empty())
             }
         }
     }
@@ -118,6 +130,7 @@ impl CrlApp {
         self.calibration = CalibrationResults {
             estimator: Some(ws.plots.calibration.estimator),
             points: ws.calibration_points.clone(),
+            staircase: ws.calibration_staircase.clone(),
             running: false,
             error: None,
         };

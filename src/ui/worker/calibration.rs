@@ -1,11 +1,12 @@
 //! The calibration thread: runs the core's calibration (the chosen estimator on correlated
-//! Gaussians, one correlation after another) and reports each estimate; its own
-//! [`RunControl`] stops it between correlations.
+//! Gaussians, one correlation after another, then one critic up the staircase of true MI) and
+//! reports each estimate and each staircase reading; its own [`RunControl`] stops it between
+//! correlations or at the next staircase reading.
 
 use std::sync::Arc;
 
-use crate::experiment::run_calibration;
-use crate::mi::{Calibration, CalibrationConfig};
+use crate::experiment::{run_calibration, run_staircase};
+use crate::mi::{Calibration, CalibrationConfig, StaircaseConfig, StaircasePoint};
 use crate::train::{DeviceChoice, RunControl};
 
 use super::channel::{Job, Waker, spawn_worker};
@@ -15,16 +16,20 @@ use super::channel::{Job, Waker, spawn_worker};
 pub enum CalibrationMsg {
     /// One correlation done.
     Point(Calibration),
+    /// One reading of the staircase.
+    Staircase(StaircasePoint),
     /// All done (or stopped).
     Finished,
     /// It failed; the message names why.
     Failed(String),
 }
 
-/// Starts a calibration over `configs` (one per correlation) on a thread named
-/// `crl-calibrate`. Cancelling `control` stops it between correlations.
+/// Starts a calibration over `configs` (one per correlation), then up `staircase`, on a thread
+/// named `crl-calibrate`. Cancelling `control` stops it between correlations or at the next
+/// staircase reading.
 pub fn spawn_calibration(
     configs: Vec<CalibrationConfig>,
+    staircase: StaircaseConfig,
     device: DeviceChoice,
     control: Arc<RunControl>,
     wake: Waker,
@@ -39,6 +44,11 @@ pub fn spawn_calibration(
         };
         let result = run_calibration(&configs, device, &control, &mut |_, c| {
             send(CalibrationMsg::Point(c.clone()));
+        })
+        .and_then(|_| {
+            run_staircase(&staircase, device, &control, &mut |p| {
+                send(CalibrationMsg::Staircase(p.clone()));
+            })
         });
         send(match result {
             Ok(_) => CalibrationMsg::Finished,
