@@ -223,7 +223,6 @@ fn loss_figure(run: &RunResults) -> Figure {
 /// I(z; c) and I(z; y) follow, and the penalty critic's own estimate is drawn thin and named
 /// as the training signal it is, not a measurement.
 fn mi_figure(run: &RunResults) -> Figure {
-    let bound = bound_suffix(run.estimator);
     let probe_rows = run.info.as_ref().map_or(0, |i| i.probe_rows);
     let ceiling = if probe_rows > 0 {
         (probe_rows as f64).ln()
@@ -240,8 +239,13 @@ fn mi_figure(run: &RunResults) -> Figure {
             StepSeries::new("I(z; y) monitor", |m| m.mi_zy, 0.9, Dash::Dotted).models_only(),
             StepSeries::new(
                 format!(
-                    "penalty critic {}{bound} (training signal)",
-                    run.estimator.name()
+                    "penalty critic ({}{}): training signal",
+                    run.estimator.name(),
+                    if run.estimator.is_upper_bound() {
+                        ", upper bound"
+                    } else {
+                        ""
+                    }
                 ),
                 |m| m.penalty_mi,
                 0.6,
@@ -250,7 +254,18 @@ fn mi_figure(run: &RunResults) -> Figure {
             .models_only(),
         ],
     );
-    push_ceiling(&mut p, &mut legend, ceiling);
+    // The probes cannot exceed log N: draw that ceiling once a curve comes near it (drawn
+    // always, it would squash the curves to the floor), as the app does.
+    let peak = run
+        .groups
+        .iter()
+        .flat_map(|g| run.series(g, |m| m.mi_zc.max(m.mi_zy).max(m.mi_zc_given_y)))
+        .map(|p| p[1])
+        .filter(|v| v.is_finite())
+        .fold(0.0_f64, f64::max);
+    if peak > 0.5 * ceiling {
+        push_ceiling(&mut p, &mut legend, ceiling);
+    }
     Figure::single(p, legend)
 }
 
