@@ -219,7 +219,7 @@ impl Observer for ProgressObserver {
         // Printed (not bar.println) so the lines also reach a log when stderr is no terminal.
         self.bar.suspend(|| eprintln!("device: {}", info.device));
         self.bar.suspend(|| eprintln!(
-            "parameters at serving time: baseline {} = CRL {} per model (capacity-matched); CRL adds {} training-only critic parameters",
+            "parameters at serving time: baseline {} = CRL {} per model (capacity-matched); training adds {} parameters per model (penalty critic and probes), dropped after training",
             info.params_per_member, info.params_per_member, info.critic_params_per_member
         ));
     }
