@@ -69,7 +69,8 @@ fn band_ui(
     let hi: Vec<f64> = v.iter().map(|t| t.1 + t.2).collect();
     if v.len() > 1 {
         p.add(
-            FilledArea::new(format!("{name} ± 1 sd"), &xs, &lo, &hi)
+            // The band shares the line's name, so one legend entry shows and hides both.
+            FilledArea::new(name.to_owned(), &xs, &lo, &hi)
                 .fill_color(colour.gamma_multiply(0.25)),
         );
     }
@@ -270,7 +271,13 @@ pub fn ood_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
         return empty_hint(ui, msg, height);
     };
     let metric = run.outcome_kind().metric_name();
+    // Bottom left: the curves start high at s = 0 and fall to the right.
     base_plot("ood", height)
+        .legend(
+            Legend::default()
+                .follow_insertion_order(true)
+                .position(egui_plot::Corner::LeftBottom),
+        )
         .x_axis_label("shift s (0 = training distribution)")
         .y_axis_label(metric)
         .include_x(0.0)
