@@ -224,6 +224,25 @@ impl RunResults {
         }
     }
 
+    /// InfoNCE's ceiling log N for the probes' readings (N = the rows they are read on; the
+    /// penalty batch for results written before probes).
+    pub fn probe_ceiling(&self) -> f64 {
+        let rows = self.info.as_ref().map_or(0, |i| i.probe_rows);
+        let n = if rows > 0 { rows } else { self.penalty_batch };
+        (n as f64).ln()
+    }
+
+    /// The highest probe reading of any group's mean curve (0 when there is none): plots draw
+    /// the probes' ceiling only once a curve comes near it.
+    pub fn probe_peak(&self) -> f64 {
+        self.groups
+            .iter()
+            .flat_map(|g| self.series(g, |m| m.mi_zc.max(m.mi_zy).max(m.mi_zc_given_y)))
+            .map(|p| p[1])
+            .filter(|v| v.is_finite())
+            .fold(0.0_f64, f64::max)
+    }
+
     /// The group of the causal-features-only reference, if the run has one.
     pub fn oracle_group(&self) -> Option<&Group> {
         self.groups.iter().find(|g| g.kind == ModelKind::Oracle)

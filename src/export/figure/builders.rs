@@ -223,12 +223,7 @@ fn loss_figure(run: &RunResults) -> Figure {
 /// I(z; c) and I(z; y) follow, and the penalty critic's own estimate is drawn thin and named
 /// as the training signal it is, not a measurement.
 fn mi_figure(run: &RunResults) -> Figure {
-    let probe_rows = run.info.as_ref().map_or(0, |i| i.probe_rows);
-    let ceiling = if probe_rows > 0 {
-        (probe_rows as f64).ln()
-    } else {
-        (run.penalty_batch as f64).ln()
-    };
+    let ceiling = run.probe_ceiling();
     let (target, other) = mi_series(run.conditional());
     let (mut p, mut legend) = step_panel(
         run,
@@ -256,14 +251,7 @@ fn mi_figure(run: &RunResults) -> Figure {
     );
     // The probes cannot exceed log N: draw that ceiling once a curve comes near it (drawn
     // always, it would squash the curves to the floor), as the app does.
-    let peak = run
-        .groups
-        .iter()
-        .flat_map(|g| run.series(g, |m| m.mi_zc.max(m.mi_zy).max(m.mi_zc_given_y)))
-        .map(|p| p[1])
-        .filter(|v| v.is_finite())
-        .fold(0.0_f64, f64::max);
-    if peak > 0.5 * ceiling {
+    if run.probe_peak() > 0.5 * ceiling {
         push_ceiling(&mut p, &mut legend, ceiling);
     }
     Figure::single(p, legend)

@@ -70,8 +70,7 @@ fn band_ui(
     if v.len() > 1 {
         p.add(
             // The band shares the line's name, so one legend entry shows and hides both.
-            FilledArea::new(name.to_owned(), &xs, &lo, &hi)
-                .fill_color(colour.gamma_multiply(0.25)),
+            FilledArea::new(name.to_owned(), &xs, &lo, &hi).fill_color(colour.gamma_multiply(0.25)),
         );
     }
     let pts: Vec<[f64; 2]> = v.iter().map(|t| [t.0, t.1]).collect();
@@ -160,12 +159,7 @@ pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
     } else {
         ""
     };
-    let probe_rows = run.info.as_ref().map_or(0, |i| i.probe_rows);
-    let ceiling = if probe_rows > 0 {
-        (probe_rows as f64).ln()
-    } else {
-        (run.penalty_batch as f64).ln()
-    };
+    let ceiling = run.probe_ceiling();
     let conditional = run.conditional();
     type Field = fn(&MemberReport) -> f64;
     let given_y: (&str, Field) = ("I(z; c | y)", |m| m.mi_zc_given_y);
@@ -194,13 +188,7 @@ pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
     });
     ui.data_mut(|d| d.insert_persisted(show_id, show_critic));
     let height = height - header.response.rect.height() - ui.spacing().item_spacing.y;
-    let peak = run
-        .groups
-        .iter()
-        .flat_map(|g| run.series(g, |m| m.mi_zc.max(m.mi_zy).max(m.mi_zc_given_y)))
-        .map(|p| p[1])
-        .filter(|v| v.is_finite())
-        .fold(0.0_f64, f64::max);
+    let peak = run.probe_peak();
     // Headroom above the curves keeps the legend off them.
     let top = if peak > 0.0 { 1.5 * peak } else { 0.1 };
     steps_plot("mi", height, "MI (nats)")
