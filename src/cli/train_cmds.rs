@@ -67,6 +67,9 @@ pub struct TrainOptions {
     /// Seed (the first seed, for sweeps).
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Probe steps per report of the monitors (I(z; c | y), I(z; c), I(z; y)); 0 measures nothing.
+    #[arg(long)]
+    monitor_steps: Option<usize>,
     /// Leave out the causal-features-only reference (the oracle) that `sweep` trains per seed.
     #[arg(long)]
     no_oracle: bool,
@@ -109,6 +112,10 @@ impl TrainOptions {
         c.n_train = self.train_rows;
         c.seed = self.seed;
         c.oracle = !self.no_oracle;
+        if let Some(k) = self.monitor_steps {
+            c.monitor = k > 0;
+            c.monitor_steps = k.max(1);
+        }
         c
     }
 }

@@ -280,7 +280,6 @@ fn run(
         let grads = GradientsParams::from_grads(total.clone().sum().backward(), &pred);
         pred = opt_model.step(config.lr, pred, grads);
         steps_done = t + 1;
-        active += started.elapsed();
 
         if steps_done % config.report_every == 0 || steps_done == config.steps {
             let report = report(
@@ -293,13 +292,17 @@ fn run(
                 steps_done,
                 config,
                 warm,
-                active,
+                // The time so far, this step included; the interval a report measures also
+                // includes the previous report's own work (validation, probes), so steps/s and
+                // the ETA count everything a run does.
+                active + started.elapsed(),
                 &mut last_report,
                 members,
             )?;
             observer.on_report(&report);
             history.push(report);
         }
+        active += started.elapsed();
         predictor = Some(pred);
         critics = Some(crit);
     }

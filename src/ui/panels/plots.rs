@@ -43,6 +43,14 @@ fn base_plot(id: &str, height: f32) -> Plot<'static> {
         .y_axis_min_width(36.0)
 }
 
+/// The legend of a plot of [`band_ui`] curves: a band shares its line's name (one entry shows
+/// and hides both) and the entry takes the line's colour, drawn last.
+fn band_legend() -> Legend {
+    Legend::default()
+        .follow_insertion_order(true)
+        .color_conflict_handling(egui_plot::ColorConflictHandling::PickLast)
+}
+
 /// A plot over training steps, its step axis linked with the other such plots.
 fn steps_plot(id: &str, height: f32, y_label: &str) -> Plot<'static> {
     base_plot(id, height)
@@ -261,11 +269,7 @@ pub fn ood_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
     let metric = run.outcome_kind().metric_name();
     // Bottom left: the curves start high at s = 0 and fall to the right.
     base_plot("ood", height)
-        .legend(
-            Legend::default()
-                .follow_insertion_order(true)
-                .position(egui_plot::Corner::LeftBottom),
-        )
+        .legend(band_legend().position(egui_plot::Corner::LeftBottom))
         .x_axis_label("shift s (0 = training distribution)")
         .y_axis_label(metric)
         .include_x(0.0)
@@ -311,6 +315,7 @@ pub fn trade_off_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
         );
     } else {
         base_plot("tradeoff-metric", half)
+            .legend(band_legend())
             .x_axis_label("β")
             .y_axis_label("accuracy (or R²)")
             .show(ui, |p| {
@@ -329,6 +334,7 @@ pub fn trade_off_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
     }
     let target = run.monitored_target_name();
     base_plot("tradeoff-mi", half)
+        .legend(band_legend())
         .x_axis_label("β")
         .y_axis_label(format!("final {target} (nats)"))
         .show(ui, |p| {
