@@ -58,7 +58,7 @@ impl TrainSettings {
         settings
     }
 
-    /// What a run with these settings trains: the engine configuration (reporting about 100
+    /// What a run with these settings trains: the engine configuration (reporting about 50
     /// times), the ensemble's members and the shifts to evaluate at. Errors name the setting.
     pub fn plan(&self) -> Result<(TrainConfig, Vec<MemberSpec>, Vec<f64>)> {
         let shifts =
@@ -99,9 +99,10 @@ impl TrainSettings {
     }
 }
 
-/// How often a run of `steps` steps reports: about 100 times, at most every 50 steps.
+/// How often a run of `steps` steps reports: about 50 times, at most every 50 steps (each
+/// report trains the probes, so reporting more often costs training time).
 pub fn report_every(steps: usize) -> usize {
-    (steps / 100).clamp(1, 50)
+    (steps / 50).clamp(1, 50)
 }
 
 /// Parses a grid `start:end:count` (e.g. `0:1:11`) or a comma list (`0,0.5,1`).

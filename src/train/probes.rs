@@ -33,7 +33,7 @@ pub fn probe_eval_rows(n_val: usize) -> usize {
 }
 
 /// Rows per probe training step.
-const PROBE_BATCH: usize = 256;
+const PROBE_BATCH: usize = 128;
 
 /// The three probes of every member.
 #[derive(Module, Debug)]
