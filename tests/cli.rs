@@ -277,6 +277,11 @@ fn train_and_sweep_write_their_tables() {
     let err = stderr(&o);
     assert!(err.contains("device: cpu"), "{err}");
     assert!(err.contains("capacity-matched"), "{err}");
+    // The throughput over the whole training time, reports included, per step and per model.
+    assert!(
+        err.contains("steps/s") && err.contains("model-steps/s over 2 models"),
+        "{err}"
+    );
     let metrics = std::fs::read_to_string(run.join("metrics.csv")).unwrap();
     assert!(metrics.starts_with("step,member,model,beta,seed,total_loss,supervised_loss,penalty,penalty_critic_estimate,monitor_target,monitor_target_nats,monitor_mi_zc_given_y,monitor_mi_zc,monitor_mi_zy,val_loss,val_metric"));
     // The shortcut preset's penalty is conditional: the target is I(z; c | y), and its reading is

@@ -332,13 +332,28 @@ pub fn train_cmd(args: &TrainArgs) -> Result<()> {
         }
     }
     eprintln!(
-        "trained {} steps in {:.1} s on {}; wrote {}",
+        "trained {} steps in {:.1} s on {} ({}); wrote {}",
         trained.steps_done,
         t0.elapsed().as_secs_f64(),
         device.description,
+        throughput(&trained),
         args.opts.out.display()
     );
     Ok(())
+}
+
+/// `N steps/s, M model-steps/s (K models)` over a run's training time, reports included.
+fn throughput(trained: &crate::train::Trained) -> String {
+    let secs = trained.history.last().map_or(0.0, |r| r.elapsed_secs);
+    let models = trained.members.len();
+    if secs <= 0.0 {
+        return format!("{models} models");
+    }
+    let steps = trained.steps_done as f64 / secs;
+    format!(
+        "{steps:.0} steps/s, {:.0} model-steps/s over {models} models",
+        steps * models as f64
+    )
 }
 
 /// `crl-lab sweep`.
@@ -408,11 +423,12 @@ pub fn sweep_cmd(args: &SweepArgs) -> Result<()> {
         );
     }
     eprintln!(
-        "swept {} models × {} shifts in {:.1} s on {}; wrote {}",
+        "swept {} models × {} shifts in {:.1} s on {} (training: {}); wrote {}",
         res.trained.members.len(),
         shifts.len(),
         t0.elapsed().as_secs_f64(),
         device.description,
+        throughput(&res.trained),
         out.display()
     );
     Ok(())
