@@ -69,7 +69,7 @@ fn main() -> anyhow::Result<()> {
         let base = steps_per_sec(&problem, &[MemberSpec::baseline(0)], &plain, device);
         println!("  baseline step (supervised only)           {base:>8.1} steps/s");
         let base_mon = steps_per_sec(&problem, &[MemberSpec::baseline(0)], &config, device);
-        println!("  baseline step (+ probes at reports)      {base_mon:>8.1} steps/s");
+        println!("  baseline step (+ probes at reports)       {base_mon:>8.1} steps/s");
         let crl = steps_per_sec(
             &problem,
             &[MemberSpec::crl(0, config.beta)],
