@@ -76,13 +76,18 @@ impl CalibrationConfig {
                 "dim, steps and report_every must be at least 1, and batch at least 4",
             ));
         }
-        if config.estimator == EstimatorKind::ClubCategorical {
-            return Err(Error::invalid(
-                "club-categorical needs a categorical variable; calibrate it on a scenario instead",
-            ));
-        }
-        Ok(())
+        check_gaussian_estimator(config.estimator)
     }
+}
+
+/// Refuses an estimator that cannot be calibrated on Gaussian pairs (club-categorical).
+pub(super) fn check_gaussian_estimator(kind: EstimatorKind) -> Result<()> {
+    if kind == EstimatorKind::ClubCategorical {
+        return Err(Error::invalid(
+            "club-categorical needs a categorical variable; calibrate it on a scenario instead",
+        ));
+    }
+    Ok(())
 }
 
 /// What a calibration run found.

@@ -10,7 +10,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use super::calibrate::{CriticTrainer, GaussianPool, POOL_BATCHES, TrainerSettings};
+use super::calibrate::{
+    CriticTrainer, GaussianPool, POOL_BATCHES, TrainerSettings, check_gaussian_estimator,
+};
 use super::ideal::ideal_estimate;
 use super::kind::EstimatorKind;
 use crate::error::{Error, Result};
@@ -90,12 +92,7 @@ impl StaircaseConfig {
                 self.steps_per_level, self.report_every
             )));
         }
-        if self.estimator == EstimatorKind::ClubCategorical {
-            return Err(Error::invalid(
-                "club-categorical needs a categorical variable; calibrate it on a scenario instead",
-            ));
-        }
-        Ok(())
+        check_gaussian_estimator(self.estimator)
     }
 }
 
