@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 
-use super::{data_cmds, export_cmds, kuairand_cmd, train_cmds};
+use super::{calibrate_cmd, data_cmds, export_cmds, kuairand_cmd, train_cmds};
 use crate::error::Result;
 
 /// Top-level command line.
@@ -41,7 +41,7 @@ pub enum Command {
     /// summary.csv, reliance.csv, metrics.csv and config.json.
     Sweep(train_cmds::SweepArgs),
     /// Train an estimator on correlated Gaussians and print its estimate against the true MI.
-    Calibrate(train_cmds::CalibrateArgs),
+    Calibrate(calibrate_cmd::CalibrateArgs),
     /// Train both models on KuaiRand's standard logs and compare them in distribution and on its
     /// random-exposure log; writes kuairand.csv, summary.csv, metrics.csv and config.json.
     Kuairand(kuairand_cmd::KuaiRandArgs),
@@ -65,7 +65,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Truth(args) => data_cmds::truth(&args),
         Command::Train(args) => train_cmds::train_cmd(&args),
         Command::Sweep(args) => train_cmds::sweep_cmd(&args),
-        Command::Calibrate(args) => train_cmds::calibrate_cmd(&args),
+        Command::Calibrate(args) => calibrate_cmd::calibrate_cmd(&args),
         Command::Kuairand(args) => kuairand_cmd::kuairand_cmd(&args),
         Command::KuairandFixture(args) => kuairand_cmd::fixture_cmd(&args),
         Command::Workspace(args) => export_cmds::workspace_cmd(&args),

@@ -1,5 +1,6 @@
 //! The command-line interface: `crl-lab <subcommand>`; no subcommand opens the app.
 
+mod calibrate_cmd;
 mod command;
 mod data_cmds;
 mod export_cmds;
