@@ -2,7 +2,8 @@
 //! at shifts 0 and 1, mean ± sd over seeds, and the probes' penalised MI at the last report.
 //! These are the figures the closing notes quote.
 //!
-//! `cargo run --release --example presets` (5 seeds), or `-- SEEDS [PRESET...]`.
+//! `cargo run --release --example presets` (5 seeds), or `-- SEEDS [PRESET...]`; set
+//! `CRITIC_STEPS=k` to train with k critic steps per model step instead of the default.
 
 use std::time::Instant;
 
@@ -22,10 +23,21 @@ fn main() -> crl_lab::Result<()> {
         chosen
     };
     let device = select_device(DeviceChoice::Auto)?;
-    println!("device: {}; {seeds} seeds per preset", device.description);
+    println!(
+        "device: {}; {seeds} seeds per preset; {} critic step(s) per model step",
+        device.description,
+        std::env::var("CRITIC_STEPS")
+            .unwrap_or_else(|_| TrainConfig::default().critic_steps.to_string())
+    );
     for name in &names {
         let scenario = preset(name)?;
-        let config = TrainConfig::for_scenario(&scenario);
+        let mut config = TrainConfig::for_scenario(&scenario);
+        if let Some(k) = std::env::var("CRITIC_STEPS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            config.critic_steps = k;
+        }
         let problem = Problem::new(&scenario, config.seed)?;
         let metric = OutcomeKind::from_binary(problem.binary).metric_name();
         let t0 = Instant::now();

@@ -1,8 +1,10 @@
 //! Training throughput: steps per second of the baseline and the CRL step on the default preset
-//! (batch 512, hidden 64-64, z-dim 16), and model-steps per second for ensembles of 1, 2, 10 and
-//! 50 members, on every available device.
+//! (batch 512, hidden 64-64, z-dim 16), and model-steps per second for ensembles of 1 to 50
+//! members (half baseline, half CRL) and of CRL members only, on every available device; on the
+//! CPU with 1 thread and with every core (the ensemble split across them).
 //!
-//! `cargo run --release --example train_bench` (add `-- quick` for fewer steps).
+//! `cargo run --release --example train_bench` (add `-- quick` for fewer steps, `-- gpu` for
+//! wgpu only with ensembles up to 256).
 
 use crl_lab::scm::{DEFAULT_PRESET, preset};
 use crl_lab::train::{
@@ -45,14 +47,24 @@ fn steps_per_sec(
 
 fn main() -> anyhow::Result<()> {
     let quick = std::env::args().any(|a| a == "quick");
+    let gpu_only = std::env::args().any(|a| a == "gpu");
     let scenario = preset(DEFAULT_PRESET)?;
     let problem = Problem::new(&scenario, 0)?;
-    let mut devices = vec![select_device(DeviceChoice::Cpu)?];
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut devices = Vec::new();
+    if !gpu_only {
+        let cpu = select_device(DeviceChoice::Cpu)?;
+        devices.push((cpu.clone(), 1));
+        if cores > 1 {
+            devices.push((cpu, cores));
+        }
+    }
     match select_device(DeviceChoice::Wgpu) {
-        Ok(d) => devices.push(d),
+        Ok(d) => devices.push((d, 1)),
         Err(e) => println!("wgpu: {e}"),
     }
-    for device in &devices {
+    for (device, threads) in &devices {
+        let (device, threads) = (device, *threads);
         let steps = match (device.backend, quick) {
             (Backend::Cpu, false) => 400,
             (Backend::Cpu, true) => 100,
@@ -63,7 +75,8 @@ fn main() -> anyhow::Result<()> {
         config.steps = steps;
         config.report_every = steps / 2;
         config.n_train = 20_000;
-        println!("device: {}", device.description);
+        config.threads = threads;
+        println!("device: {}, {threads} thread(s)", device.description);
         let mut plain = config.clone();
         plain.monitor = false;
         let base = steps_per_sec(&problem, &[MemberSpec::baseline(0)], &plain, device);
@@ -80,26 +93,35 @@ fn main() -> anyhow::Result<()> {
             "  CRL step ({} x{} critic steps, N={})   {crl:>8.1} steps/s",
             config.estimator, config.critic_steps, config.penalty_batch
         );
-        for m in [1usize, 2, 10, 50] {
-            let members: Vec<MemberSpec> = (0..m as u64)
-                .map(|i| {
-                    if i % 2 == 0 {
-                        MemberSpec::baseline(i / 2)
-                    } else {
-                        MemberSpec::crl(i / 2, config.beta)
-                    }
-                })
-                .collect();
-            let mut c = config.clone();
-            if m == 50 && device.backend == Backend::Cpu {
-                c.steps = (steps / 8).max(20);
-                c.report_every = c.steps / 2;
+        let sizes: &[usize] = match device.backend {
+            Backend::Cpu => &[1, 2, 10, 50],
+            Backend::Wgpu => &[1, 2, 10, 64, 256],
+        };
+        for crl_only in [false, true] {
+            for &m in sizes {
+                let members: Vec<MemberSpec> = (0..m as u64)
+                    .map(|i| {
+                        if crl_only {
+                            MemberSpec::crl(i, config.beta)
+                        } else if i % 2 == 0 {
+                            MemberSpec::baseline(i / 2)
+                        } else {
+                            MemberSpec::crl(i / 2, config.beta)
+                        }
+                    })
+                    .collect();
+                let mut c = config.clone();
+                if m >= 50 && device.backend == Backend::Cpu {
+                    c.steps = (steps / 8).max(20);
+                    c.report_every = c.steps / 2;
+                }
+                let sps = steps_per_sec(&problem, &members, &c, device);
+                let what = if crl_only { "CRL only" } else { "half CRL" };
+                println!(
+                    "  ensemble of {m:>3} ({what}): {sps:>8.1} steps/s = {:>8.1} model-steps/s",
+                    sps * m as f64
+                );
             }
-            let sps = steps_per_sec(&problem, &members, &c, device);
-            println!(
-                "  ensemble of {m:>2}: {sps:>8.1} steps/s = {:>8.1} model-steps/s",
-                sps * m as f64
-            );
         }
     }
     Ok(())

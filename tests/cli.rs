@@ -279,7 +279,7 @@ fn train_and_sweep_write_their_tables() {
     assert!(err.contains("capacity-matched"), "{err}");
     // The throughput over the whole training time, reports included, per step and per model.
     assert!(
-        err.contains("steps/s") && err.contains("model-steps/s over 2 models"),
+        err.contains("steps/s") && err.contains("model-steps/s over 2 models on"),
         "{err}"
     );
     let metrics = std::fs::read_to_string(run.join("metrics.csv")).unwrap();
@@ -291,8 +291,8 @@ fn train_and_sweep_write_their_tables() {
     assert_eq!(row[10], row[11]);
     assert_eq!(
         metrics.lines().count(),
-        1 + 2 * 2,
-        "two reports of two members"
+        1 + 4 * 2,
+        "four reports (steps 10, 25, 50, 100) of two members"
     );
     let config: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(run.join("config.json")).unwrap()).unwrap();

@@ -406,7 +406,9 @@ fn a_short_run_trains_both_models_and_reports_every_metric() {
     };
     let res = run();
     assert_eq!(res.trained.steps_done, 200);
-    assert_eq!(res.trained.history.len(), 10);
+    // Every 20 steps, and an early report at step 10.
+    assert_eq!(res.trained.history.len(), 11);
+    assert_eq!(res.trained.history[0].step, 10);
     assert_eq!(res.rows.len(), 4);
     assert_eq!(res.summary.len(), 4);
     let c = &res.counts;

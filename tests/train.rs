@@ -4,7 +4,10 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crl_lab::Error;
-use crl_lab::experiment::{SweepResult, parse_grid, summarize, sweep};
+use crl_lab::experiment::{
+    EvalAt, EvalRow, JobObserver, LIVE_TEST_ROWS, SweepResult, TrainJob, TrainSettings, evaluate,
+    parse_grid, run_job_to_results, summarize, sweep,
+};
 use crl_lab::scm::{DEFAULT_PRESET, preset};
 use crl_lab::train::{
     ComputeDevice, DeviceChoice, MemberSpec, Observer, Problem, Report, RunControl, RunInfo,
@@ -221,19 +224,26 @@ fn same_seed_same_numbers_and_capacity_matched() {
     };
     let (a, rec) = run();
     let (b, _) = run();
-    let strip = |h: &[Report]| h.iter().map(|r| r.members.clone()).collect::<Vec<_>>();
+    // Compared as text, so that a NaN (what was not estimated) equals a NaN.
+    let strip = |h: &[Report]| format!("{:?}", h.iter().map(|r| &r.members).collect::<Vec<_>>());
     assert_eq!(strip(&a.history), strip(&b.history));
-    assert_eq!(a.history.len(), 3);
-    assert_eq!(rec.reports.len(), 3);
+    // Reports at steps 10 (early), 20, 40 and 60.
+    let steps: Vec<usize> = a.history.iter().map(|r| r.step).collect();
+    assert_eq!(steps, [10, 20, 40, 60]);
+    assert_eq!(steps, config.report_steps());
+    assert_eq!(rec.reports.len(), 4);
     // 5 inputs -> 16 -> 4, head 4 -> 1: (5*16+16) + (16*4+4) + (4+1).
     let info = rec.info.unwrap();
     assert_eq!(info.params_per_member, 96 + 68 + 5);
     assert!(info.critic_params_per_member > 0);
     assert!(info.device.contains("cpu"));
-    // The baseline's penalty term is zero; its estimate is still reported (its critic trains).
+    // The baseline has no penalty and no penalty critic: its term is zero and its critic's
+    // estimate is not a number, never a made-up one.
     let last = a.history.last().unwrap();
     assert_eq!(last.members[0].penalty, 0.0);
+    assert!(last.members[0].penalty_mi.is_nan());
     assert!(last.members[1].penalty != 0.0);
+    assert!(last.members[1].penalty_mi.is_finite());
     assert!(
         last.members
             .iter()
@@ -289,7 +299,7 @@ fn divergence_is_reported_with_quantity_and_step() {
     match &err {
         Error::NonFinite { quantity, step, .. } => {
             assert!(quantity.contains("baseline"), "{quantity}");
-            assert_eq!(*step % config.report_every, 0);
+            assert!(config.is_report_step(*step), "step {step}");
         }
         other => panic!("expected NonFinite, got {other}"),
     }
@@ -510,7 +520,148 @@ fn beta_changes_apply_from_the_next_step() {
     )
     .unwrap();
     let penalties: Vec<f64> = obs.1.iter().map(|r| r.members[0].penalty).collect();
-    assert_eq!(penalties.len(), 3);
+    assert_eq!(penalties.len(), 4);
     assert!(penalties[0] != 0.0 && penalties[1] != 0.0, "{penalties:?}");
-    assert_eq!(penalties[2], 0.0);
+    assert_eq!(penalties[2..], [0.0, 0.0]);
+}
+
+/// Issue 12: the ensemble is split across threads on the CPU; a member's numbers must not
+/// depend on the split (nor on which members share its shard).
+#[test]
+fn every_member_gets_the_same_numbers_on_one_thread_or_three() {
+    let scenario = preset(DEFAULT_PRESET).unwrap();
+    let mut config = TrainConfig::for_scenario(&scenario);
+    small(&mut config);
+    config.steps = 30;
+    let problem = Problem::new(&scenario, 0).unwrap();
+    let members = [
+        MemberSpec::baseline(0),
+        MemberSpec::crl(0, 5.0),
+        MemberSpec::oracle(0),
+        MemberSpec::crl(1, 2.0),
+    ];
+    let run = |threads: usize| {
+        let mut c = config.clone();
+        c.threads = threads;
+        quiet_train(&problem, &members, &c).unwrap()
+    };
+    let (one, three) = (run(1), run(3));
+    assert_eq!(one.shard_count(), 1);
+    assert_eq!(three.shard_count(), 3);
+    assert_eq!(three.info.threads, 3);
+    assert_eq!(one.history.len(), three.history.len());
+    for (a, b) in one.history.iter().zip(&three.history) {
+        assert_eq!(a.step, b.step);
+        assert_eq!(a.members.len(), members.len());
+        // Bit for bit (NaN where nothing was estimated, in both).
+        let bits = |r: &Report| {
+            r.members
+                .iter()
+                .flat_map(|m| {
+                    [
+                        m.total_loss,
+                        m.penalty_mi,
+                        m.mi_zc_given_y,
+                        m.mi_zc,
+                        m.val_loss,
+                    ]
+                    .map(f64::to_bits)
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(bits(a), bits(b), "step {}", a.step);
+    }
+    // The trained models predict the same, shard by shard.
+    let x = burn::tensor::Tensor::<3>::ones([1, 4, problem.features.len()], &cpu().device);
+    let (pa, pb) = (one.predict(x.clone()), three.predict(x));
+    assert_eq!(pa.dims(), [4, 4, 1]);
+    assert_eq!(pa.into_data(), pb.into_data());
+}
+
+/// Records what a job tells its observer.
+#[derive(Default)]
+struct Evaluations(Vec<(EvalAt, Vec<EvalRow>)>, Vec<usize>);
+
+impl Observer for Evaluations {
+    fn on_report(&mut self, r: &Report) {
+        self.1.push(r.step);
+    }
+}
+
+impl JobObserver for Evaluations {
+    fn on_evaluated(&mut self, at: EvalAt, rows: &[EvalRow]) {
+        self.0.push((at, rows.to_vec()));
+    }
+}
+
+/// Issue 12: the OOD results fill in while training runs: every shift is scored at every
+/// report, on the first LIVE_TEST_ROWS rows, and after the last step on every test row, which
+/// gives the numbers the old evaluate-after-training gave.
+#[test]
+fn a_job_scores_every_shift_at_each_report_and_all_rows_at_the_end() {
+    let scenario = preset(DEFAULT_PRESET).unwrap();
+    let mut settings = TrainSettings::for_scenario(&scenario);
+    small(&mut settings.config);
+    settings.config.n_test = LIVE_TEST_ROWS + 500;
+    settings.n_seeds = 1;
+    settings.shift_grid = "0,1".into();
+    settings.device = DeviceChoice::Cpu;
+    let job = TrainJob::from_settings(&scenario, &settings).unwrap();
+    let mut obs = Evaluations::default();
+    let results = run_job_to_results(&job, &settings, &mut obs, &RunControl::default()).unwrap();
+    let steps: Vec<usize> = obs.0.iter().map(|(at, _)| at.step).collect();
+    assert_eq!(steps, obs.1, "one evaluation per report");
+    assert_eq!(steps, job.config.report_steps());
+    let m = job.members.len();
+    for (at, rows) in &obs.0 {
+        let want = if at.step == settings.config.steps {
+            settings.config.n_test
+        } else {
+            LIVE_TEST_ROWS
+        };
+        assert_eq!(at.rows, want, "step {}", at.step);
+        assert_eq!(rows.len(), 2 * m);
+        assert!(
+            rows.iter()
+                .all(|r| (0.0..=1.0).contains(&r.metrics.accuracy))
+        );
+    }
+    // What the results keep is the last evaluation, final.
+    let (last_at, last_rows) = obs.0.last().unwrap();
+    assert_eq!(results.eval_at, Some(*last_at));
+    assert_eq!(format!("{:?}", results.eval), format!("{last_rows:?}"));
+    assert!(results.eval_is_final());
+    assert!(results.eval_caption().unwrap().contains("last step"));
+    assert!(
+        last_rows
+            .iter()
+            .filter(|r| r.shift == 0.0)
+            .all(|r| r.metrics.accuracy > if r.model.is_baseline() { 0.8 } else { 0.55 }),
+        "{last_rows:?}"
+    );
+    // The same models evaluated after training (as `sweep` does) give the same numbers.
+    let problem = Problem::new(&scenario, settings.config.seed).unwrap();
+    let trained = quiet_train(&problem, &job.members, &settings.config).unwrap();
+    let after = evaluate(
+        &problem,
+        &trained,
+        &[0.0, 1.0],
+        settings.config.n_test,
+        settings.config.seed,
+    )
+    .unwrap();
+    assert_eq!(after.len(), last_rows.len());
+    let mut live = last_rows.clone();
+    let key = |r: &EvalRow| (r.shift.to_bits(), r.model, r.seed);
+    live.sort_by_key(key);
+    let mut after = after;
+    after.sort_by_key(key);
+    for (a, b) in live.iter().zip(&after) {
+        assert_eq!(key(a), key(b));
+        assert!(
+            (a.metrics.accuracy - b.metrics.accuracy).abs() < 1e-9,
+            "{a:?} vs {b:?}"
+        );
+        assert!((a.metrics.auc - b.metrics.auc).abs() < 1e-6);
+    }
 }

@@ -74,6 +74,9 @@ pub struct TrainOptions {
     /// Device: auto (a GPU through wgpu if present, else the CPU), wgpu or cpu.
     #[arg(long, default_value = "auto")]
     device: DeviceChoice,
+    /// CPU threads to split the models across (0: one per core; a GPU uses one).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
     /// Output folder (created if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -110,6 +113,7 @@ impl TrainOptions {
         c.n_train = self.train_rows;
         c.seed = self.seed;
         c.oracle = !self.no_oracle;
+        c.threads = self.threads;
         if let Some(k) = self.monitor_steps {
             c.monitor = k > 0;
             c.monitor_steps = k.max(1);
@@ -304,9 +308,11 @@ fn throughput(trained: &crate::train::Trained) -> String {
         return format!("{models} models");
     }
     let steps = trained.steps_done as f64 / secs;
+    let threads = trained.shard_count();
     format!(
-        "{steps:.0} steps/s, {:.0} model-steps/s over {models} models",
-        steps * models as f64
+        "{steps:.0} steps/s, {:.0} model-steps/s over {models} models on {threads} thread{}",
+        steps * models as f64,
+        if threads == 1 { "" } else { "s" }
     )
 }
 

@@ -11,7 +11,7 @@ use crate::data::{HostTable, Sampler};
 use crate::error::{Error, Result};
 use crate::scm::derive_seed;
 use crate::train::{
-    MemberSpec, Metrics, ModelKind, Problem, Trained, binary_metrics, regression_metrics,
+    MemberSpec, Metrics, ModelKind, Problem, Trained, binary_metrics, read_back, regression_metrics,
 };
 
 /// One member's metrics on the test set at one shift.
@@ -27,6 +27,15 @@ pub struct EvalRow {
     pub shift: f64,
     /// Its metrics.
     pub metrics: Metrics,
+}
+
+/// Which model an evaluation reflects and how many test rows per shift it scored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EvalAt {
+    /// The model step.
+    pub step: usize,
+    /// Test rows per shift.
+    pub rows: usize,
 }
 
 /// The drop of the headline metric when one non-causal feature is permuted (shift 0).
@@ -49,11 +58,8 @@ fn forward(trained: &Trained, table: &HostTable, n_features: usize) -> Result<Ve
         TensorData::new(table.x.clone(), [1, table.n, n_features]),
         device,
     );
-    let out = trained.predictor.predict(trained.predictor.encode(x));
-    let values: Vec<f32> = out
-        .into_data()
-        .try_into_vec_as::<f32>()
-        .map_err(|e| Error::Device(format!("cannot read predictions back: {e:?}")))?;
+    let out = trained.predict(x);
+    let values = read_back(out, "predictions")?;
     Ok(values.chunks(table.n).map(<[f32]>::to_vec).collect())
 }
 
@@ -75,7 +81,7 @@ pub(super) fn check_outputs(member: &MemberSpec, out: &[f32], on: &str) -> Resul
 }
 
 /// The metrics of `member`'s outputs `out` against `raw_y`, after [`check_outputs`].
-fn metrics_of(
+pub(super) fn metrics_of(
     problem: &Problem,
     member: &MemberSpec,
     out: &[f32],
@@ -93,7 +99,12 @@ fn metrics_of(
 
 /// The test set at `shift`: its seed depends on the run's seed and the shift only, so every
 /// member and every grid sees the same rows at the same shift.
-fn test_set(problem: &Problem, shift: f64, n: usize, seed: u64) -> Result<(HostTable, Vec<f32>)> {
+pub(super) fn test_set(
+    problem: &Problem,
+    shift: f64,
+    n: usize,
+    seed: u64,
+) -> Result<(HostTable, Vec<f32>)> {
     let data = Sampler::new(&problem.scenario, shift)?
         .sample(n, derive_seed(seed, &format!("test at {shift:.9}")))?;
     let raw_y = data.column(&problem.outcome)?.values.clone();

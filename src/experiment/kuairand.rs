@@ -17,7 +17,7 @@ use crate::data::kuairand::{
 use crate::error::{Error, Result};
 use crate::train::{
     ComputeDevice, ModelKind, Observer, RunControl, TrainConfig, Trained, binary_metrics, gauc,
-    ndcg_at_k, train_tables,
+    ndcg_at_k, read_back, train_tables,
 };
 
 /// Rows encoded and scored at a time in evaluation (bounds the memory of a large test set).
@@ -282,12 +282,7 @@ fn score(
             TensorData::new(enc.table.x, [1, n, dx]),
             &trained.device.device,
         );
-        let values: Vec<f32> = trained
-            .predictor
-            .predict(trained.predictor.encode(x))
-            .into_data()
-            .try_into_vec_as::<f32>()
-            .map_err(|e| Error::Device(format!("cannot read predictions back: {e:?}")))?;
+        let values = read_back(trained.predict(x), "predictions")?;
         for (i, member) in values.chunks(n).enumerate().take(m) {
             out.logits[i].extend_from_slice(member);
         }

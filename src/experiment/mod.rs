@@ -14,8 +14,10 @@ mod sweep;
 mod text;
 
 pub use calibration::{run_calibration, run_staircase};
-pub use eval::{EvalRow, RelianceRow, evaluate, spurious_reliance};
-pub use job::{JobObserver, ResultsRecorder, SilentJob, TrainJob, run_job, run_job_to_results};
+pub use eval::{EvalAt, EvalRow, RelianceRow, evaluate, spurious_reliance};
+pub use job::{
+    JobObserver, LIVE_TEST_ROWS, ResultsRecorder, SilentJob, TrainJob, run_job, run_job_to_results,
+};
 pub use kuairand::{
     EvalSet, KuaiRandCounts, KuaiRandResult, KuaiRandRow, KuaiRandSettings, KuaiRandSummaryRow,
     NDCG_K, RankingMetrics, kuairand_experiment, summarize_kuairand,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::eval::EvalRow;
+use super::eval::{EvalAt, EvalRow};
 use super::settings::RunMode;
 use super::summary::{SummaryRow, mean, mean_std, summarize};
 use super::text::trim;
@@ -86,8 +86,13 @@ pub struct RunResults {
     pub info: Option<RunInfo>,
     /// Reports in arrival order.
     pub reports: Vec<Report>,
-    /// Evaluations in arrival order.
+    /// The latest evaluation: every member at every shift, on the model at `eval_at`'s step
+    /// (replaced at each report while training runs; the last is on every test row).
     pub eval: Vec<EvalRow>,
+    /// Which step `eval` reflects and on how many test rows per shift (absent in results
+    /// written before evaluation ran during training: theirs is of the last step).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eval_at: Option<EvalAt>,
     /// Where the run is.
     pub state: RunState,
     /// What the models predict. Absent only in workspace files written before it was stored;
@@ -119,6 +124,7 @@ impl RunResults {
             info: None,
             reports: Vec::new(),
             eval: Vec::new(),
+            eval_at: None,
             state: RunState::Starting,
             outcome: Some(outcome),
         }
@@ -141,17 +147,20 @@ impl RunResults {
         self.reports.last()
     }
 
-    /// Fraction of the work done: training steps, then evaluation shifts (a tenth of the bar).
+    /// Fraction of the training steps done (every shift is evaluated at each report, so
+    /// nothing is left to do after the last step).
     pub fn progress(&self) -> f32 {
         let steps = self.last().map_or(0, |r| r.step) as f32 / self.total_steps.max(1) as f32;
-        let shifts_done = self
-            .eval
-            .iter()
-            .map(|r| r.shift.to_bits())
-            .collect::<std::collections::BTreeSet<_>>()
-            .len() as f32;
-        let evals = shifts_done / self.shifts.len().max(1) as f32;
-        (0.9 * steps + 0.1 * evals).clamp(0.0, 1.0)
+        steps.clamp(0.0, 1.0)
+    }
+
+    /// Whether the evaluation shown is final: of the last step, on every test row (results
+    /// written before evaluation ran during training are final once they have rows).
+    pub fn eval_is_final(&self) -> bool {
+        match self.eval_at {
+            Some(at) => at.step >= self.total_steps,
+            None => !self.eval.is_empty(),
+        }
     }
 
     /// Seconds left in training at the current rate, if it can be told.
@@ -270,6 +279,31 @@ impl RunResults {
             .collect()
     }
 
+    /// What the evaluation shown reflects, for a caption: the step and test rows per shift, and
+    /// whether it is still updating (`None` without an evaluation, or for results written
+    /// before evaluation ran during training).
+    pub fn eval_caption(&self) -> Option<String> {
+        let at = self.eval_at.filter(|_| !self.eval.is_empty())?;
+        let rows = super::text::thousands(at.rows);
+        Some(if self.eval_is_final() {
+            format!(
+                "after the last step ({}) · {rows} test rows per shift",
+                super::text::thousands(at.step)
+            )
+        } else if self.state.is_active() {
+            format!(
+                "at step {} of {} · {rows} test rows per shift · updates at every report",
+                super::text::thousands(at.step),
+                super::text::thousands(self.total_steps)
+            )
+        } else {
+            format!(
+                "at step {} (the run stopped there) · {rows} test rows per shift",
+                super::text::thousands(at.step)
+            )
+        })
+    }
+
     /// The run started on the device `info` describes.
     pub fn record_start(&mut self, info: RunInfo) {
         self.info = Some(info);
@@ -283,18 +317,19 @@ impl RunResults {
         self.reports.push(report);
     }
 
-    /// Training ended; evaluation follows unless it was `cancelled`.
+    /// Training ended (`cancelled`: stopped early; the latest evaluation stays, of the step it
+    /// says).
     pub fn record_trained(&mut self, cancelled: bool) {
-        self.state = if cancelled {
-            RunState::Stopped
-        } else {
-            RunState::Evaluating
-        };
+        if cancelled {
+            self.state = RunState::Stopped;
+        }
     }
 
-    /// Every member was evaluated at one shift.
-    pub fn record_evaluated(&mut self, rows: &[EvalRow]) {
-        self.eval.extend_from_slice(rows);
+    /// Every member was evaluated at every shift, on the model `at` a step: replaces the
+    /// previous evaluation.
+    pub fn record_evaluated(&mut self, at: EvalAt, rows: &[EvalRow]) {
+        self.eval = rows.to_vec();
+        self.eval_at = Some(at);
     }
 
     /// The job is over (a run already stopped or failed stays so).

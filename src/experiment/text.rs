@@ -6,3 +6,31 @@ pub fn trim(x: f64) -> String {
     let s = s.trim_end_matches('0').trim_end_matches('.');
     s.to_owned()
 }
+
+/// A count with thousands separated by commas: 950, 1,000, 20,000.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_with_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(950), "950");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(20_000), "20,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(trim(0.5), "0.5");
+    }
+}

@@ -17,6 +17,18 @@ pub struct PredictorShape {
     pub z_dim: usize,
 }
 
+impl PredictorShape {
+    /// Parameters of one member at serving time: every encoder layer's weights and biases, and
+    /// the head's.
+    pub fn params_per_member(&self) -> usize {
+        let mut dims = vec![self.n_inputs];
+        dims.extend(&self.hidden);
+        dims.push(self.z_dim);
+        dims.push(1);
+        dims.windows(2).map(|w| w[0] * w[1] + w[1]).sum()
+    }
+}
+
 /// Encoder and head for every member of an ensemble.
 #[derive(Module, Debug)]
 pub struct Predictor {

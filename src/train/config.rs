@@ -62,7 +62,18 @@ pub struct TrainConfig {
     /// (and then not written, so older files save back unchanged).
     #[serde(skip_serializing_if = "is_true")]
     pub oracle: bool,
+    /// Threads the ensemble is split across on the CPU backend (0: one per core; a GPU always
+    /// uses one). Every member's numbers are the same whatever the split. Not written when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub threads: usize,
 }
+
+fn is_zero(v: &usize) -> bool {
+    *v == 0
+}
+
+/// Steps with a report before the first regular one (when they come before it).
+const EARLY_REPORTS: [usize; 2] = [10, 25];
 
 /// Probe steps per report unless set.
 const MONITOR_STEPS: usize = 20;
@@ -100,6 +111,7 @@ impl Default for TrainConfig {
             monitor_steps: MONITOR_STEPS,
             seed: 0,
             oracle: true,
+            threads: 0,
         }
     }
 }
@@ -116,6 +128,22 @@ impl TrainConfig {
     pub fn apply_hints(&mut self, hints: &TrainingHints) {
         self.beta = hints.beta;
         self.conditional = hints.conditional_penalty;
+    }
+
+    /// Whether a report follows model step `step` (1-based): early ones at steps 10 and 25 (so
+    /// the first curves come within a second or two of the start), then every `report_every`
+    /// steps, and always after the last step.
+    pub fn is_report_step(&self, step: usize) -> bool {
+        step == self.steps
+            || (self.report_every > 0 && step.is_multiple_of(self.report_every))
+            || (EARLY_REPORTS.contains(&step) && step < self.report_every)
+    }
+
+    /// The steps a run reports at, in order (see [`TrainConfig::is_report_step`]).
+    pub fn report_steps(&self) -> Vec<usize> {
+        (1..=self.steps)
+            .filter(|&s| self.is_report_step(s))
+            .collect()
     }
 
     /// Rejects settings that cannot train, naming the setting.

@@ -143,3 +143,12 @@ pub fn select_device(choice: DeviceChoice) -> Result<ComputeDevice> {
         DeviceChoice::Auto => Ok(ComputeDevice::cpu("built without the `wgpu` feature")),
     }
 }
+
+/// Reads `t` back to the host as f32 values; a failed read (the device out of memory, say) is
+/// an error naming `what` was being read, never a panic.
+pub fn read_back<const D: usize>(t: burn::tensor::Tensor<D>, what: &str) -> Result<Vec<f32>> {
+    t.try_into_data()
+        .map_err(|e| Error::Device(format!("cannot read {what} back from the device: {e}")))?
+        .try_into_vec_as::<f32>()
+        .map_err(|e| Error::Device(format!("cannot read {what} back as numbers: {e:?}")))
+}

@@ -79,14 +79,24 @@ pub(super) struct InputSpec {
     pub(super) binary: bool,
 }
 
+/// The variance of y over `val`'s rows (the denominator of a validation R²), at least 1e-12.
+pub(super) fn val_variance(val: &HostTable) -> f32 {
+    let yv = &val.y;
+    let mean = yv.iter().sum::<f32>() / yv.len().max(1) as f32;
+    let var = yv.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / yv.len().max(1) as f32;
+    var.max(1e-12)
+}
+
 /// Uploads member i's training rows `train[i]` (`n` rows) and validation rows `val[i]` (`nv`
-/// rows), with the epoch orders drawn from each member's seed.
+/// rows), with the epoch orders drawn from each member's seed. `val_var_y` is the variance of
+/// y a validation R² divides by (the same for every member of a run).
 pub(super) fn upload(
     train: &[&HostTable],
     val: &[&HostTable],
     (n, nv): (usize, usize),
     spec: InputSpec,
     members: &[MemberSpec],
+    val_var_y: f32,
     device: &Device,
 ) -> DeviceData {
     let (dx, dc) = (spec.n_features, spec.confounder_width);
@@ -101,9 +111,6 @@ pub(super) fn upload(
             orders.extend(o);
         }
     }
-    let yv = &val[0].y;
-    let mean = yv.iter().sum::<f32>() / yv.len() as f32;
-    let val_var_y = yv.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / yv.len() as f32;
     DeviceData {
         x: stack(train, |t| &t.x, n, dx, device),
         y: stack(train, |t| &t.y, n, 1, device),
@@ -116,7 +123,7 @@ pub(super) fn upload(
         y_val: stack(val, |t| &t.y, nv, 1, device),
         c_val: stack(val, |t| &t.c, nv, dc, device),
         n,
-        val_var_y: val_var_y.max(1e-12),
+        val_var_y,
     }
 }
 

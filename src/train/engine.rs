@@ -1,46 +1,70 @@
-//! The training loop: baseline and CRL members of one ensemble, alternating critic and model
-//! steps, with every tensor of a step already on the device.
+//! The training entry points: an ensemble of baseline, CRL and reference members, split into
+//! shards that train side by side on their own threads (the CPU backend runs each op on one
+//! core, and these matrices are too small to split), their reports joined in member order.
 
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::sync_channel;
 
-use burn::module::Module;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
-use burn::tensor::{Tensor, TensorData};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use burn::tensor::{Int, Tensor, TensorData};
 
 use super::config::TrainConfig;
-use super::critics::Critics;
-use super::device::ComputeDevice;
-use super::device_data::{DeviceData, InputSpec, sample_tables, upload};
-use super::loss::supervised_loss;
+use super::device::{Backend, ComputeDevice};
+use super::device_data::{InputSpec, sample_tables};
 use super::observer::{MemberSpec, ModelKind, Observer, Report, RunControl, RunInfo};
-use super::probes::Probes;
 use super::problem::Problem;
-use super::readback::report;
+use super::scoring::{TestOutputs, TestSets};
+use super::shard::{ShardEnd, ShardEvent, ShardRun, run_shard};
 use crate::data::PreparedTables;
 use crate::error::{Error, Result};
-use crate::mi::{Conditioning, EstimatorKind, MiEstimator, PairBatch, first_rows};
-use crate::models::{Predictor, PredictorShape};
-use crate::scm::derive_seed;
+use crate::mi::{Conditioning, EstimatorKind};
+use crate::models::Predictor;
 
 /// A finished (or cancelled) run.
 #[derive(Debug)]
 pub struct Trained {
-    /// The encoders and heads, off the autodiff graph, ready for evaluation.
-    pub predictor: Predictor,
+    /// Each shard's encoders and heads, off the autodiff graph, ready for evaluation.
+    shards: Vec<Predictor>,
+    /// `[M]`: where member i's row is in the shards' outputs stacked in shard order.
+    order: Vec<usize>,
     /// The members, in ensemble order.
     pub members: Vec<MemberSpec>,
     /// Every report, in order.
     pub history: Vec<Report>,
     /// Facts told at the start.
     pub info: RunInfo,
-    /// Model steps done.
+    /// Model steps done (by every member).
     pub steps_done: usize,
     /// Whether the run was cancelled before its last step.
     pub cancelled: bool,
     /// The device it ran on.
     pub device: ComputeDevice,
+}
+
+impl Trained {
+    /// Every member's output for rows `x` `[1, N, in]`: `[M, N, 1]` logits or standardised
+    /// values, in member order.
+    pub fn predict(&self, x: Tensor<3>) -> Tensor<3> {
+        let outs: Vec<Tensor<3>> = self
+            .shards
+            .iter()
+            .map(|p| p.predict(p.encode(x.clone())))
+            .collect();
+        let stacked = Tensor::cat(outs, 0);
+        if self.order.iter().enumerate().all(|(i, &at)| i == at) {
+            return stacked;
+        }
+        let order: Vec<i64> = self.order.iter().map(|&i| i as i64).collect();
+        let index = Tensor::<1, Int>::from_data(
+            TensorData::new(order, [self.order.len()]),
+            &stacked.device(),
+        );
+        stacked.select(0, index)
+    }
+
+    /// How many shards (threads) trained the ensemble.
+    pub fn shard_count(&self) -> usize {
+        self.shards.len()
+    }
 }
 
 /// The checks both entry points make before any work: the configuration and a non-empty
@@ -66,6 +90,20 @@ pub fn train(
     observer: &mut dyn Observer,
     control: &RunControl,
 ) -> Result<Trained> {
+    train_scored(problem, members, config, device, None, observer, control)
+}
+
+/// Like [`train`], and scores every member on `tests` at reports (see [`TestSets`]), telling
+/// `observer` the outputs after each such report.
+pub fn train_scored(
+    problem: &Problem,
+    members: &[MemberSpec],
+    config: &TrainConfig,
+    device: &ComputeDevice,
+    tests: Option<&TestSets>,
+    observer: &mut dyn Observer,
+    control: &RunControl,
+) -> Result<Trained> {
     let cond = check_run(config, members, problem.binary)?;
     let one_hot = config.estimator == EstimatorKind::ClubCategorical;
     let tables = sample_tables(problem, members, config, one_hot)?;
@@ -78,24 +116,24 @@ pub fn train(
     let mut train = Vec::new();
     let mut val = Vec::new();
     for m in members {
-        if let Some((t, v)) = find(m.seed) {
-            train.push(t);
-            val.push(v);
-        }
+        let (t, v) = find(m.seed).ok_or_else(|| Error::invalid("internal: rows not sampled"))?;
+        train.push(t);
+        val.push(v);
+    }
+    if let Some(t) = tests
+        && t.tables
+            .iter()
+            .any(|t| t.x.len() != t.n * problem.features.len())
+    {
+        return Err(Error::invalid(
+            "a test set's columns do not match the problem's features",
+        ));
     }
     let spec = InputSpec {
         n_features: problem.features.len(),
         confounder_width: problem.confounder_width(one_hot),
         binary: problem.binary,
     };
-    let data = upload(
-        &train,
-        &val,
-        (config.n_train, config.n_val),
-        spec,
-        members,
-        &device.device,
-    );
     let causal = problem.causal_mask();
     let masks: Vec<Vec<f32>> = members
         .iter()
@@ -104,8 +142,20 @@ pub fn train(
             _ => vec![1.0; causal.len()],
         })
         .collect();
-    let setup = Setup { spec, cond, masks };
-    run(data, setup, members, config, device, observer, control)
+    let run = ShardRun {
+        train,
+        val,
+        rows: (config.n_train, config.n_val),
+        spec,
+        cond,
+        masks,
+        members,
+        config,
+        device,
+        tests,
+        control,
+    };
+    coordinate(&run, observer)
 }
 
 /// Trains every member of `members` on the same prepared rows (real logs, for instance): like
@@ -133,189 +183,334 @@ pub fn train_tables(
             config.batch_size, tables.train.n
         )));
     }
-    let spec = InputSpec {
-        n_features: tables.n_features,
-        confounder_width: tables.confounder_width,
-        binary: tables.binary,
-    };
     let m = members.len();
-    let data = upload(
-        &vec![&tables.train; m],
-        &vec![&tables.val; m],
-        (tables.train.n, tables.val.n),
-        spec,
-        members,
-        &device.device,
-    );
-    let masks = vec![vec![1.0; tables.n_features]; m];
-    let setup = Setup { spec, cond, masks };
-    run(data, setup, members, config, device, observer, control)
-}
-
-/// What the loop needs besides the rows: input widths, the penalty's conditioning and each
-/// member's input mask.
-struct Setup {
-    spec: InputSpec,
-    cond: Conditioning,
-    masks: Vec<Vec<f32>>,
-}
-
-/// The loop shared by [`train`] and [`train_tables`], on rows already on the device.
-fn run(
-    data: DeviceData,
-    setup: Setup,
-    members: &[MemberSpec],
-    config: &TrainConfig,
-    device: &ComputeDevice,
-    observer: &mut dyn Observer,
-    control: &RunControl,
-) -> Result<Trained> {
-    let Setup { spec, cond, masks } = setup;
-    let plain = device.device.clone();
-    let ad = plain.clone().autodiff();
-    let seeds: Vec<u64> = members.iter().map(|m| m.seed).collect();
-    let shape = PredictorShape {
-        n_inputs: spec.n_features,
-        hidden: config.hidden.clone(),
-        z_dim: config.z_dim,
-    };
-    let mut predictor = Some(Predictor::init(&seeds, &shape, &ad).with_input_masks(&masks));
-    let dc = spec.confounder_width;
-    let mut critics = Some(Critics::init(config, &seeds, dc, &ad));
-    let mut probes = config
-        .monitor
-        .then(|| Probes::init(config, &seeds, dc, spec.binary, &ad));
-    let m = members.len();
-    let info = RunInfo {
-        device: device.description.clone(),
-        members: members.to_vec(),
-        params_per_member: predictor.as_ref().map_or(0, Predictor::params_per_member),
-        critic_params_per_member: critics.as_ref().map_or(0, |c| c.num_params() / m)
-            + probes.as_ref().map_or(0, |p| p.params_per_member(m)),
-        total_steps: config.steps,
-        conditional: config.conditional,
-        probe_rows: if config.monitor {
-            super::probes::probe_eval_rows(data.x_val.dims()[1])
-        } else {
-            0
+    let run = ShardRun {
+        train: vec![&tables.train; m],
+        val: vec![&tables.val; m],
+        rows: (tables.train.n, tables.val.n),
+        spec: InputSpec {
+            n_features: tables.n_features,
+            confounder_width: tables.confounder_width,
+            binary: tables.binary,
         },
+        cond,
+        masks: vec![vec![1.0; tables.n_features]; m],
+        members,
+        config,
+        device,
+        tests: None,
+        control,
     };
-    observer.on_start(&info);
+    coordinate(&run, observer)
+}
 
-    let mut opt_model: ModuleOptimizer = AdamConfig::new().with_epsilon(1e-8).init();
-    let mut opt_critic: ModuleOptimizer = AdamConfig::new().with_epsilon(1e-8).init();
-    let host_betas = |b: &[f64]| {
-        Tensor::<1>::from_data(
-            TensorData::new(b.iter().map(|&v| v as f32).collect::<Vec<_>>(), [b.len()]),
-            &plain,
-        )
+/// Threads a run of `members` members uses on `device`: one on a GPU (the ensemble axis is
+/// its lever), else `config.threads` (0: every core), never more than there are members.
+pub fn shard_count(config: &TrainConfig, device: &ComputeDevice, members: usize) -> usize {
+    let threads = match (device.backend, config.threads) {
+        (Backend::Wgpu, _) => 1,
+        (Backend::Cpu, 0) => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        (Backend::Cpu, t) => t,
     };
-    let betas: Vec<f64> = members.iter().map(|mm| mm.beta).collect();
-    let mut beta_t = host_betas(&betas);
-    let mut roll_rng = ChaCha8Rng::seed_from_u64(derive_seed(config.seed, "negatives"));
-    // Without a penalty anywhere the penalty critic is not trained (nor reported).
-    let with_critics = members.iter().any(|mm| mm.beta > 0.0);
-    let b = config.batch_size;
-    let nsub = config.penalty_batch.min(b);
+    threads.clamp(1, members.max(1))
+}
 
-    let mut history = Vec::new();
-    let mut active = Duration::ZERO;
-    let mut last_report = (0usize, Duration::ZERO);
-    let mut steps_done = 0;
-    let mut cancelled = false;
-    for t in 0..config.steps {
-        while control.is_paused() && !control.is_cancelled() {
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        if control.is_cancelled() {
-            cancelled = true;
-            break;
-        }
-        let started = Instant::now();
-        // New betas from the user apply from this step; anything that is not one finite,
-        // non-negative value per member is ignored.
-        if let Some(new) = control.take_betas()
-            && new.len() == m
-            && new.iter().all(|v| v.is_finite() && *v >= 0.0)
-        {
-            beta_t = host_betas(&new);
-        }
-        let (xb, yb, cb) = data.batch(t, b);
-        let (ys, cs) = (first_rows(yb.clone(), nsub), first_rows(cb, nsub));
-        let roll = roll_rng.random_range(1..nsub);
-        // Which c_j may be a negative for z_i: one mask for every critic step and the model step.
-        let negatives = cond.negatives(cond.is_conditional().then_some(ys), nsub, &plain);
-        let pair = |z: Tensor<3>| PairBatch::with_negatives(z, cs.clone(), negatives.clone(), roll);
-
-        // Critic steps on the detached representation.
-        let (Some(mut pred), Some(mut crit)) = (predictor.take(), critics.take()) else {
-            return Err(Error::invalid("internal: training state lost"));
-        };
-        // The encoder does not move during critic steps: encode once, detached.
-        let critic_steps = if with_critics { config.critic_steps } else { 0 };
-        let z_frozen =
-            (critic_steps > 0).then(|| first_rows(pred.encode(xb.clone()), nsub).detach());
-        for z in std::iter::repeat_n(z_frozen, critic_steps).flatten() {
-            let loss = crit.penalty.critic_loss(&pair(z)).sum();
-            let grads = GradientsParams::from_grads(loss.backward(), &crit);
-            crit = opt_critic.step(config.critic_lr, crit, grads);
-        }
-
-        // Model step: supervised loss plus beta (warmed up) times the penalty estimate.
-        let warm = if config.beta_warmup_steps == 0 {
-            1.0
-        } else {
-            ((t + 1) as f64 / config.beta_warmup_steps as f64).min(1.0)
-        };
-        let z = pred.encode(xb);
-        let out = pred.predict(z.clone());
-        let sup = supervised_loss(out, yb, spec.binary);
-        let est = if with_critics {
-            crit.penalty.estimate(&pair(first_rows(z, nsub)))
-        } else {
-            Tensor::zeros([m], &plain)
-        };
-        let penalty = est.clone() * beta_t.clone().mul_scalar(warm as f32);
-        let total = sup.clone() + penalty.clone();
-        let grads = GradientsParams::from_grads(total.clone().sum().backward(), &pred);
-        pred = opt_model.step(config.lr, pred, grads);
-        steps_done = t + 1;
-
-        if steps_done % config.report_every == 0 || steps_done == config.steps {
-            let report = report(
-                &pred,
-                probes.as_mut(),
-                &data,
-                spec.binary,
-                with_critics,
-                [total.detach(), sup.detach(), penalty.detach(), est.detach()],
-                steps_done,
-                config,
-                warm,
-                // The time so far, this step included; the interval a report measures also
-                // includes the previous report's own work (validation, probes), so steps/s and
-                // the ETA count everything a run does.
-                active + started.elapsed(),
-                &mut last_report,
-                members,
-            )?;
-            observer.on_report(&report);
-            history.push(report);
-        }
-        active += started.elapsed();
-        predictor = Some(pred);
-        critics = Some(crit);
+/// The members of each of `k` shards (ascending indices; every member once), balanced by
+/// work: a member of weight `weights[i]` goes, heaviest first, to the lightest shard so far (a
+/// CRL member, which trains a penalty critic, weighs more than a baseline).
+fn shard_members(weights: &[f64], k: usize) -> Vec<Vec<usize>> {
+    let k = k.clamp(1, weights.len().max(1));
+    let mut by_weight: Vec<usize> = (0..weights.len()).collect();
+    by_weight.sort_by(|&a, &b| weights[b].total_cmp(&weights[a]).then(a.cmp(&b)));
+    let mut shards = vec![Vec::new(); k];
+    let mut load = vec![0.0_f64; k];
+    for i in by_weight {
+        let lightest = (0..k)
+            .min_by(|&a, &b| load[a].total_cmp(&load[b]).then(a.cmp(&b)))
+            .unwrap_or(0);
+        shards[lightest].push(i);
+        load[lightest] += weights[i];
     }
-    let predictor = predictor
-        .ok_or_else(|| Error::invalid("internal: training state lost"))?
-        .valid();
+    for s in &mut shards {
+        s.sort_unstable();
+    }
+    shards.retain(|s| !s.is_empty());
+    shards
+}
+
+/// A member's share of a step's work, relative to a baseline's: a CRL member also trains its
+/// penalty critic (`critic_steps` times) and back-propagates through it.
+fn member_weight(m: &MemberSpec, critic_steps: usize) -> f64 {
+    if m.kind == ModelKind::Crl || m.beta > 0.0 {
+        1.3 + 0.3 * critic_steps as f64
+    } else {
+        1.0
+    }
+}
+
+/// Runs the shards (on this thread when there is one, else one named thread each) and joins
+/// what they report for `observer`.
+fn coordinate(run: &ShardRun<'_>, observer: &mut dyn Observer) -> Result<Trained> {
+    let weights: Vec<f64> = run
+        .members
+        .iter()
+        .map(|m| member_weight(m, run.config.critic_steps))
+        .collect();
+    let ranges = shard_members(
+        &weights,
+        shard_count(run.config, run.device, run.members.len()),
+    );
+    let mut joiner = Joiner::new(run, ranges.clone());
+    let ends: Vec<Result<ShardEnd>> = if ranges.len() == 1 {
+        let abort = AtomicBool::new(false);
+        vec![run_shard(run, 0, &ranges[0], &abort, &mut |ev| {
+            joiner.push(ev, observer)
+        })]
+    } else {
+        let abort = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            let (tx, rx) = sync_channel::<ShardEvent>(4 * ranges.len());
+            let mut handles = Vec::new();
+            for (i, range) in ranges.iter().enumerate() {
+                let tx = tx.clone();
+                let abort = &abort;
+                let range = range.as_slice();
+                let spawned = std::thread::Builder::new()
+                    .name(format!("crl-train-{i}"))
+                    .spawn_scoped(scope, move || {
+                        let end = run_shard(run, i, range, abort, &mut |ev| {
+                            // A closed channel means the coordinator has given up: stop.
+                            tx.send(ev).is_ok()
+                        });
+                        if end.is_err() {
+                            abort.store(true, Ordering::SeqCst);
+                        }
+                        end
+                    });
+                match spawned {
+                    Ok(h) => handles.push(h),
+                    Err(e) => {
+                        abort.store(true, Ordering::SeqCst);
+                        return vec![Err(Error::Device(format!(
+                            "cannot start a training thread: {e}"
+                        )))];
+                    }
+                }
+            }
+            drop(tx);
+            for ev in rx {
+                joiner.push(ev, observer);
+            }
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(Error::Device("a training thread panicked".into())))
+                })
+                .collect()
+        })
+    };
+    // Shard outputs stack in shard order; member i sits at order[i].
+    let mut order = vec![0; run.members.len()];
+    for (at, &i) in ranges.iter().flatten().enumerate() {
+        order[i] = at;
+    }
+    let mut shards = Vec::with_capacity(ends.len());
+    let mut steps_done = usize::MAX;
+    let mut cancelled = false;
+    for end in ends {
+        let end = end?;
+        steps_done = steps_done.min(end.steps_done);
+        cancelled |= end.cancelled;
+        shards.push(end.predictor);
+    }
+    let info = joiner
+        .info
+        .ok_or_else(|| Error::invalid("internal: a run ended before it started"))?;
     Ok(Trained {
-        predictor,
-        members: members.to_vec(),
-        history,
+        shards,
+        order,
+        members: run.members.to_vec(),
+        history: joiner.history,
         info,
-        steps_done,
+        steps_done: if steps_done == usize::MAX {
+            0
+        } else {
+            steps_done
+        },
         cancelled,
-        device: device.clone(),
+        device: run.device.clone(),
     })
+}
+
+/// One report as the shards send it, until every shard's part has come.
+type Parts = Vec<Option<(Report, Option<TestOutputs>)>>;
+
+/// Joins the shards' events into the run's: the start once every shard has started, and each
+/// report once every shard has reported that step, with every member back in its place.
+struct Joiner {
+    /// The members of each shard.
+    shards: Vec<Vec<usize>>,
+    started: Vec<Option<usize>>,
+    info: Option<RunInfo>,
+    template: RunInfo,
+    pending: std::collections::BTreeMap<usize, Parts>,
+    history: Vec<Report>,
+}
+
+impl Joiner {
+    fn new(run: &ShardRun<'_>, shards: Vec<Vec<usize>>) -> Self {
+        let config = run.config;
+        let k = shards.len();
+        Joiner {
+            shards,
+            started: vec![None; k],
+            info: None,
+            template: RunInfo {
+                device: run.device.description.clone(),
+                members: run.members.to_vec(),
+                params_per_member: run.shape().params_per_member(),
+                critic_params_per_member: 0,
+                total_steps: config.steps,
+                conditional: config.conditional,
+                probe_rows: if config.monitor {
+                    super::probes::probe_eval_rows(run.rows.1)
+                } else {
+                    0
+                },
+                threads: k,
+            },
+            pending: Default::default(),
+            history: Vec::new(),
+        }
+    }
+
+    /// Takes one event; returns whether the shard should go on (always).
+    fn push(&mut self, ev: ShardEvent, observer: &mut dyn Observer) -> bool {
+        match ev {
+            ShardEvent::Started {
+                shard,
+                critic_params_per_member,
+            } => {
+                self.started[shard] = Some(critic_params_per_member);
+                if self.info.is_none() && self.started.iter().all(Option::is_some) {
+                    let mut info = self.template.clone();
+                    info.critic_params_per_member =
+                        self.started.iter().flatten().copied().max().unwrap_or(0);
+                    observer.on_start(&info);
+                    self.info = Some(info);
+                }
+            }
+            ShardEvent::Report {
+                shard,
+                report,
+                tests,
+            } => {
+                let step = report.step;
+                let k = self.shards.len();
+                let parts = self.pending.entry(step).or_insert_with(|| vec![None; k]);
+                parts[shard] = Some((report, tests));
+                if parts.iter().all(Option::is_some)
+                    && let Some(parts) = self.pending.remove(&step)
+                    && let Some((report, tests)) = join_parts(parts, &self.shards)
+                {
+                    observer.on_report(&report);
+                    if let Some(t) = tests {
+                        observer.on_test_outputs(&t);
+                    }
+                    self.history.push(report);
+                }
+            }
+        }
+        true
+    }
+}
+
+/// Puts shard s's j-th item at member `shards[s][j]`.
+fn place<T>(parts: Vec<Vec<T>>, shards: &[Vec<usize>]) -> Vec<T> {
+    let mut slots: Vec<(usize, T)> = parts
+        .into_iter()
+        .zip(shards)
+        .flat_map(|(items, at)| at.iter().copied().zip(items))
+        .collect();
+    slots.sort_by_key(|(i, _)| *i);
+    slots.into_iter().map(|(_, v)| v).collect()
+}
+
+/// One report from every shard's part: every member in its place, the slowest shard's speed
+/// and the longest elapsed time.
+fn join_parts(parts: Parts, shards: &[Vec<usize>]) -> Option<(Report, Option<TestOutputs>)> {
+    let parts: Vec<(Report, Option<TestOutputs>)> = parts.into_iter().collect::<Option<_>>()?;
+    let mut report = parts.first()?.0.clone();
+    report.steps_per_sec = parts
+        .iter()
+        .map(|p| p.0.steps_per_sec)
+        .fold(f64::INFINITY, f64::min);
+    report.elapsed_secs = parts.iter().map(|p| p.0.elapsed_secs).fold(0.0, f64::max);
+    let (reports, tests): (Vec<Report>, Vec<Option<TestOutputs>>) = parts.into_iter().unzip();
+    report.members = place(reports.into_iter().map(|r| r.members).collect(), shards);
+    let tests: Option<Vec<TestOutputs>> = tests.into_iter().collect();
+    let tests = tests.and_then(|t| {
+        let first = t.first()?;
+        let (step, rows, sets) = (first.step, first.rows, first.outputs.len());
+        let mut per_shard: Vec<Vec<Vec<Vec<f32>>>> = t.into_iter().map(|o| o.outputs).collect();
+        let outputs = (0..sets)
+            .map(|set| {
+                let parts = per_shard
+                    .iter_mut()
+                    .map(|o| std::mem::take(&mut o[set]))
+                    .collect();
+                place(parts, shards)
+            })
+            .collect();
+        Some(TestOutputs {
+            step,
+            rows,
+            outputs,
+        })
+    });
+    Some((report, tests))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{place, shard_members};
+
+    #[test]
+    fn shards_cover_every_member_once_and_balance_the_work() {
+        for m in 1..12 {
+            for k in 1..5 {
+                let weights: Vec<f64> =
+                    (0..m).map(|i| if i % 3 == 1 { 2.0 } else { 1.0 }).collect();
+                let s = shard_members(&weights, k);
+                assert_eq!(s.len(), k.min(m));
+                let mut all: Vec<usize> = s.iter().flatten().copied().collect();
+                all.sort_unstable();
+                assert_eq!(all, (0..m).collect::<Vec<_>>());
+                assert!(s.iter().all(|x| x.windows(2).all(|w| w[0] < w[1])));
+                let loads: Vec<f64> = s
+                    .iter()
+                    .map(|x| x.iter().map(|&i| weights[i]).sum())
+                    .collect();
+                let (lo, hi) = loads
+                    .iter()
+                    .fold((f64::INFINITY, 0.0_f64), |(a, b), &l| (a.min(l), b.max(l)));
+                assert!(hi - lo <= 2.0, "{loads:?}");
+            }
+        }
+        // The app's default: 3 seeds of baseline, CRL, oracle; the CRL members spread out.
+        let w = [1.0, 1.9, 1.0, 1.0, 1.9, 1.0, 1.0, 1.9, 1.0];
+        let s = shard_members(&w, 2);
+        assert_eq!(s, [vec![1, 3, 6, 7], vec![0, 2, 4, 5, 8]]);
+    }
+
+    #[test]
+    fn parts_go_back_to_their_members() {
+        let shards = [vec![1, 2, 5, 7], vec![0, 3, 4, 6, 8]];
+        let parts = vec![vec!['b', 'c', 'f', 'h'], vec!['a', 'd', 'e', 'g', 'i']];
+        assert_eq!(
+            place(parts, &shards).iter().collect::<String>(),
+            "abcdefghi"
+        );
+    }
 }

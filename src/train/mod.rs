@@ -13,11 +13,13 @@ mod probes;
 mod problem;
 mod ranking;
 mod readback;
+mod scoring;
+mod shard;
 
 pub use config::TrainConfig;
 pub use critics::Critics;
-pub use device::{Backend, ComputeDevice, DeviceChoice, select_device};
-pub use engine::{Trained, train, train_tables};
+pub use device::{Backend, ComputeDevice, DeviceChoice, read_back, select_device};
+pub use engine::{Trained, shard_count, train, train_scored, train_tables};
 pub use metrics::{Metrics, binary_metrics, regression_metrics, roc_auc};
 pub use observer::{
     MemberReport, MemberSpec, ModelKind, Observer, Report, RunControl, RunInfo, Silent,
@@ -25,3 +27,4 @@ pub use observer::{
 pub use probes::{PROBE_EVAL_ROWS, ProbeCritics};
 pub use problem::{Problem, Standardizer};
 pub use ranking::{gauc, ndcg_at_k};
+pub use scoring::{TestOutputs, TestSets};

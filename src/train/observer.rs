@@ -192,6 +192,9 @@ pub struct RunInfo {
     pub probe_rows: usize,
     /// Steps the run will take.
     pub total_steps: usize,
+    /// Threads the ensemble was split across (0 in results written before it was told).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub threads: usize,
 }
 
 fn is_zero(v: &usize) -> bool {
@@ -202,8 +205,14 @@ fn is_zero(v: &usize) -> bool {
 pub trait Observer {
     /// Called once before the first step.
     fn on_start(&mut self, _info: &RunInfo) {}
-    /// Called every `report_every` steps and after the last step.
+    /// Called at every report step (see [`TrainConfig::is_report_step`]).
+    ///
+    /// [`TrainConfig::is_report_step`]: super::TrainConfig::is_report_step
     fn on_report(&mut self, _report: &Report) {}
+    /// Called after a report at which the run's test sets were scored (see [`TestSets`]).
+    ///
+    /// [`TestSets`]: super::TestSets
+    fn on_test_outputs(&mut self, _outputs: &super::TestOutputs) {}
 }
 
 /// An observer that ignores everything.
@@ -216,7 +225,8 @@ impl Observer for Silent {}
 pub struct RunControl {
     cancel: AtomicBool,
     pause: AtomicBool,
-    betas: Mutex<Option<Vec<f64>>>,
+    /// The latest betas the user set, and how many times they were set.
+    betas: Mutex<(u64, Option<Vec<f64>>)>,
 }
 
 impl RunControl {
@@ -243,11 +253,17 @@ impl RunControl {
     /// New penalty weights, one per member, applied from the next step.
     pub fn set_betas(&self, betas: Vec<f64>) {
         if let Ok(mut b) = self.betas.lock() {
-            *b = Some(betas);
+            *b = (b.0 + 1, Some(betas));
         }
     }
 
-    pub(crate) fn take_betas(&self) -> Option<Vec<f64>> {
-        self.betas.lock().ok().and_then(|mut b| b.take())
+    /// The betas set since `seen` (each shard of a run keeps its own `seen`, starting at 0).
+    pub(crate) fn betas_since(&self, seen: &mut u64) -> Option<Vec<f64>> {
+        let b = self.betas.lock().ok()?;
+        if b.0 == *seen {
+            return None;
+        }
+        *seen = b.0;
+        b.1.clone()
     }
 }

@@ -7,6 +7,7 @@ use burn::module::Module;
 use burn::tensor::Tensor;
 
 use super::config::TrainConfig;
+use super::device::read_back;
 use super::device_data::DeviceData;
 use super::loss::supervised_loss;
 use super::observer::{MemberReport, MemberSpec, Report};
@@ -15,6 +16,16 @@ use crate::error::{Error, Result};
 use crate::mi::per_member_mean;
 use crate::models::Predictor;
 
+/// The step's figures per member `[M]`, and which members' penalty was estimated.
+pub(super) struct StepValues<'a> {
+    pub(super) total: Tensor<1>,
+    pub(super) supervised: Tensor<1>,
+    pub(super) penalty: Tensor<1>,
+    pub(super) estimate: Tensor<1>,
+    /// Member i has a penalty critic (its estimate is reported; NaN otherwise).
+    pub(super) estimated: &'a [bool],
+}
+
 /// Evaluates validation figures and reads everything back in one transfer.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn report(
@@ -22,8 +33,7 @@ pub(super) fn report(
     probes: Option<&mut Probes>,
     data: &DeviceData,
     binary: bool,
-    with_critics: bool,
-    step_values: [Tensor<1>; 4],
+    step_values: StepValues<'_>,
     step: usize,
     config: &TrainConfig,
     warm: f64,
@@ -55,17 +65,20 @@ pub(super) fn report(
             (zeros(), zeros(), zeros())
         }
     };
-    let [total, sup, penalty, est] = step_values;
+    let StepValues {
+        total,
+        supervised: sup,
+        penalty,
+        estimate: est,
+        estimated,
+    } = step_values;
     let packed = Tensor::cat(
         vec![
             total, sup, penalty, est, mi_zc_y, mi_zc, mi_zy, val_loss, val_metric,
         ],
         0,
     );
-    let values: Vec<f32> = packed
-        .into_data()
-        .try_into_vec_as::<f32>()
-        .map_err(|e| Error::Device(format!("cannot read metrics back: {e:?}")))?;
+    let values = read_back(packed, "metrics")?;
     const NAMES: [&str; 9] = [
         "total loss",
         "supervised loss",
@@ -91,7 +104,9 @@ pub(super) fn report(
     }
     // What was not estimated is NaN, never a made-up number.
     let get = |q: usize, i: usize| {
-        if (!with_critics && q == 3) || (!monitored && (4..=6).contains(&q)) {
+        if (q == 3 && !estimated.get(i).copied().unwrap_or(false))
+            || (!monitored && (4..=6).contains(&q))
+        {
             f64::NAN
         } else {
             f64::from(values[q * m + i])

@@ -80,12 +80,18 @@ impl CrlApp {
         let Some(run) = &mut self.run else { return };
         match m {
             TrainMsg::Started(info) => {
-                self.device_line = format!("device: {}", info.device);
+                self.device_line = match info.threads {
+                    0 | 1 => format!("device: {}", info.device),
+                    n => format!(
+                        "device: {}, the models split across {n} threads",
+                        info.device
+                    ),
+                };
                 run.record_start(info);
             }
             TrainMsg::Report(r) => run.record_report(r),
             TrainMsg::Trained { cancelled, .. } => run.record_trained(cancelled),
-            TrainMsg::Evaluated(rows) => run.record_evaluated(&rows),
+            TrainMsg::Evaluated(at, rows) => run.record_evaluated(at, &rows),
             TrainMsg::Finished(end) => run.record_end(end),
             TrainMsg::Failed(e) => {
                 self.notice = Some(Notice::error(format!("Training failed: {e}")));

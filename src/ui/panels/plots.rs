@@ -107,7 +107,10 @@ fn named_line(
     width: f32,
     style: LineStyle,
 ) -> Line<'static> {
-    Line::new(name.to_owned(), PlotPoints::from(run.series(g, metric)))
+    // A quantity not estimated for a model (the penalty critic of a baseline) is NaN: no line.
+    let mut pts = run.series(g, metric);
+    pts.retain(|p| p[1].is_finite());
+    Line::new(name.to_owned(), PlotPoints::from(pts))
         .color(colour)
         .width(width)
         .style(style)
@@ -260,13 +263,15 @@ pub fn ood_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
     let Some(run) = run.filter(|r| !r.eval.is_empty()) else {
         let msg = match run {
             Some(r) if r.state.is_active() => {
-                "Out-of-distribution results appear here shift by shift once training ends."
+                "Out-of-distribution results appear here at the first report (step 10) and \
+                 sharpen as training goes."
             }
             _ => "Out-of-distribution accuracy against shift appears here after a run.",
         };
         return empty_hint(ui, msg, height);
     };
     let metric = run.outcome_kind().metric_name();
+    let height = caption_ui(ui, run, height);
     // Bottom left: the curves start high at s = 0 and fall to the right.
     base_plot("ood", height)
         .legend(band_legend().position(egui_plot::Corner::LeftBottom))
@@ -291,6 +296,17 @@ pub fn ood_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
         });
 }
 
+/// The step (and test rows) the evaluation shown reflects, above its plot; returns the height
+/// left for the plot.
+fn caption_ui(ui: &mut Ui, run: &RunResults, height: f32) -> f32 {
+    let Some(text) = run.eval_caption() else {
+        return height;
+    };
+    let before = ui.cursor().min.y;
+    ui.label(egui::RichText::new(text).small().weak());
+    (height - (ui.cursor().min.y - before)).max(60.0)
+}
+
 /// A beta sweep's trade-off: the headline metric at the largest shift (and at the training
 /// distribution) against beta, and the final I(z;c) against beta.
 pub fn trade_off_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
@@ -302,6 +318,7 @@ pub fn trade_off_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
             height,
         );
     };
+    let height = caption_ui(ui, run, height);
     let half = (height - 8.0) / 2.0;
     let max_shift = run.shifts.iter().copied().fold(0.0_f64, f64::max);
     let min_shift = run.shifts.iter().copied().fold(f64::INFINITY, f64::min);
@@ -310,7 +327,7 @@ pub fn trade_off_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
     if metric_at_max.is_empty() {
         empty_hint(
             ui,
-            "Accuracy against β appears here once the trained models are evaluated.",
+            "Accuracy against β appears here at the first report.",
             half,
         );
     } else {
@@ -336,7 +353,7 @@ pub fn trade_off_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
     base_plot("tradeoff-mi", half)
         .legend(band_legend())
         .x_axis_label("β")
-        .y_axis_label(format!("final {target} (nats)"))
+        .y_axis_label(format!("{target} at the latest report (nats)"))
         .show(ui, |p| {
             let v = run.final_mi_vs_beta();
             let name = format!("{target} monitor");

@@ -1,9 +1,9 @@
-//! The training thread: runs the core's job (training, then evaluation across shifts) and
+//! The training thread: runs the core's job (training, evaluated across shifts at each report) and
 //! reports each step of it; a [`RunControl`] steers it from the UI (cancel, pause, beta).
 
 use std::sync::Arc;
 
-use crate::experiment::{EvalRow, JobEnd, JobObserver, TrainJob, run_job};
+use crate::experiment::{EvalAt, EvalRow, JobEnd, JobObserver, TrainJob, run_job};
 use crate::train::{Report, RunControl, RunInfo};
 
 use super::channel::{Job, Outbox, TrainEvents, Waker, spawn_worker};
@@ -15,13 +15,13 @@ pub enum TrainMsg {
     Started(RunInfo),
     /// A periodic report.
     Report(Report),
-    /// Training ended (`cancelled`: stopped early); evaluation follows unless cancelled.
+    /// Training ended (`cancelled`: stopped early).
     Trained {
         /// Whether the user stopped it.
         cancelled: bool,
     },
-    /// Every member evaluated at one shift.
-    Evaluated(Vec<EvalRow>),
+    /// Every member evaluated at every shift, on the model at a step (replaces the last).
+    Evaluated(EvalAt, Vec<EvalRow>),
     /// The job is over: done, or stopped by the user.
     Finished(JobEnd),
     /// The job failed; the message names why.
@@ -42,8 +42,8 @@ impl JobObserver for Outbox<TrainMsg> {
         self.send(TrainMsg::Trained { cancelled });
     }
 
-    fn on_evaluated(&mut self, rows: &[EvalRow]) {
-        self.send(TrainMsg::Evaluated(rows.to_vec()));
+    fn on_evaluated(&mut self, at: EvalAt, rows: &[EvalRow]) {
+        self.send(TrainMsg::Evaluated(at, rows.to_vec()));
     }
 }
 
