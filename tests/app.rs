@@ -257,10 +257,22 @@ fn a_short_cpu_run_fills_the_plots() {
         info.device
     );
     // The plots render with data in every tab.
+    // Issue 12: every shift was scored at each report; what stays is of the last step, on
+    // every test row, and the OOD view says so above its plot.
+    assert_eq!(
+        run.eval_at,
+        Some(crl_lab::experiment::EvalAt {
+            step: 40,
+            rows: 500
+        })
+    );
     for tab in [Tab::Loss, Tab::Mi, Tab::Ood, Tab::Overview] {
         h.state_mut()
             .handle_command(crl_lab::ui::Command::SetTab(tab));
         h.run();
+        if tab == Tab::Ood {
+            h.get_by_label("after the last step (40) · 500 test rows per shift");
+        }
     }
     assert_eq!(
         h.state().run.as_ref().map(|r| r.state.clone()),

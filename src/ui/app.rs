@@ -3,7 +3,7 @@
 //! applies the commands they pushed.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use egui::Ui;
 
@@ -63,6 +63,8 @@ pub struct CrlApp {
     pub(crate) jobs: Jobs,
     pub(crate) device_line: String,
     pub(crate) frame_times: FrameTimes,
+    /// How soon a worker's message is drawn (see [`redraw_delay`]).
+    redraw: Duration,
     scenario_panel: ScenarioPanel,
     data_cache: DataCache,
     show_about: bool,
@@ -74,6 +76,21 @@ pub(crate) fn validation_of(scenario: &Scenario) -> Result<Vec<String>, String> 
         .validate()
         .map(|(_, w)| w.iter().map(ToString::to_string).collect())
         .map_err(|e| e.to_string())
+}
+
+/// How soon a worker's message is drawn: within 100 ms, or within a second when the window is
+/// drawn in software (Mesa's llvmpipe, a remote desktop): there a frame of plots costs about a
+/// tenth of a second of a core that training would otherwise use, so a live run redraws about
+/// once a second (input still redraws at once).
+fn redraw_delay(cc: &eframe::CreationContext<'_>) -> Duration {
+    let software = cc.wgpu_render_state.as_ref().is_some_and(|r| {
+        r.adapter.get_info().device_type == eframe::egui_wgpu::wgpu::DeviceType::Cpu
+    });
+    if software {
+        Duration::from_secs(1)
+    } else {
+        Duration::from_millis(100)
+    }
 }
 
 impl CrlApp {
@@ -89,7 +106,10 @@ impl CrlApp {
             .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
             .unwrap_or_default();
         let ctx = cc.egui_ctx.clone();
-        let wake: Waker = Arc::new(move || ctx.request_repaint());
+        let redraw = redraw_delay(cc);
+        // A worker's message is drawn within `redraw`; messages that come closer together (a
+        // report and its evaluation) share one frame, so a fast run does not repaint for each.
+        let wake: Waker = Arc::new(move || ctx.request_repaint_after(redraw));
         let mut jobs = Jobs::new(wake);
         if options.probe_device {
             jobs.start_probe();
@@ -113,6 +133,7 @@ impl CrlApp {
                 "device: chosen when training starts".into()
             },
             frame_times: FrameTimes::from_env(),
+            redraw,
             scenario_panel: ScenarioPanel::default(),
             data_cache: DataCache::default(),
             show_about: false,
@@ -226,7 +247,18 @@ impl eframe::App for CrlApp {
         if self.busy() {
             // ETA and spinners move even between reports; otherwise repaint only on input or
             // when a worker sends.
-            ctx.request_repaint_after(std::time::Duration::from_millis(250));
+            // Until the first results arrive they are looked for every 100 ms, so the first
+            // curves show at once even where redrawing is slow.
+            let waiting = self
+                .run
+                .as_ref()
+                .is_some_and(|r| r.state.is_active() && r.eval.is_empty());
+            let every = if waiting {
+                Duration::from_millis(100)
+            } else {
+                self.redraw.max(Duration::from_millis(500))
+            };
+            ctx.request_repaint_after(every);
         }
     }
 

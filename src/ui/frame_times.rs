@@ -13,6 +13,8 @@ pub struct FrameTimes {
     frames: u64,
     /// `CRL_LAB_FRAME_STATS` is set: print frame-time statistics every 120 frames.
     log: bool,
+    /// When the current run was started.
+    run_started: Option<std::time::Instant>,
 }
 
 impl FrameTimes {
@@ -22,12 +24,15 @@ impl FrameTimes {
             secs: VecDeque::with_capacity(FRAME_WINDOW),
             frames: 0,
             log: std::env::var_os("CRL_LAB_FRAME_STATS").is_some(),
+            run_started: None,
         }
     }
 
-    /// Forgets the times so far (a run starts: the status bar then describes its frames).
+    /// Forgets the times so far (a run starts: the status bar then describes its frames, and
+    /// the log times the run from now).
     pub fn clear(&mut self) {
         self.secs.clear();
+        self.run_started = Some(std::time::Instant::now());
     }
 
     /// How many frames the statistics cover.
@@ -62,6 +67,25 @@ impl FrameTimes {
                 self.frames,
                 self.secs.len(),
                 run_state()
+            );
+        }
+    }
+
+    /// Logs (when `CRL_LAB_FRAME_STATS` is set) a moment of a training run: `what` happened so
+    /// long after Train (see [`FrameTimes::clear`]), with the frames drawn since and their
+    /// statistics.
+    pub fn log_run_event(&self, what: &str) {
+        if self.log
+            && let Some(t0) = self.run_started
+        {
+            let secs_since_train = t0.elapsed().as_secs_f64();
+            let stats = self
+                .stats_ms()
+                .map(|(med, p95)| format!("; frames: median {med:.2} ms, p95 {p95:.2} ms"))
+                .unwrap_or_default();
+            eprintln!(
+                "{what} {secs_since_train:.2} s after Train, {} frames drawn{stats}",
+                self.secs.len()
             );
         }
     }

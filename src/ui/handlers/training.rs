@@ -91,8 +91,18 @@ impl CrlApp {
             }
             TrainMsg::Report(r) => run.record_report(r),
             TrainMsg::Trained { cancelled, .. } => run.record_trained(cancelled),
-            TrainMsg::Evaluated(at, rows) => run.record_evaluated(at, &rows),
-            TrainMsg::Finished(end) => run.record_end(end),
+            TrainMsg::Evaluated(at, rows) => {
+                if run.eval_at.is_none() {
+                    self.frame_times
+                        .log_run_event(&format!("first OOD result (step {})", at.step));
+                }
+                run.record_evaluated(at, &rows);
+            }
+            TrainMsg::Finished(end) => {
+                run.record_end(end);
+                self.frame_times
+                    .log_run_event(&format!("run {:?}", run.state));
+            }
             TrainMsg::Failed(e) => {
                 self.notice = Some(Notice::error(format!("Training failed: {e}")));
                 run.record_failure(e);

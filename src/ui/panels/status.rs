@@ -19,7 +19,13 @@ pub fn status_ui(ui: &mut Ui, app: &AppView<'_>, frames: &FrameTimes, commands: 
                 let sps = r.last().map_or(0.0, |x| x.steps_per_sec);
                 match &r.state {
                     RunState::Starting => "starting".into(),
-                    RunState::Training => format!("training · {sps:.0} steps/s"),
+                    RunState::Training => match r.eta_secs() {
+                        Some(eta) => format!(
+                            "training · {sps:.0} steps/s · ETA {}",
+                            super::training::format_secs(eta)
+                        ),
+                        None => format!("training · {sps:.0} steps/s"),
+                    },
                     RunState::Paused => "paused".into(),
                     RunState::Evaluating => "evaluating".into(),
                     RunState::Done => format!("done · {sps:.0} steps/s"),

@@ -366,7 +366,9 @@ fn run_status_ui(ui: &mut Ui, run: &RunResults) {
     ui.add(
         ProgressBar::new(run.progress())
             .text(text)
-            .animate(run.state.is_active() && run.state != RunState::Paused),
+            // Not animated: an animated bar repaints every frame, and on a machine that draws
+            // in software that alone takes a core from training. It moves at every report.
+            .animate(run.state == RunState::Starting),
     );
     if let RunState::Failed(msg) = &run.state {
         ui.colored_label(theme::ERROR, msg);
