@@ -3,8 +3,8 @@
 //! members (half baseline, half CRL) and of CRL members only, on every available device; on the
 //! CPU with 1 thread and with every core (the ensemble split across them).
 //!
-//! `cargo run --release --example train_bench` (add `-- quick` for fewer steps, `-- gpu` for
-//! wgpu only with ensembles up to 256).
+//! `cargo run --release --example train_bench` (add `-- quick` for fewer steps, `-- cpu` for
+//! the CPU only, `-- gpu` for wgpu only, with ensembles up to 256 on a real GPU).
 
 use crl_lab::scm::{DEFAULT_PRESET, preset};
 use crl_lab::train::{
@@ -59,7 +59,9 @@ fn main() -> anyhow::Result<()> {
             devices.push((cpu, cores));
         }
     }
+    let cpu_only = std::env::args().any(|a| a == "cpu");
     match select_device(DeviceChoice::Wgpu) {
+        Ok(_) if cpu_only => {}
         Ok(d) => devices.push((d, 1)),
         Err(e) => println!("wgpu: {e}"),
     }
@@ -93,10 +95,32 @@ fn main() -> anyhow::Result<()> {
             "  CRL step ({} x{} critic steps, N={})   {crl:>8.1} steps/s",
             config.estimator, config.critic_steps, config.penalty_batch
         );
+        // A software adapter (llvmpipe) gets the small sizes only: it is slow, and 64 members
+        // outgrow its buffers.
+        let software = device.description.contains("(Cpu,");
         let sizes: &[usize] = match device.backend {
             Backend::Cpu => &[1, 2, 10, 50],
+            Backend::Wgpu if software => &[1, 2, 10],
             Backend::Wgpu => &[1, 2, 10, 64, 256],
         };
+        // The work of the PyTorch reference step in anchors.md: the penalty critic and two
+        // monitor critics of the same shape, two steps each on the detached z, then the model
+        // step; here the monitors are probes at reports, so six critic steps on the penalty
+        // critic stand in for that work.
+        if device.backend == Backend::Cpu {
+            for m in [1usize, 2, 10] {
+                let members: Vec<MemberSpec> = (0..m as u64)
+                    .map(|i| MemberSpec::crl(i, config.beta))
+                    .collect();
+                let mut c = config.clone();
+                c.critic_steps = 6;
+                let sps = steps_per_sec(&problem, &members, &c, device);
+                println!(
+                    "  reference step (3 critics x 2 steps), {m:>2} CRL members: {:>8.1} model-steps/s",
+                    sps * m as f64
+                );
+            }
+        }
         for crl_only in [false, true] {
             for &m in sizes {
                 let members: Vec<MemberSpec> = (0..m as u64)

@@ -384,3 +384,69 @@ fn groups_of(mode: RunMode, members: &[MemberSpec]) -> Vec<Group> {
     }
     groups
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::train::Metrics;
+
+    fn run_with_eval(step: usize, rows: usize, state: RunState) -> RunResults {
+        let mut r = RunResults::new(
+            OutcomeKind::Binary,
+            RunMode::Compare,
+            vec![MemberSpec::baseline(0), MemberSpec::crl(0, 5.0)],
+            EstimatorKind::NceClub,
+            128,
+            2_000,
+            vec![0.0, 1.0],
+        );
+        let row = EvalRow {
+            model: ModelKind::Baseline,
+            beta: 0.0,
+            seed: 0,
+            shift: 0.0,
+            metrics: Metrics::default(),
+        };
+        r.record_evaluated(EvalAt { step, rows }, &[row]);
+        r.state = state;
+        r
+    }
+
+    /// Issue 12: the OOD view says which step its numbers reflect, while training and after.
+    #[test]
+    fn the_evaluation_says_which_step_it_reflects() {
+        let live = run_with_eval(400, 1_000, RunState::Training);
+        assert!(!live.eval_is_final());
+        assert_eq!(
+            live.eval_caption().as_deref(),
+            Some("at step 400 of 2,000 · 1,000 test rows per shift · updates at every report")
+        );
+        let stopped = run_with_eval(400, 1_000, RunState::Stopped);
+        assert_eq!(
+            stopped.eval_caption().as_deref(),
+            Some("at step 400 (the run stopped there) · 1,000 test rows per shift")
+        );
+        let done = run_with_eval(2_000, 5_000, RunState::Done);
+        assert!(done.eval_is_final());
+        assert_eq!(
+            done.eval_caption().as_deref(),
+            Some("after the last step (2,000) · 5,000 test rows per shift")
+        );
+        // A new evaluation replaces the last one.
+        let mut r = live;
+        r.record_evaluated(
+            EvalAt {
+                step: 450,
+                rows: 1_000,
+            },
+            &[],
+        );
+        assert!(r.eval.is_empty());
+        assert_eq!(r.eval_caption(), None);
+        // Results written before evaluation ran during training are final once they have rows.
+        let mut old = done;
+        old.eval_at = None;
+        assert!(old.eval_is_final());
+        assert_eq!(old.eval_caption(), None);
+    }
+}

@@ -272,9 +272,21 @@ fn mi_series(conditional: bool) -> (StepSeries, StepSeries) {
     }
 }
 
+/// `label`, with the step the evaluation reflects when it is not the last step's (a stopped
+/// run, or one saved while training).
+fn at_step(run: &RunResults, label: &str) -> String {
+    match run.eval_at {
+        Some(at) if !run.eval_is_final() => format!(
+            "{label} (models at step {} of {})",
+            at.step, run.total_steps
+        ),
+        _ => label.to_owned(),
+    }
+}
+
 fn ood_figure(run: &RunResults) -> Figure {
     let metric = run.outcome_kind().metric_name();
-    let mut p = Panel::new("shift s (0 = training distribution)", metric);
+    let mut p = Panel::new(&at_step(run, "shift s (0 = training distribution)"), metric);
     p.include_x = vec![0.0, 1.0];
     let mut legend = Vec::new();
     for (i, g) in run.groups.iter().enumerate() {
@@ -437,7 +449,7 @@ fn trade_off_figure(run: &RunResults) -> Figure {
     let max_shift = run.shifts.iter().copied().fold(0.0_f64, f64::max);
     let min_shift = run.shifts.iter().copied().fold(f64::INFINITY, f64::min);
     let metric = run.outcome_kind().metric_name();
-    let mut left = Panel::new("β", metric);
+    let mut left = Panel::new(&at_step(run, "β"), metric);
     band_curve(&mut left, &run.metric_vs_beta(max_shift), palette::CRL);
     band_curve(&mut left, &run.metric_vs_beta(min_shift), palette::BASELINE);
     let mut right = Panel::new(
