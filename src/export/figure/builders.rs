@@ -453,7 +453,7 @@ fn trade_off_figure(run: &RunResults) -> Figure {
     band_curve(&mut left, &run.metric_vs_beta(max_shift), palette::CRL);
     band_curve(&mut left, &run.metric_vs_beta(min_shift), palette::BASELINE);
     let mut right = Panel::new(
-        "β",
+        &at_step(run, "β"),
         &format!("final {} (nats)", run.monitored_target_name()),
     );
     band_curve(&mut right, &run.final_mi_vs_beta(), palette::ERROR);
