@@ -6,6 +6,7 @@ mod critics;
 mod device;
 mod device_data;
 mod engine;
+mod join;
 mod loss;
 mod metrics;
 mod observer;
