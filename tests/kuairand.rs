@@ -429,9 +429,13 @@ fn a_short_run_trains_both_models_and_reports_every_metric() {
         };
         assert_eq!(r.n_rows, expected);
     }
-    // The fixture's causal signal is strong: both models rank clicks well in distribution.
+    // Both models rank clicks better than chance in distribution. (Without the statistics file,
+    // which leaks the test period and is no longer an input by default, the videos' quality
+    // reaches the models only through their ids, so 200 steps on this small fixture get less
+    // far than they did.)
     for r in res.rows.iter().filter(|r| r.set == EvalSet::InDistribution) {
-        assert!(r.metrics.auc > 0.6, "{r:?}");
+        let floor = if r.model.is_baseline() { 0.6 } else { 0.55 };
+        assert!(r.metrics.auc > floor, "{r:?}");
     }
     // The same seed gives the same numbers.
     let again = run();
@@ -754,7 +758,16 @@ fn the_commands_write_a_fixture_then_print_and_write_both_sets() {
         assert!(out.join(file).is_file(), "{file}");
     }
     assert!(stderr.contains("wrote the cache"), "{stderr}");
-    // The second run finds the cache.
+    // By default the statistics file is no input, and config.json says so.
+    let recorded = |out: &Path| -> serde_json::Value {
+        let text = std::fs::read_to_string(out.join("config.json")).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["settings"]["encode"]["use_statistics_file"].clone()
+    };
+    assert_eq!(recorded(&out), serde_json::Value::Bool(false));
+    assert!(!stderr.contains("warning:"), "{stderr}");
+    // The second run finds the cache; asked to use the statistics file, it warns of the leak
+    // and records it.
     let o = crl(&[
         "kuairand",
         "--dir",
@@ -767,10 +780,18 @@ fn the_commands_write_a_fixture_then_print_and_write_both_sets() {
         "128",
         "--device",
         "cpu",
+        "--use-statistics-file",
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("using the cache"));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stderr.contains("using the cache"), "{stderr}");
+    assert!(
+        stderr.contains("warning: the inputs include video_features_statistic"),
+        "{stderr}"
+    );
+    assert_eq!(recorded(&out), serde_json::Value::Bool(true));
 
     // A folder that is not KuaiRand: one error line naming the file it looked for.
     let o = crl(&[
@@ -786,5 +807,103 @@ fn the_commands_write_a_fixture_then_print_and_write_both_sets() {
     assert_eq!(lines.len(), 1, "{err}");
     assert!(
         lines[0].starts_with("error:") && lines[0].contains("log_standard_4_08_to_4_21_pure.csv")
+    );
+}
+
+/// Rewrites the fixture's statistics file so that every count column of video v carries the
+/// random-exposure log's click rate of v: a file that, like KuaiRand's, aggregates over the
+/// test period and sums the outcome.
+fn leak_random_labels_into_statistics(root: &Path) {
+    let data = data_dir(root);
+    let mut clicks: std::collections::HashMap<String, (f64, f64)> = Default::default();
+    let mut logs = csv::Reader::from_path(data.join("log_random_4_22_to_5_08_pure.csv")).unwrap();
+    let head = logs.headers().unwrap().clone();
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let (video, click) = (col("video_id"), col("is_click"));
+    for rec in logs.records() {
+        let rec = rec.unwrap();
+        let e = clicks.entry(rec[video].to_owned()).or_default();
+        e.0 += rec[click].parse::<f64>().unwrap();
+        e.1 += 1.0;
+    }
+    let path = data.join("video_features_statistic_pure.csv");
+    let mut stats = csv::Reader::from_path(&path).unwrap();
+    let header = stats.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = stats.records().map(Result::unwrap).collect();
+    let mut out = csv::Writer::from_path(&path).unwrap();
+    out.write_record(&header).unwrap();
+    for rec in rows {
+        let rate = clicks
+            .get(&rec[0])
+            .map_or(0.0, |(c, n)| if *n > 0.0 { c / n } else { 0.0 });
+        let mut new: Vec<String> = vec![rec[0].to_owned(), rec[1].to_owned()];
+        new.extend((2..rec.len()).map(|_| format!("{:.3}", 1000.0 * rate)));
+        out.write_record(&new).unwrap();
+    }
+    out.flush().unwrap();
+}
+
+/// Issue 13: `video_features_statistic` aggregates over the random-exposure log's dates. By
+/// default it is not an input, so a statistics file holding the test labels changes nothing;
+/// only the explicit flag feeds it to the models, and then they gain from the leak.
+#[test]
+fn the_statistics_file_leaks_only_when_asked_for() {
+    let config = small();
+    let (clean, leaky) = (fixture(&config), fixture(&config));
+    leak_random_labels_into_statistics(leaky.path());
+    let device = select_device(DeviceChoice::Cpu).unwrap();
+    let train = tiny_config(200);
+    let run = |dir: &Path, use_statistics_file: bool| {
+        let data = load(dir, CachePolicy::Off);
+        let mut settings = KuaiRandSettings::default();
+        settings.encode.use_statistics_file = use_statistics_file;
+        kuairand_experiment(
+            &data,
+            &settings,
+            &train,
+            1,
+            &device,
+            &mut Silent,
+            &RunControl::default(),
+        )
+        .unwrap()
+    };
+    let random_auc = |res: &crl_lab::experiment::KuaiRandResult| -> f64 {
+        let v: Vec<f64> = res
+            .rows
+            .iter()
+            .filter(|r| r.set == EvalSet::RandomExposure)
+            .map(|r| r.metrics.auc)
+            .collect();
+        v.iter().sum::<f64>() / v.len() as f64
+    };
+    let (a, b) = (run(clean.path(), false), run(leaky.path(), false));
+    let names = a.encoder.feature_names();
+    for stat in [
+        "show_cnt",
+        "play_cnt",
+        "long_time_play_cnt",
+        "play_progress",
+        "collect_cnt",
+    ] {
+        assert!(
+            !names.iter().any(|n| n == stat),
+            "{stat} is an input by default"
+        );
+    }
+    assert!(names.iter().any(|n| n == "duration_ms"));
+    assert_eq!(format!("{:?}", a.rows), format!("{:?}", b.rows));
+    let flagged = run(leaky.path(), true);
+    assert!(
+        flagged
+            .encoder
+            .feature_names()
+            .iter()
+            .any(|n| n == "long_time_play_cnt")
+    );
+    let (honest, leaked) = (random_auc(&b), random_auc(&flagged));
+    assert!(
+        leaked > honest + 0.03,
+        "the leak should pay on the random log: {leaked:.3} with it, {honest:.3} without"
     );
 }

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use super::train_cmds::{ProgressObserver, create_dir};
 use crate::data::kuairand::{
-    CachePolicy, ConfounderProxy, EncodeOptions, FixtureConfig, KuaiRandData, LoadEvent,
-    LoadObserver, Outcome, write_fixture,
+    CachePolicy, ConfounderProxy, EncodeOptions, FixtureConfig, KuaiRandData, LEAKAGE_WARNING,
+    LoadEvent, LoadObserver, Outcome, write_fixture,
 };
 use crate::error::{Error, Result};
 use crate::experiment::{
@@ -63,6 +63,11 @@ pub struct KuaiRandArgs {
     /// Share of the standard-log rows held out as the in-distribution set.
     #[arg(long, default_value_t = 0.1)]
     held_out: f64,
+    /// Also feed the models the columns of video_features_statistic_*.csv. They aggregate over
+    /// the whole collection period, the random-exposure log's dates included, so this leaks the
+    /// test set's labels into training (a warning is printed and config.json records it).
+    #[arg(long)]
+    use_statistics_file: bool,
     /// Buckets of each id-like category (user, video, author, tag, ...).
     #[arg(long, default_value_t = 16)]
     buckets: usize,
@@ -282,10 +287,14 @@ pub fn kuairand_cmd(args: &KuaiRandArgs) -> Result<()> {
             outcome: args.outcome,
             confounder: args.confounder,
             id_buckets: args.buckets,
+            use_statistics_file: args.use_statistics_file,
             ..EncodeOptions::default()
         },
         held_out_fraction: args.held_out,
     };
+    if args.use_statistics_file {
+        eprintln!("{LEAKAGE_WARNING}");
+    }
     let mut config = TrainConfig {
         steps: args.steps,
         batch_size: args.batch,

@@ -117,7 +117,15 @@ pub struct EncodeOptions {
     pub id_buckets: usize,
     /// Quantile buckets of the popularity confounder.
     pub popularity_buckets: usize,
+    /// Use the columns of `video_features_statistic_*.csv` as inputs. Off by default: that
+    /// file aggregates over the whole collection period, the random-exposure log's dates
+    /// included, and several of its columns are the outcome summed over time, so a model that
+    /// sees them has seen the test set's labels (see [`LEAKAGE_WARNING`]).
+    pub use_statistics_file: bool,
 }
+
+/// What a run that uses the statistics file is told (and the CLI prints).
+pub const LEAKAGE_WARNING: &str = "warning: the inputs include video_features_statistic, which aggregates over the whole collection period (the random-exposure log's dates included) and sums the outcome over time: the model has seen the test set's labels, so its held-out and random-exposure numbers are not trustworthy";
 
 impl Default for EncodeOptions {
     fn default() -> Self {
@@ -126,6 +134,7 @@ impl Default for EncodeOptions {
             confounder: ConfounderProxy::Tab,
             id_buckets: 16,
             popularity_buckets: 5,
+            use_statistics_file: false,
         }
     }
 }
@@ -223,6 +232,8 @@ pub struct EncodedRows {
 #[derive(Clone, Debug)]
 pub struct Encoder {
     options: EncodeOptions,
+    /// The entries of [`NUMERIC`] used, in x order (the statistics file's only if asked for).
+    numeric: Vec<usize>,
     feature_names: Vec<String>,
     mean: Vec<f32>,
     sd: Vec<f32>,
@@ -257,7 +268,15 @@ impl Encoder {
                 options.popularity_buckets
             )));
         }
-        let mut names: Vec<String> = NUMERIC.iter().map(|(n, _, _)| (*n).to_owned()).collect();
+        let numeric: Vec<usize> = NUMERIC
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, source, _))| {
+                options.use_statistics_file || !matches!(source, NumSource::Video(_))
+            })
+            .map(|(j, _)| j)
+            .collect();
+        let mut names: Vec<String> = numeric.iter().map(|&j| NUMERIC[j].0.to_owned()).collect();
         // Categorical blocks: user id and the user's categories, video id and the video's, hour.
         let mut offset = names.len();
         let mut block = |names: &mut Vec<String>, field: &str, buckets: usize| {
@@ -301,17 +320,17 @@ impl Encoder {
 
         // Standardisation over the training rows, missing values left out.
         let log = &data.standard;
-        let k = NUMERIC.len();
+        let k = numeric.len();
         let (mut sum, mut sum_sq, mut count) = (vec![0f64; k], vec![0f64; k], vec![0u64; k]);
         let mut raw = [0f32; NUMERIC.len()];
         for &r in train_rows {
             raw_numbers(data, log, r as usize, &mut raw);
-            for j in 0..k {
+            for (jj, &j) in numeric.iter().enumerate() {
                 let v = raw[j];
                 if !v.is_nan() {
-                    sum[j] += f64::from(v);
-                    sum_sq[j] += f64::from(v) * f64::from(v);
-                    count[j] += 1;
+                    sum[jj] += f64::from(v);
+                    sum_sq[jj] += f64::from(v) * f64::from(v);
+                    count[jj] += 1;
                 }
             }
         }
@@ -335,6 +354,7 @@ impl Encoder {
         };
         Ok(Encoder {
             options: options.clone(),
+            numeric,
             feature_names: names,
             mean,
             sd,
@@ -365,7 +385,7 @@ impl Encoder {
 
     /// Number of numeric (standardised) columns at the start of x.
     pub fn n_numeric(&self) -> usize {
-        NUMERIC.len()
+        self.numeric.len()
     }
 
     /// The standardisation: per numeric column, (mean, sd) over the training rows.
@@ -404,12 +424,12 @@ impl Encoder {
             let r = r as usize;
             let xi = &mut x[i * dx..(i + 1) * dx];
             raw_numbers(data, log, r, &mut raw);
-            for j in 0..NUMERIC.len() {
+            for (jj, &j) in self.numeric.iter().enumerate() {
                 // A missing number becomes the training mean, 0 after standardisation.
-                xi[j] = if raw[j].is_nan() {
+                xi[jj] = if raw[j].is_nan() {
                     0.0
                 } else {
-                    (raw[j] - self.mean[j]) / self.sd[j]
+                    (raw[j] - self.mean[jj]) / self.sd[jj]
                 };
             }
             let (u, v) = (log.user[r] as usize, log.video[r] as usize);

@@ -16,7 +16,8 @@ mod tables;
 
 pub use cache::{CACHE_FILE_NAME, CACHE_VERSION};
 pub use encode::{
-    ConfounderProxy, EncodeOptions, EncodedRows, Encoder, Outcome, TAB_CLASSES, bucket_of,
+    ConfounderProxy, EncodeOptions, EncodedRows, Encoder, LEAKAGE_WARNING, Outcome, TAB_CLASSES,
+    bucket_of,
 };
 pub use files::{
     KuaiRandFiles, LOG_COLUMNS, USER_COLUMNS, VIDEO_BASIC_COLUMNS, VIDEO_STATISTIC_COLUMNS, Variant,
