@@ -8,7 +8,7 @@ use crl_lab::data::kuairand::{
     CACHE_FILE_NAME, CachePolicy, ConfounderProxy, EncodeOptions, Encoder, FixtureConfig,
     KuaiRandData, LOG_COLUMNS, LoadEvent, LogKind, Outcome, SHORTCUT_UPLOAD_TYPE, TAB_CLASSES,
     USER_COLUMNS, VIDEO_BASIC_COLUMNS, VIDEO_STATISTIC_COLUMNS, Variant, load_kuairand,
-    sample_rows, split_standard, write_fixture,
+    sample_rows, split_by_date, split_standard, write_fixture,
 };
 use crl_lab::experiment::{EvalSet, KuaiRandSettings, kuairand_experiment};
 use crl_lab::train::{
@@ -260,9 +260,10 @@ fn the_split_is_deterministic_disjoint_and_near_its_fraction() {
 fn the_encoding_standardises_on_training_rows_and_one_hots_categories() {
     let dir = fixture(&small());
     let data = load(dir.path(), CachePolicy::Off);
-    let split = split_standard(data.standard.len(), 0.2, 0).unwrap();
+    let window = data.random.date.iter().copied().min().unwrap();
+    let split = split_by_date(&data.standard.date, window, 0.2, 0).unwrap();
     let options = EncodeOptions::default();
-    let enc = Encoder::fit(&data, &split.train, &options).unwrap();
+    let enc = Encoder::fit(&data, &split.train, &split.past, &options).unwrap();
     let rows = enc.encode(&data, LogKind::Standard, &split.train);
     let t = &rows.table;
     let (n, dx) = (t.n, enc.n_features());
@@ -329,6 +330,7 @@ fn the_encoding_standardises_on_training_rows_and_one_hots_categories() {
     let lv = Encoder::fit(
         &data,
         &split.train,
+        &split.past,
         &EncodeOptions {
             outcome: Outcome::LongView,
             confounder: ConfounderProxy::Popularity,
@@ -352,6 +354,7 @@ fn the_encoding_standardises_on_training_rows_and_one_hots_categories() {
     let e = Encoder::fit(
         &data,
         &split.train,
+        &split.past,
         &EncodeOptions {
             id_buckets: 0,
             ..EncodeOptions::default()
@@ -359,6 +362,11 @@ fn the_encoding_standardises_on_training_rows_and_one_hots_categories() {
     )
     .unwrap_err();
     assert!(e.to_string().contains("id_buckets"), "{e}");
+    let e = Encoder::fit(&data, &split.train, &[], &options).unwrap_err();
+    assert!(
+        e.to_string().contains("before the evaluation window"),
+        "{e}"
+    );
     assert!("clicks".parse::<Outcome>().is_err());
     assert_eq!("long_view".parse::<Outcome>().unwrap(), Outcome::LongView);
     assert_eq!(
@@ -386,7 +394,12 @@ fn tiny_config(steps: usize) -> TrainConfig {
 
 #[test]
 fn a_short_run_trains_both_models_and_reports_every_metric() {
-    let config = small();
+    // Four fifths of the standard rows are the past (4/08–4/21), so the models' window needs
+    // more rows than `small` has.
+    let config = FixtureConfig {
+        standard_rows: 15_000,
+        ..small()
+    };
     let dir = fixture(&config);
     let data = load(dir.path(), CachePolicy::Off);
     let device = select_device(DeviceChoice::Cpu).unwrap();
@@ -412,9 +425,12 @@ fn a_short_run_trains_both_models_and_reports_every_metric() {
     assert_eq!(res.rows.len(), 4);
     assert_eq!(res.summary.len(), 4);
     let c = &res.counts;
-    assert_eq!(c.train_split + c.held_out, config.standard_rows);
+    // The early standard log is the past; the models train and are held out on the rest.
+    assert!(c.past > 0);
+    assert_eq!(c.window_start, 20220422);
+    assert_eq!(c.past + c.train_split + c.held_out, config.standard_rows);
     assert_eq!(c.train_used, 3_000.min(c.train_split));
-    assert_eq!(c.validation_used, 300);
+    assert_eq!(c.validation_used, 300.min(c.held_out));
     assert_eq!(c.random, config.random_rows);
     for r in &res.rows {
         let m = &r.metrics;
@@ -906,4 +922,75 @@ fn the_statistics_file_leaks_only_when_asked_for() {
         leaked > honest + 0.03,
         "the leak should pay on the random log: {leaked:.3} with it, {honest:.3} without"
     );
+}
+
+/// Issue 13: the temporal split. Rows dated before the random-exposure log's first date are
+/// the past, never trained or evaluated on; the past-only statistics are what the past says of
+/// each video (a click rate shrunk towards the past's overall rate).
+#[test]
+fn the_past_is_the_rows_before_the_evaluation_window_and_feeds_the_statistics() {
+    let config = small();
+    let dir = fixture(&config);
+    let data = load(dir.path(), CachePolicy::Off);
+    let window = data.random.date.iter().copied().min().unwrap();
+    assert_eq!(
+        window, 20220422,
+        "the fixture's random log starts on 4/22 as KuaiRand's does"
+    );
+    let split = split_by_date(&data.standard.date, window, 0.1, 0).unwrap();
+    assert!(
+        split
+            .past
+            .iter()
+            .all(|&r| data.standard.date[r as usize] < window)
+    );
+    assert!(
+        split
+            .train
+            .iter()
+            .chain(&split.held_out)
+            .all(|&r| data.standard.date[r as usize] >= window)
+    );
+    assert_eq!(
+        split.past.len() + split.train.len() + split.held_out.len(),
+        data.standard.len()
+    );
+    assert!(!split.past.is_empty() && !split.train.is_empty());
+    assert_eq!(
+        split,
+        split_by_date(&data.standard.date, window, 0.1, 0).unwrap()
+    );
+    // No past at all is refused, naming the file the past comes from.
+    let e = split_by_date(&data.standard.date, 0, 0.1, 0).unwrap_err();
+    assert!(e.to_string().contains("log_standard_4_08_to_4_21"), "{e}");
+
+    // The past click rate of a video, by hand, against the encoded (standardised) column.
+    let enc = Encoder::fit(&data, &split.train, &split.past, &EncodeOptions::default()).unwrap();
+    let names = enc.feature_names();
+    let col = names
+        .iter()
+        .position(|n| n == "video_past_click_rate")
+        .unwrap();
+    let (mean, sd) = enc.standardisation()[col];
+    let past_rate = {
+        let clicks: f64 = split
+            .past
+            .iter()
+            .map(|&r| f64::from(data.standard.is_click[r as usize]))
+            .sum();
+        clicks / split.past.len() as f64
+    };
+    let r = split.train[0] as usize;
+    let v = data.standard.video[r];
+    let (n, k) = split
+        .past
+        .iter()
+        .filter(|&&p| data.standard.video[p as usize] == v)
+        .fold((0.0, 0.0), |(n, k), &p| {
+            (n + 1.0, k + f64::from(data.standard.is_click[p as usize]))
+        });
+    let want = (k + 20.0 * past_rate) / (n + 20.0);
+    let x = enc.encode(&data, LogKind::Standard, &[r as u32]).table.x;
+    let got = f64::from(x[col] * sd + mean);
+    assert!((got - want).abs() < 1e-4, "{got} vs {want}");
 }

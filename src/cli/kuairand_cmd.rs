@@ -372,14 +372,18 @@ pub fn kuairand_cmd(args: &KuaiRandArgs) -> Result<()> {
 
     let c = &res.counts;
     eprintln!(
-        "outcome {}, confounder {} ({} classes), {} inputs; trained on {} of {} training rows, \
-         evaluated on {} held-out and {} random-exposure rows",
+        "outcome {}, confounder {} ({} classes), {} inputs; statistics and popularity from the \
+         {} standard rows dated before {} (the random log's first date); trained on {} of {} \
+         training rows from {} on, evaluated on {} held-out and {} random-exposure rows",
         args.outcome,
         args.confounder,
         c.confounder_width,
         c.n_features,
+        c.past,
+        c.window_start,
         c.train_used,
         c.train_split,
+        c.window_start,
         c.held_out,
         c.random
     );

@@ -12,7 +12,7 @@ use super::settings::compare_members;
 use super::summary::mean_std;
 use crate::data::PreparedTables;
 use crate::data::kuairand::{
-    EncodeOptions, Encoder, KuaiRandData, LogKind, sample_rows, split_standard,
+    EncodeOptions, Encoder, KuaiRandData, LogKind, sample_rows, split_by_date,
 };
 use crate::error::{Error, Result};
 use crate::train::{
@@ -139,7 +139,14 @@ pub struct KuaiRandSummaryRow {
 /// Row counts of a KuaiRand run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KuaiRandCounts {
-    /// Standard-log rows of the training split.
+    /// Standard-log rows dated before the evaluation window: the statistics and the popularity
+    /// proxy come from them alone.
+    #[serde(default)]
+    pub past: usize,
+    /// The first date of the evaluation window (the random-exposure log's first date).
+    #[serde(default)]
+    pub window_start: u32,
+    /// Standard-log rows of the evaluation window in the training split.
     pub train_split: usize,
     /// Of those, the rows the models trained on (at most `n_train`).
     pub train_used: usize,
@@ -194,8 +201,17 @@ pub fn kuairand_experiment(
         return Err(Error::invalid("the random-exposure log has no rows"));
     }
     config.validate()?;
-    let split = split_standard(data.standard.len(), settings.held_out_fraction, config.seed)?;
-    let encoder = Encoder::fit(data, &split.train, &settings.encode)?;
+    // The evaluation window is the random-exposure log's dates: rows before it are the past
+    // that statistics and the popularity proxy come from; the models train and are held out on
+    // the standard rows of the window itself.
+    let window_start = data.random.date.iter().copied().min().unwrap_or(0);
+    let split = split_by_date(
+        &data.standard.date,
+        window_start,
+        settings.held_out_fraction,
+        config.seed,
+    )?;
+    let encoder = Encoder::fit(data, &split.train, &split.past, &settings.encode)?;
     let train_rows = sample_rows(&split.train, config.n_train, config.seed, "kuairand train");
     let val_rows = sample_rows(
         &split.held_out,
@@ -235,6 +251,8 @@ pub fn kuairand_experiment(
     }
     let summary = summarize_kuairand(&rows);
     let counts = KuaiRandCounts {
+        past: split.past.len(),
+        window_start,
         train_split: split.train.len(),
         train_used: train_rows.len(),
         held_out: split.held_out.len(),

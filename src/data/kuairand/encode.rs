@@ -140,8 +140,9 @@ impl Default for EncodeOptions {
 }
 
 /// Numeric inputs: (name, source, log1p). User columns first, then video statistics, then the
-/// row's `duration_ms`. Counts and durations are heavy-tailed, so they enter as log(1 + v).
-const NUMERIC: [(&str, NumSource, bool); 20] = [
+/// row's `duration_ms`, then the statistics of the past (rows dated before the evaluation
+/// window). Counts and durations are heavy-tailed, so they enter as log(1 + v).
+const NUMERIC: [(&str, NumSource, bool); 25] = [
     ("follow_user_num", NumSource::User(0), true),
     ("fans_user_num", NumSource::User(1), true),
     ("friend_user_num", NumSource::User(2), true),
@@ -162,6 +163,11 @@ const NUMERIC: [(&str, NumSource, bool); 20] = [
     ("share_cnt", NumSource::Video(10), true),
     ("collect_cnt", NumSource::Video(11), true),
     ("duration_ms", NumSource::Row, true),
+    ("user_past_impressions", NumSource::Past(0), true),
+    ("user_past_click_rate", NumSource::Past(1), false),
+    ("video_past_impressions", NumSource::Past(2), true),
+    ("video_past_click_rate", NumSource::Past(3), false),
+    ("video_past_long_view_rate", NumSource::Past(4), false),
 ];
 
 #[derive(Clone, Copy)]
@@ -169,6 +175,69 @@ enum NumSource {
     User(usize),
     Video(usize),
     Row,
+    /// Entry k of [`PastStats::values`].
+    Past(usize),
+}
+
+/// Pseudo-impressions at the past's overall rate that every user's and video's past rate is
+/// shrunk with, so that a video seen twice does not read as a 0 % or 100 % click rate.
+const PAST_PRIOR: f64 = 20.0;
+
+/// What the past (standard-log rows dated before the evaluation window) says of each user and
+/// video: impressions, and click and long-view rates shrunk towards the past's overall rates.
+/// Nothing in it comes from the rows models train or are tested on.
+#[derive(Clone, Debug, Default)]
+struct PastStats {
+    /// Per user: impressions, clicks.
+    user: Vec<[u32; 2]>,
+    /// Per video: impressions, clicks, long views.
+    video: Vec<[u32; 3]>,
+    /// The past's click and long-view rates.
+    rates: [f64; 2],
+}
+
+impl PastStats {
+    fn of(data: &KuaiRandData, past_rows: &[u32]) -> Self {
+        let log = &data.standard;
+        let mut user = vec![[0u32; 2]; data.users.len()];
+        let mut video = vec![[0u32; 3]; data.videos.len()];
+        let (mut clicks, mut long) = (0u64, 0u64);
+        for &r in past_rows {
+            let r = r as usize;
+            let (u, v) = (log.user[r] as usize, log.video[r] as usize);
+            let (c, l) = (u32::from(log.is_click[r]), u32::from(log.long_view[r]));
+            user[u][0] += 1;
+            user[u][1] += c;
+            video[v][0] += 1;
+            video[v][1] += c;
+            video[v][2] += l;
+            clicks += u64::from(c);
+            long += u64::from(l);
+        }
+        let n = past_rows.len().max(1) as f64;
+        PastStats {
+            user,
+            video,
+            rates: [clicks as f64 / n, long as f64 / n],
+        }
+    }
+
+    /// Entry `k` (see [`NUMERIC`]) for user row `u` and video row `v`.
+    fn value(&self, k: usize, u: u32, v: u32) -> f32 {
+        let shrunk = |hits: u32, n: u32, rate: f64| {
+            ((f64::from(hits) + PAST_PRIOR * rate) / (f64::from(n) + PAST_PRIOR)) as f32
+        };
+        let (Some(us), Some(vs)) = (self.user.get(u as usize), self.video.get(v as usize)) else {
+            return f32::NAN;
+        };
+        match k {
+            0 => us[0] as f32,
+            1 => shrunk(us[1], us[0], self.rates[0]),
+            2 => vs[0] as f32,
+            3 => shrunk(vs[1], vs[0], self.rates[0]),
+            _ => shrunk(vs[2], vs[0], self.rates[1]),
+        }
+    }
 }
 
 /// Value ranges of the user's `onehot_feat0..17` (KuaiRand's README).
@@ -247,16 +316,30 @@ pub struct Encoder {
     hour_offset: usize,
     /// Popularity class of each video (popularity confounder only).
     video_popularity: Vec<u8>,
-    /// The training-row quantiles that bound the popularity classes.
+    /// The past-row quantiles that bound the popularity classes.
     popularity_edges: Vec<u32>,
+    /// What the past says of each user and video.
+    past: PastStats,
 }
 
 impl Encoder {
-    /// Fits the encoding on `train_rows` of the standard log of `data`.
-    pub fn fit(data: &KuaiRandData, train_rows: &[u32], options: &EncodeOptions) -> Result<Self> {
+    /// Fits the encoding on `train_rows` of the standard log of `data`, with the statistics of
+    /// the past and the popularity proxy computed from `past_rows` only (rows dated before the
+    /// evaluation window; see [`split_by_date`](super::split_by_date)).
+    pub fn fit(
+        data: &KuaiRandData,
+        train_rows: &[u32],
+        past_rows: &[u32],
+        options: &EncodeOptions,
+    ) -> Result<Self> {
         if train_rows.is_empty() {
             return Err(Error::invalid(
                 "the encoding needs at least one training row",
+            ));
+        }
+        if past_rows.is_empty() {
+            return Err(Error::invalid(
+                "the encoding needs rows from before the evaluation window for its statistics",
             ));
         }
         if options.id_buckets == 0 {
@@ -322,9 +405,10 @@ impl Encoder {
         let log = &data.standard;
         let k = numeric.len();
         let (mut sum, mut sum_sq, mut count) = (vec![0f64; k], vec![0f64; k], vec![0u64; k]);
+        let past = PastStats::of(data, past_rows);
         let mut raw = [0f32; NUMERIC.len()];
         for &r in train_rows {
-            raw_numbers(data, log, r as usize, &mut raw);
+            raw_numbers(data, &past, log, r as usize, &mut raw);
             for (jj, &j) in numeric.iter().enumerate() {
                 let v = raw[j];
                 if !v.is_nan() {
@@ -349,7 +433,7 @@ impl Encoder {
         let (video_popularity, popularity_edges) = match options.confounder {
             ConfounderProxy::Tab => (Vec::new(), Vec::new()),
             ConfounderProxy::Popularity => {
-                popularity_classes(data, train_rows, options.popularity_buckets)
+                popularity_classes(data, past_rows, options.popularity_buckets)
             }
         };
         Ok(Encoder {
@@ -365,6 +449,7 @@ impl Encoder {
             hour_offset,
             video_popularity,
             popularity_edges,
+            past,
         })
     }
 
@@ -423,7 +508,7 @@ impl Encoder {
         for (i, &r) in rows.iter().enumerate() {
             let r = r as usize;
             let xi = &mut x[i * dx..(i + 1) * dx];
-            raw_numbers(data, log, r, &mut raw);
+            raw_numbers(data, &self.past, log, r, &mut raw);
             for (jj, &j) in self.numeric.iter().enumerate() {
                 // A missing number becomes the training mean, 0 after standardisation.
                 xi[jj] = if raw[j].is_nan() {
@@ -460,13 +545,20 @@ impl Encoder {
 }
 
 /// The raw numeric inputs of row `r` (NaN where missing).
-fn raw_numbers(data: &KuaiRandData, log: &super::tables::LogTable, r: usize, out: &mut [f32]) {
+fn raw_numbers(
+    data: &KuaiRandData,
+    past: &PastStats,
+    log: &super::tables::LogTable,
+    r: usize,
+    out: &mut [f32],
+) {
     let (u, v) = (log.user[r], log.video[r]);
     for (j, (_, source, log1p)) in NUMERIC.iter().enumerate() {
         let value = match source {
             NumSource::User(c) => data.users.number(u, *c),
             NumSource::Video(c) => data.videos.number(v, *c),
             NumSource::Row => log.duration_ms[r],
+            NumSource::Past(k) => past.value(*k, u, v),
         };
         out[j] = if *log1p && !value.is_nan() {
             value.max(0.0).ln_1p()
@@ -476,14 +568,15 @@ fn raw_numbers(data: &KuaiRandData, log: &super::tables::LogTable, r: usize, out
     }
 }
 
-/// Each video's popularity class: impressions among the training rows, cut at the quantiles of
-/// that count over the training rows (so each class holds about the same number of rows).
-fn popularity_classes(data: &KuaiRandData, train_rows: &[u32], k: usize) -> (Vec<u8>, Vec<u32>) {
+/// Each video's popularity class: its impressions among the past rows, cut at the quantiles of
+/// that count over the past rows (so each class holds about the same number of past rows; a
+/// video the past never showed is in the lowest).
+fn popularity_classes(data: &KuaiRandData, past_rows: &[u32], k: usize) -> (Vec<u8>, Vec<u32>) {
     let mut count = vec![0u32; data.videos.len()];
-    for &r in train_rows {
+    for &r in past_rows {
         count[data.standard.video[r as usize] as usize] += 1;
     }
-    let mut per_row: Vec<u32> = train_rows
+    let mut per_row: Vec<u32> = past_rows
         .iter()
         .map(|&r| count[data.standard.video[r as usize] as usize])
         .collect();

@@ -25,7 +25,7 @@ pub use files::{
 pub use fixture::{FixtureConfig, SHORTCUT_UPLOAD_TYPE, write_fixture};
 pub use load::{CachePolicy, load_kuairand};
 pub use progress::{LoadEvent, LoadObserver, QuietLoad};
-pub use split::{Split, sample_rows, split_standard};
+pub use split::{Split, sample_rows, split_by_date, split_standard};
 pub use tables::{
     EntityTable, KuaiRandData, LogKind, LogTable, MISSING, USER_CATEGORICAL, USER_NUMERIC,
     VIDEO_CATEGORICAL, VIDEO_NUMERIC,

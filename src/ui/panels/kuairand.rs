@@ -94,8 +94,8 @@ pub fn kuairand_ui(
     }
     if let Some(c) = &view.counts {
         ui.weak(format!(
-            "trained on {} of {} standard-log rows · {} held-out rows · {} random-exposure rows · {} inputs",
-            c.train_used, c.train_split, c.held_out, c.random, c.n_features
+            "statistics from {} standard-log rows before {} · trained on {} of {} rows from then · {} held-out rows · {} random-exposure rows · {} inputs",
+            c.past, c.window_start, c.train_used, c.train_split, c.held_out, c.random, c.n_features
         ));
     }
     if view.summary.is_empty() {
