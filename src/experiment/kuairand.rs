@@ -178,8 +178,9 @@ pub struct KuaiRandResult {
 }
 
 /// Trains a baseline and a CRL model for each of `n_seeds` seeds (from `config.seed`) on the
-/// standard logs of `data`, and evaluates them on the held-out standard rows and the
-/// random-exposure log.
+/// standard-log rows of `data` inside the evaluation window (the random-exposure log's dates),
+/// with statistics and the popularity proxy from the rows before it, and evaluates them on the
+/// held-out standard rows of the window and on the random-exposure log.
 ///
 /// The held-out split, the encoding and the row samples come from `config.seed`; the models
 /// train on at most `config.n_train` training rows and report validation figures on at most

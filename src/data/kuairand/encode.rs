@@ -8,6 +8,12 @@
 //! value is a non-negative integer lands in bucket `value mod buckets` (so a field with as many
 //! buckets as values is an exact one-hot, and ids spread evenly); any other text lands in bucket
 //! `FNV-1a(text) mod buckets`; a missing value sets no bucket.
+//!
+//! No input may come from the evaluation window's labels: the statistics of users and videos
+//! and the popularity proxy are computed from the past rows only (standard-log rows dated
+//! before the random-exposure log's first date), and `video_features_statistic_*.csv`, which
+//! aggregates over the whole collection period, is an input only when asked for
+//! ([`EncodeOptions::use_statistics_file`]).
 
 use std::fmt;
 use std::str::FromStr;
