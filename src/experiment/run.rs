@@ -47,7 +47,7 @@ impl RunState {
 pub enum JobEnd {
     /// Trained and evaluated at every shift.
     Done,
-    /// Stopped through the [`RunControl`].
+    /// Stopped through the [`RunControl`](crate::train::RunControl).
     Stopped,
 }
 
