@@ -340,9 +340,14 @@ fn kuairand_folder_trains_both_models_and_fills_the_table() {
             "{r:?}"
         );
     }
+    // The references without training sit under the models, on both sets.
+    assert_eq!(app.kuairand.references.len(), 4);
     let run = app.run.as_ref().expect("the loss and MI plots get the run");
     assert_eq!(run.state, RunState::Done);
     assert_eq!(run.reports.last().map(|r| r.step), Some(30));
+    h.run();
+    assert_eq!(h.query_all_by_label("base rate").count(), 2);
+    assert_eq!(h.query_all_by_label("past popularity").count(), 2);
 }
 
 #[test]

@@ -10,7 +10,9 @@ use crl_lab::data::kuairand::{
     USER_COLUMNS, VIDEO_BASIC_COLUMNS, VIDEO_STATISTIC_COLUMNS, Variant, load_kuairand,
     sample_rows, split_by_date, split_standard, write_fixture,
 };
-use crl_lab::experiment::{EvalSet, KuaiRandSettings, kuairand_experiment};
+use crl_lab::experiment::{
+    BASE_RATE, EvalSet, KuaiRandSettings, PAST_POPULARITY, kuairand_experiment,
+};
 use crl_lab::train::{
     DeviceChoice, RunControl, Silent, TrainConfig, gauc, ndcg_at_k, select_device,
 };
@@ -453,6 +455,33 @@ fn a_short_run_trains_both_models_and_reports_every_metric() {
         let floor = if r.model.is_baseline() { 0.6 } else { 0.55 };
         assert!(r.metrics.auc > floor, "{r:?}");
     }
+    // The references a reader compares with: the base rate ranks nothing (AUC 0.5) and its
+    // log-loss is the cross-entropy of the rate; the video's past rate ranks clicks.
+    assert_eq!(res.references.len(), 4);
+    for r in &res.references {
+        let m = &r.metrics;
+        assert!(m.logloss.is_finite() && m.logloss > 0.0, "{r:?}");
+        if r.name == BASE_RATE {
+            assert!((m.auc - 0.5).abs() < 1e-9, "{r:?}");
+        } else {
+            assert_eq!(r.name, PAST_POPULARITY);
+            assert!(m.auc > 0.5, "{r:?}");
+        }
+    }
+    // A warning names every model whose mean log-loss is worse than the base rate's.
+    let warned = res.warnings();
+    for s in &res.summary {
+        let base = res
+            .references
+            .iter()
+            .find(|r| r.name == BASE_RATE && r.set == s.set)
+            .unwrap();
+        let worse = s.mean.logloss > base.metrics.logloss;
+        let named = warned
+            .iter()
+            .any(|w| w.contains(&format!("the {} model's {}", s.model, s.set.name())));
+        assert_eq!(worse, named, "{s:?} {warned:?}");
+    }
     // The same seed gives the same numbers.
     let again = run();
     assert_eq!(res.rows, again.rows);
@@ -765,7 +794,12 @@ fn the_commands_write_a_fixture_then_print_and_write_both_sets() {
     ] {
         assert!(stdout.contains(needle), "`{needle}` not in {stdout}");
     }
-    assert_eq!(stdout.lines().count(), 5, "{stdout}");
+    // A header, then per set the two models and the two references without training.
+    assert_eq!(stdout.lines().count(), 9, "{stdout}");
+    assert!(stdout.contains("base rate") && stdout.contains("past popularity"));
+    let refs = std::fs::read_to_string(out.join("references.csv")).unwrap();
+    assert!(refs.starts_with("reference,set,n_rows,auc,logloss,gauc,ndcg10\n"));
+    assert_eq!(refs.lines().count(), 5, "{refs}");
     let rows = std::fs::read_to_string(out.join("kuairand.csv")).unwrap();
     assert_eq!(rows.lines().count(), 5, "{rows}");
     assert!(rows.starts_with("model,beta,seed,set,n_rows,auc,logloss,gauc,ndcg10\n"));

@@ -15,10 +15,12 @@ use crate::data::kuairand::{
 };
 use crate::error::{Error, Result};
 use crate::experiment::{
-    EvalSet, KuaiRandCounts, KuaiRandJob, KuaiRandObserver, KuaiRandOutput, KuaiRandSettings,
-    KuaiRandSummaryRow, run_kuairand_job,
+    EvalSet, KuaiRandCounts, KuaiRandJob, KuaiRandObserver, KuaiRandOutput, KuaiRandReference,
+    KuaiRandSettings, KuaiRandSummaryRow, run_kuairand_job,
 };
-use crate::export::{kuairand_rows_csv, kuairand_summary_csv, metrics_csv};
+use crate::export::{
+    kuairand_references_csv, kuairand_rows_csv, kuairand_summary_csv, metrics_csv,
+};
 use crate::fs::write_string;
 use crate::mi::EstimatorKind;
 use crate::train::{DeviceChoice, MemberSpec, Observer, Report, RunControl, RunInfo, TrainConfig};
@@ -224,9 +226,13 @@ fn set_label(set: EvalSet) -> &'static str {
 }
 
 /// The table `kuairand` prints: one line per set and model, mean ± std over seeds.
-fn summary_table(rows: &[KuaiRandSummaryRow], n_seeds: usize) -> String {
+fn summary_table(
+    rows: &[KuaiRandSummaryRow],
+    references: &[KuaiRandReference],
+    n_seeds: usize,
+) -> String {
     let mut s = format!(
-        "{:<16} {:<9} {:>16} {:>16} {:>16} {:>16}   (mean ± std over {n_seeds} seed{})\n",
+        "{:<16} {:<15} {:>16} {:>16} {:>16} {:>16}   (mean ± std over {n_seeds} seed{})\n",
         "set",
         "model",
         "AUC",
@@ -240,13 +246,27 @@ fn summary_table(rows: &[KuaiRandSummaryRow], n_seeds: usize) -> String {
         for r in rows.iter().filter(|r| r.set == set) {
             let _ = writeln!(
                 s,
-                "{:<16} {:<9} {:>16} {:>16} {:>16} {:>16}",
+                "{:<16} {:<15} {:>16} {:>16} {:>16} {:>16}",
                 set_label(set),
                 r.model,
                 cell(r.mean.auc, r.std.auc),
                 cell(r.mean.logloss, r.std.logloss),
                 cell(r.mean.gauc, r.std.gauc),
                 cell(r.mean.ndcg10, r.std.ndcg10)
+            );
+        }
+        // What "better" means: predictors without training, on the same rows.
+        for r in references.iter().filter(|r| r.set == set) {
+            let plain = |m: f64| format!("{m:.4}         ");
+            let _ = writeln!(
+                s,
+                "{:<16} {:<15} {:>16} {:>16} {:>16} {:>16}",
+                set_label(set),
+                r.name,
+                plain(r.metrics.auc),
+                plain(r.metrics.logloss),
+                plain(r.metrics.gauc),
+                plain(r.metrics.ndcg10)
             );
         }
     }
@@ -345,6 +365,10 @@ pub fn kuairand_cmd(args: &KuaiRandArgs) -> Result<()> {
         &kuairand_summary_csv(&res.summary),
     )?;
     write_string(
+        &out.join("references.csv"),
+        &kuairand_references_csv(&res.references),
+    )?;
+    write_string(
         &out.join("metrics.csv"),
         &metrics_csv(
             &res.trained.history,
@@ -387,7 +411,13 @@ pub fn kuairand_cmd(args: &KuaiRandArgs) -> Result<()> {
         c.held_out,
         c.random
     );
-    print!("{}", summary_table(&res.summary, args.seeds));
+    print!(
+        "{}",
+        summary_table(&res.summary, &res.references, args.seeds)
+    );
+    for w in res.warnings() {
+        eprintln!("{w}");
+    }
     eprintln!(
         "trained {} models × {} steps in {:.1} s on {}; wrote {}",
         res.trained.members.len(),

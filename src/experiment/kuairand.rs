@@ -162,6 +162,32 @@ pub struct KuaiRandCounts {
     pub confounder_width: usize,
 }
 
+/// A predictor without training that the trained models must beat, scored on one set: the
+/// base rate (every row gets the training rows' rate of the outcome) or the past popularity
+/// (every row gets its video's rate among the past rows, shrunk towards the overall rate).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KuaiRandReference {
+    /// [`BASE_RATE`] or [`PAST_POPULARITY`].
+    pub name: String,
+    /// The evaluation set.
+    pub set: EvalSet,
+    /// Rows evaluated.
+    pub n_rows: usize,
+    /// The metrics.
+    pub metrics: RankingMetrics,
+}
+
+/// The name of the base-rate reference.
+pub const BASE_RATE: &str = "base rate";
+/// The name of the past-popularity reference.
+pub const PAST_POPULARITY: &str = "past popularity";
+
+/// log(p / (1 − p)), with p kept off 0 and 1.
+fn logit(p: f64) -> f32 {
+    let p = p.clamp(1e-6, 1.0 - 1e-6);
+    (p / (1.0 - p)).ln() as f32
+}
+
 /// A KuaiRand run's results.
 #[derive(Debug)]
 pub struct KuaiRandResult {
@@ -175,6 +201,36 @@ pub struct KuaiRandResult {
     pub summary: Vec<KuaiRandSummaryRow>,
     /// Row counts.
     pub counts: KuaiRandCounts,
+    /// The base-rate and past-popularity references on each set.
+    pub references: Vec<KuaiRandReference>,
+}
+
+impl KuaiRandResult {
+    /// One line per model and set whose mean log-loss is worse than the base rate's on that
+    /// set: such a model has learned less than the rate alone says (over- or under-fitted).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for r in &self.summary {
+            let base = self
+                .references
+                .iter()
+                .find(|x| x.name == BASE_RATE && x.set == r.set);
+            if let Some(base) = base
+                && r.mean.logloss > base.metrics.logloss
+            {
+                out.push(format!(
+                    "warning: the {} model's {} log-loss, {:.4}, is worse than the base rate's, \
+                     {:.4}: it has learned less than the click rate alone says (train fewer steps, \
+                     or on more rows)",
+                    r.model,
+                    r.set.name(),
+                    r.mean.logloss,
+                    base.metrics.logloss
+                ));
+            }
+        }
+        out
+    }
 }
 
 /// Trains a baseline and a CRL model for each of `n_seeds` seeds (from `config.seed`) on the
@@ -229,7 +285,10 @@ pub fn kuairand_experiment(
     };
     let members = compare_members(config.seed, n_seeds, config.beta, false);
     let trained = train_tables(&tables, &members, config, device, observer, control)?;
+    let base_rate =
+        tables.train.y.iter().map(|&v| f64::from(v)).sum::<f64>() / tables.train.n.max(1) as f64;
     drop(tables);
+    let mut references = Vec::new();
     let all_random: Vec<u32> = (0..data.random.len() as u32).collect();
     let mut rows = Vec::new();
     for (set, kind, set_rows) in [
@@ -237,6 +296,20 @@ pub fn kuairand_experiment(
         (EvalSet::RandomExposure, LogKind::Random, &all_random),
     ] {
         let scored = score(&trained, &encoder, data, kind, set_rows)?;
+        let videos = &data.log(kind).video;
+        let past: Vec<f32> = set_rows
+            .iter()
+            .map(|&r| logit(f64::from(encoder.past_video_rate(videos[r as usize]))))
+            .collect();
+        let base = vec![logit(base_rate); set_rows.len()];
+        for (name, logits) in [(BASE_RATE, &base), (PAST_POPULARITY, &past)] {
+            references.push(KuaiRandReference {
+                name: name.to_owned(),
+                set,
+                n_rows: set_rows.len(),
+                metrics: RankingMetrics::of(&scored.users, logits, &scored.labels)?,
+            });
+        }
         let on = format!("the {} set", set.name());
         for (member, logits) in trained.members.iter().zip(&scored.logits) {
             check_outputs(member, logits, &on)?;
@@ -268,6 +341,7 @@ pub fn kuairand_experiment(
         rows,
         summary,
         counts,
+        references,
     })
 }
 

@@ -19,8 +19,9 @@ pub use job::{
     JobObserver, LIVE_TEST_ROWS, ResultsRecorder, SilentJob, TrainJob, run_job, run_job_to_results,
 };
 pub use kuairand::{
-    EvalSet, KuaiRandCounts, KuaiRandResult, KuaiRandRow, KuaiRandSettings, KuaiRandSummaryRow,
-    NDCG_K, RankingMetrics, kuairand_experiment, summarize_kuairand,
+    BASE_RATE, EvalSet, KuaiRandCounts, KuaiRandReference, KuaiRandResult, KuaiRandRow,
+    KuaiRandSettings, KuaiRandSummaryRow, NDCG_K, PAST_POPULARITY, RankingMetrics,
+    kuairand_experiment, summarize_kuairand,
 };
 pub use kuairand_job::{KuaiRandJob, KuaiRandObserver, KuaiRandOutput, run_kuairand_job};
 pub use run::{Group, JobEnd, RunResults, RunState};

@@ -20,7 +20,8 @@ pub use rebuild::{
     CalibrationProgress, Needs, Recomputed, has_calibration, has_training, recompute,
 };
 pub use results_csv::{
-    kuairand_rows_csv, kuairand_summary_csv, metrics_csv, reliance_csv, summary_csv, sweep_csv,
+    kuairand_references_csv, kuairand_rows_csv, kuairand_summary_csv, metrics_csv, reliance_csv,
+    summary_csv, sweep_csv,
 };
 pub use view::{DataSettings, PlotSettings, Tab};
 pub use workspace::{NodeLayout, WORKSPACE_FORMAT, WORKSPACE_VERSION, Workspace, fnv1a64_hex};

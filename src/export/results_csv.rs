@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 
 use super::csv_text::num;
 use crate::experiment::{
-    EvalRow, KuaiRandRow, KuaiRandSummaryRow, RankingMetrics, RelianceRow, SummaryRow,
+    EvalRow, KuaiRandReference, KuaiRandRow, KuaiRandSummaryRow, RankingMetrics, RelianceRow,
+    SummaryRow,
 };
 use crate::train::{MemberSpec, Report};
 
@@ -130,6 +131,22 @@ pub fn kuairand_rows_csv(rows: &[KuaiRandRow]) -> String {
             r.model,
             r.beta,
             r.seed,
+            r.set.name(),
+            r.n_rows,
+            metric_fields(&r.metrics)
+        );
+    }
+    s
+}
+
+/// The references without training (base rate, past popularity) per set as CSV text.
+pub fn kuairand_references_csv(rows: &[KuaiRandReference]) -> String {
+    let mut s = String::from("reference,set,n_rows,auc,logloss,gauc,ndcg10\n");
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{},{},{},{}",
+            r.name,
             r.set.name(),
             r.n_rows,
             metric_fields(&r.metrics)

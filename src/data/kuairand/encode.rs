@@ -496,6 +496,16 @@ impl Encoder {
         }
     }
 
+    /// What the past says of video row `v`: its rate of the outcome among the past rows,
+    /// shrunk towards the past's overall rate (the score of the past-popularity reference).
+    pub fn past_video_rate(&self, v: u32) -> f32 {
+        let k = match self.options.outcome {
+            Outcome::IsClick => 3,
+            Outcome::LongView => 4,
+        };
+        self.past.value(k, 0, v)
+    }
+
     /// The impression counts that bound the popularity classes (empty for `tab`).
     pub fn popularity_edges(&self) -> &[u32] {
         &self.popularity_edges

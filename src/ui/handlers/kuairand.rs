@@ -78,10 +78,12 @@ impl CrlApp {
                 self.apply_train_msg(TrainMsg::Started(info));
             }
             KuaiRandMsg::Report(r) => self.apply_train_msg(TrainMsg::Report(r)),
-            KuaiRandMsg::Done(summary, counts) => {
+            KuaiRandMsg::Done(summary, counts, references, warnings) => {
                 self.kuairand.running = false;
                 self.kuairand.summary = summary;
                 self.kuairand.counts = Some(counts);
+                self.kuairand.references = references;
+                self.kuairand.warnings = warnings;
                 if let Some(run) = &mut self.run {
                     run.record_end(JobEnd::Done);
                 }

@@ -4,7 +4,7 @@
 
 use egui::{Button, DragValue, RichText, Ui};
 
-use crate::experiment::EvalSet;
+use crate::experiment::{BASE_RATE, EvalSet};
 use crate::ui::command::Command;
 use crate::ui::dialogs::pick_folder;
 use crate::ui::results::KuaiRandResults;
@@ -117,10 +117,7 @@ pub fn kuairand_ui(
                     format!("CRL (β = {})", r.beta)
                 };
                 ui.label(RichText::new(name).color(theme::model_colour(r.model)));
-                ui.label(match r.set {
-                    EvalSet::InDistribution => "held-out standard logs",
-                    EvalSet::RandomExposure => "random exposure (OOD)",
-                });
+                ui.label(set_name(r.set));
                 let cell = |m: f64, s: f64| format!("{m:.4} ± {s:.4}");
                 ui.label(cell(r.mean.auc, r.std.auc));
                 ui.label(cell(r.mean.logloss, r.std.logloss));
@@ -128,5 +125,29 @@ pub fn kuairand_ui(
                 ui.label(cell(r.mean.ndcg10, r.std.ndcg10));
                 ui.end_row();
             }
+            // What "better" means: predictors without training, on the same rows.
+            for r in &view.references {
+                ui.weak(&r.name)
+                    .on_hover_text(if r.name == BASE_RATE {
+                        "Every row scored by the training rows' rate of the outcome"
+                    } else {
+                        "Every row scored by its video's rate among the rows before the random log's dates"
+                    });
+                ui.weak(set_name(r.set));
+                for v in [r.metrics.auc, r.metrics.logloss, r.metrics.gauc, r.metrics.ndcg10] {
+                    ui.weak(format!("{v:.4}"));
+                }
+                ui.end_row();
+            }
         });
+    for w in &view.warnings {
+        ui.colored_label(theme::ERROR, w);
+    }
+}
+
+fn set_name(set: EvalSet) -> &'static str {
+    match set {
+        EvalSet::InDistribution => "held-out standard logs",
+        EvalSet::RandomExposure => "random exposure (OOD)",
+    }
 }

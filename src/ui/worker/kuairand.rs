@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use crate::data::kuairand::LoadEvent;
 use crate::experiment::{
-    KuaiRandCounts, KuaiRandJob, KuaiRandObserver, KuaiRandSummaryRow, run_kuairand_job,
+    KuaiRandCounts, KuaiRandJob, KuaiRandObserver, KuaiRandReference, KuaiRandSummaryRow,
+    run_kuairand_job,
 };
 use crate::train::{Observer, Report, RunControl, RunInfo};
 
@@ -23,7 +24,12 @@ pub enum KuaiRandMsg {
     /// A training report.
     Report(Report),
     /// Finished: the table and the row counts.
-    Done(Vec<KuaiRandSummaryRow>, KuaiRandCounts),
+    Done(
+        Vec<KuaiRandSummaryRow>,
+        KuaiRandCounts,
+        Vec<KuaiRandReference>,
+        Vec<String>,
+    ),
     /// Failed; the message names why.
     Failed(String),
 }
@@ -82,7 +88,15 @@ pub fn spawn_kuairand(
             last: (String::new(), -1.0),
         };
         let msg = match run_kuairand_job(&job, &mut fwd, &control) {
-            Ok(out) => KuaiRandMsg::Done(out.result.summary, out.result.counts),
+            Ok(out) => {
+                let warnings = out.result.warnings();
+                KuaiRandMsg::Done(
+                    out.result.summary,
+                    out.result.counts,
+                    out.result.references,
+                    warnings,
+                )
+            }
             Err(e) => KuaiRandMsg::Failed(e.to_string()),
         };
         fwd.out.send(msg);
