@@ -430,9 +430,16 @@ fn a_short_run_trains_both_models_and_reports_every_metric() {
     // The early standard log is the past; the models train and are held out on the rest.
     assert!(c.past > 0);
     assert_eq!(c.window_start, 20220422);
-    assert_eq!(c.past + c.train_split + c.held_out, config.standard_rows);
+    // Held-out rows are either validation rows (at most half) or scored in distribution.
+    assert_eq!(
+        c.past + c.train_split + c.held_out + c.validation_used,
+        config.standard_rows
+    );
     assert_eq!(c.train_used, 3_000.min(c.train_split));
-    assert_eq!(c.validation_used, 300.min(c.held_out));
+    assert_eq!(
+        c.validation_used,
+        300.min((c.held_out + c.validation_used) / 2)
+    );
     assert_eq!(c.random, config.random_rows);
     for r in &res.rows {
         let m = &r.metrics;
@@ -815,7 +822,19 @@ fn the_commands_write_a_fixture_then_print_and_write_both_sets() {
         v["settings"]["encode"]["use_statistics_file"].clone()
     };
     assert_eq!(recorded(&out), serde_json::Value::Bool(false));
-    assert!(!stderr.contains("warning:"), "{stderr}");
+    assert!(
+        !stderr.contains("warning: the inputs include video_features_statistic"),
+        "{stderr}"
+    );
+    // Every model is evaluated at its best validation step, and config.json says which.
+    let text = std::fs::read_to_string(out.join("config.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        v["model_selection"],
+        "the report with the lowest validation loss"
+    );
+    assert_eq!(v["train"]["keep_best_val"], true);
+    assert_eq!(v["selected_steps"].as_array().map(Vec::len), Some(2));
     // The second run finds the cache; asked to use the statistics file, it warns of the leak
     // and records it.
     let o = crl(&[

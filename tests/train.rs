@@ -665,3 +665,51 @@ fn a_job_scores_every_shift_at_each_report_and_all_rows_at_the_end() {
         assert!((a.metrics.auc - b.metrics.auc).abs() < 1e-6);
     }
 }
+
+/// Issue 13: model selection. With `keep_best_val`, every member comes back as it was at the
+/// report with its lowest validation loss: the same model a run stopped at that step returns.
+#[test]
+fn keeping_the_best_validation_step_returns_that_steps_model() {
+    let scenario = preset("anti-causal").unwrap();
+    let mut config = TrainConfig::for_scenario(&scenario);
+    small(&mut config);
+    // Few rows and a high rate, so that the validation loss turns up before the end.
+    config.n_train = 300;
+    config.batch_size = 64;
+    config.lr = 3e-2;
+    config.steps = 80;
+    config.keep_best_val = true;
+    let problem = Problem::new(&scenario, 0).unwrap();
+    let members = [MemberSpec::baseline(2), MemberSpec::crl(2, 3.0)];
+    let best = quiet_train(&problem, &members, &config).unwrap();
+    let x = burn::tensor::Tensor::<3>::ones([1, 8, problem.features.len()], &cpu().device);
+    let best_out = crl_lab::train::read_back(best.predict(x.clone()), "outputs").unwrap();
+    for (i, &step) in best.selected_steps.iter().enumerate() {
+        let losses: Vec<(usize, f64)> = best
+            .history
+            .iter()
+            .map(|r| (r.step, r.members[i].val_loss))
+            .collect();
+        let argmin = losses
+            .iter()
+            .fold(
+                (0, f64::INFINITY),
+                |b, &(s, l)| if l < b.1 { (s, l) } else { b },
+            )
+            .0;
+        assert_eq!(step, argmin, "member {i}: {losses:?}");
+        // The same member trained for exactly that many steps, without selection.
+        let mut upto = config.clone();
+        upto.steps = step;
+        upto.keep_best_val = false;
+        let plain = quiet_train(&problem, &members, &upto).unwrap();
+        assert_eq!(plain.selected_steps, vec![step; 2]);
+        let out = crl_lab::train::read_back(plain.predict(x.clone()), "outputs").unwrap();
+        assert_eq!(
+            out[i * 8..(i + 1) * 8],
+            best_out[i * 8..(i + 1) * 8],
+            "member {i}"
+        );
+    }
+    eprintln!("selected steps {:?}", best.selected_steps);
+}

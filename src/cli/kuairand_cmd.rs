@@ -70,6 +70,10 @@ pub struct KuaiRandArgs {
     /// test set's labels into training (a warning is printed and config.json records it).
     #[arg(long)]
     use_statistics_file: bool,
+    /// Which step of each model is evaluated: `best-val` (the report with its lowest
+    /// validation loss, the same rule for every model) or `last`.
+    #[arg(long, default_value = "best-val", value_parser = parse_select)]
+    select: bool,
     /// Buckets of each id-like category (user, video, author, tag, ...).
     #[arg(long, default_value_t = 16)]
     buckets: usize,
@@ -216,6 +220,10 @@ struct KuaiRandConfigFile<'a> {
     settings: &'a KuaiRandSettings,
     counts: &'a KuaiRandCounts,
     features: &'a [String],
+    /// How each model's evaluated step was chosen, the same rule for every model.
+    model_selection: &'static str,
+    /// Per member, the step its evaluated model is of.
+    selected_steps: &'a [usize],
 }
 
 fn set_label(set: EvalSet) -> &'static str {
@@ -297,6 +305,17 @@ fn describe(data: &KuaiRandData) -> String {
     s
 }
 
+/// `--select`: true for `best-val`, false for `last`.
+fn parse_select(s: &str) -> std::result::Result<bool, String> {
+    match s {
+        "best-val" => Ok(true),
+        "last" => Ok(false),
+        other => Err(format!(
+            "unknown selection `{other}` (use best-val or last)"
+        )),
+    }
+}
+
 /// `crl-lab kuairand`.
 pub fn kuairand_cmd(args: &KuaiRandArgs) -> Result<()> {
     if args.seeds == 0 {
@@ -323,6 +342,7 @@ pub fn kuairand_cmd(args: &KuaiRandArgs) -> Result<()> {
         estimator: args.estimator,
         n_val: 10_000,
         seed: args.seed,
+        keep_best_val: args.select,
         ..TrainConfig::default()
     };
     if args.train_rows > 0 {
@@ -389,6 +409,12 @@ pub fn kuairand_cmd(args: &KuaiRandArgs) -> Result<()> {
         settings,
         counts: &res.counts,
         features: res.encoder.feature_names(),
+        model_selection: if config.keep_best_val {
+            "the report with the lowest validation loss"
+        } else {
+            "the last step"
+        },
+        selected_steps: &res.trained.selected_steps,
     };
     let text = serde_json::to_string_pretty(&file)
         .map_err(|e| Error::invalid(format!("cannot encode config.json: {e}")))?;

@@ -150,9 +150,10 @@ pub struct KuaiRandCounts {
     pub train_split: usize,
     /// Of those, the rows the models trained on (at most `n_train`).
     pub train_used: usize,
-    /// Held-out standard rows (the in-distribution set).
+    /// Held-out standard rows scored as the in-distribution set (the validation rows left out).
     pub held_out: usize,
-    /// Of those, the rows the engine reports validation figures on (at most `n_val`).
+    /// Held-out rows the engine reports validation figures on, and model selection uses (at
+    /// most `n_val` and half the held-out rows; not scored as the in-distribution set).
     pub validation_used: usize,
     /// Random-exposure rows (the out-of-distribution set).
     pub random: usize,
@@ -240,8 +241,9 @@ impl KuaiRandResult {
 ///
 /// The held-out split, the encoding and the row samples come from `config.seed`; the models
 /// train on at most `config.n_train` training rows and report validation figures on at most
-/// `config.n_val` held-out rows (both drawn without replacement), while the evaluation uses
-/// every held-out and every random-exposure row.
+/// `config.n_val` held-out rows (and at most half of them; with `config.keep_best_val` those
+/// also pick each model's step), while the evaluation uses every other held-out row and every
+/// random-exposure row.
 pub fn kuairand_experiment(
     data: &KuaiRandData,
     settings: &KuaiRandSettings,
@@ -270,12 +272,20 @@ pub fn kuairand_experiment(
     )?;
     let encoder = Encoder::fit(data, &split.train, &split.past, &settings.encode)?;
     let train_rows = sample_rows(&split.train, config.n_train, config.seed, "kuairand train");
+    // The validation rows (what model selection looks at) are held-out rows that are not then
+    // scored as the in-distribution set: at most `n_val`, and at most half of them.
     let val_rows = sample_rows(
         &split.held_out,
-        config.n_val,
+        config.n_val.min(split.held_out.len() / 2).max(1),
         config.seed,
         "kuairand validation",
     );
+    let in_distribution: Vec<u32> = split
+        .held_out
+        .iter()
+        .copied()
+        .filter(|r| val_rows.binary_search(r).is_err())
+        .collect();
     let tables = PreparedTables {
         train: encoder.encode(data, LogKind::Standard, &train_rows).table,
         val: encoder.encode(data, LogKind::Standard, &val_rows).table,
@@ -292,7 +302,7 @@ pub fn kuairand_experiment(
     let all_random: Vec<u32> = (0..data.random.len() as u32).collect();
     let mut rows = Vec::new();
     for (set, kind, set_rows) in [
-        (EvalSet::InDistribution, LogKind::Standard, &split.held_out),
+        (EvalSet::InDistribution, LogKind::Standard, &in_distribution),
         (EvalSet::RandomExposure, LogKind::Random, &all_random),
     ] {
         let scored = score(&trained, &encoder, data, kind, set_rows)?;
@@ -329,7 +339,7 @@ pub fn kuairand_experiment(
         window_start,
         train_split: split.train.len(),
         train_used: train_rows.len(),
-        held_out: split.held_out.len(),
+        held_out: in_distribution.len(),
         validation_used: val_rows.len(),
         random: data.random.len(),
         n_features: encoder.n_features(),

@@ -1,7 +1,7 @@
 //! The supervised model: an encoder x → z and a head z → logit (or value). The baseline and the
 //! CRL model are the same type with the same widths; CRL differs only in its training loss.
 
-use burn::module::Module;
+use burn::module::{Module, Param};
 use burn::tensor::{Device, Tensor, TensorData};
 
 use super::ensemble::{EnsembleLinear, EnsembleMlp};
@@ -74,6 +74,36 @@ impl Predictor {
     /// z `[M, N, z_dim]` → `[M, N, 1]`.
     pub fn predict(&self, z: Tensor<3>) -> Tensor<3> {
         self.head.forward(z)
+    }
+
+    /// Member i from `other` where `take[i]`, from `self` otherwise (both off the autodiff
+    /// graph, of the same shape): how the best model so far of each member is kept.
+    pub fn blend(&self, other: &Predictor, take: &[bool]) -> Predictor {
+        let m = take.len();
+        let device = self.input_mask.device();
+        let pick: Vec<f32> = take.iter().map(|&t| if t { 1.0 } else { 0.0 }).collect();
+        let on = Tensor::<3>::from_data(TensorData::new(pick, [m, 1, 1]), &device);
+        let off = on.clone().neg().add_scalar(1.0);
+        let mix = |a: &Param<Tensor<3>>, b: &Param<Tensor<3>>| {
+            Param::from_tensor(b.val() * on.clone() + a.val() * off.clone())
+        };
+        let layer = |a: &EnsembleLinear, b: &EnsembleLinear| EnsembleLinear {
+            weight: mix(&a.weight, &b.weight),
+            bias: mix(&a.bias, &b.bias),
+        };
+        Predictor {
+            encoder: EnsembleMlp {
+                layers: self
+                    .encoder
+                    .layers
+                    .iter()
+                    .zip(&other.encoder.layers)
+                    .map(|(a, b)| layer(a, b))
+                    .collect(),
+            },
+            head: layer(&self.head, &other.head),
+            input_mask: self.input_mask.clone(),
+        }
     }
 
     /// Parameters of one member at serving time (encoder and head).

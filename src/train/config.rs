@@ -66,6 +66,11 @@ pub struct TrainConfig {
     /// uses one). Every member's numbers are the same whatever the split. Not written when 0.
     #[serde(skip_serializing_if = "is_zero")]
     pub threads: usize,
+    /// Model selection: return each member as it was at the report with its lowest validation
+    /// loss, the same rule for every member (the live test scores still follow the current
+    /// step). Not written when off.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub keep_best_val: bool,
 }
 
 fn is_zero(v: &usize) -> bool {
@@ -112,6 +117,7 @@ impl Default for TrainConfig {
             seed: 0,
             oracle: true,
             threads: 0,
+            keep_best_val: false,
         }
     }
 }

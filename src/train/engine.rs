@@ -37,6 +37,9 @@ pub struct Trained {
     pub steps_done: usize,
     /// Whether the run was cancelled before its last step.
     pub cancelled: bool,
+    /// Per member, the step its returned model is of: the last step, or with
+    /// [`TrainConfig::keep_best_val`] the report with its lowest validation loss.
+    pub selected_steps: Vec<usize>,
     /// The device it ran on.
     pub device: ComputeDevice,
 }
@@ -319,12 +322,15 @@ fn coordinate(run: &ShardRun<'_>, observer: &mut dyn Observer) -> Result<Trained
     let mut shards = Vec::with_capacity(ends.len());
     let mut steps_done = usize::MAX;
     let mut cancelled = false;
+    let mut selected = Vec::with_capacity(ends.len());
     for end in ends {
         let end = end?;
         steps_done = steps_done.min(end.steps_done);
         cancelled |= end.cancelled;
         shards.push(end.predictor);
+        selected.push(end.selected_steps);
     }
+    let selected_steps = super::join::place(selected, &ranges);
     let info = joiner
         .info
         .ok_or_else(|| Error::invalid("internal: a run ended before it started"))?;
@@ -340,6 +346,7 @@ fn coordinate(run: &ShardRun<'_>, observer: &mut dyn Observer) -> Result<Trained
             steps_done
         },
         cancelled,
+        selected_steps,
         device: run.device.clone(),
     })
 }

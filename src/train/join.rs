@@ -90,7 +90,7 @@ impl Joiner {
 }
 
 /// Puts shard s's j-th item at member `shards[s][j]`.
-fn place<T>(parts: Vec<Vec<T>>, shards: &[Vec<usize>]) -> Vec<T> {
+pub(super) fn place<T>(parts: Vec<Vec<T>>, shards: &[Vec<usize>]) -> Vec<T> {
     let mut slots: Vec<(usize, T)> = parts
         .into_iter()
         .zip(shards)

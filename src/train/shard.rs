@@ -78,6 +78,9 @@ pub(super) struct ShardEnd {
     pub(super) predictor: Predictor,
     pub(super) steps_done: usize,
     pub(super) cancelled: bool,
+    /// Per member, the step its returned model is of (the last one, unless the best
+    /// validation loss is kept).
+    pub(super) selected_steps: Vec<usize>,
 }
 
 /// Which of a shard's members carry the penalty (the CRL members; a baseline or reference
@@ -216,6 +219,7 @@ pub(super) fn run_shard<'a>(
     let critic_steps = config.critic_steps;
     let estimated: Vec<bool> = (0..m).map(|i| penalised.local.contains(&i)).collect();
 
+    let mut best = BestSoFar::new(m);
     let mut active = Duration::ZERO;
     let mut last_report = (0usize, Duration::ZERO);
     let mut steps_done = 0;
@@ -317,6 +321,9 @@ pub(super) fn run_shard<'a>(
                 &mut last_report,
                 members,
             )?;
+            if config.keep_best_val {
+                best.offer(&report, || pred.valid());
+            }
             let last = steps_done == config.steps;
             let scores = match &tests {
                 Some(t) => t.score(&pred.valid(), steps_done, last)?,
@@ -338,12 +345,59 @@ pub(super) fn run_shard<'a>(
         active += started.elapsed();
         predictor = Some(pred);
     }
-    let predictor = predictor
+    let current = predictor
         .ok_or_else(|| Error::invalid("internal: training state lost"))?
         .valid();
+    let (predictor, selected_steps) = match best.model {
+        Some(model) if config.keep_best_val => (model, best.step),
+        _ => (current, vec![steps_done; m]),
+    };
     Ok(ShardEnd {
         predictor,
         steps_done,
         cancelled,
+        selected_steps,
     })
+}
+
+/// Each member's model at the report with its lowest validation loss so far.
+struct BestSoFar {
+    model: Option<Predictor>,
+    loss: Vec<f64>,
+    step: Vec<usize>,
+}
+
+impl BestSoFar {
+    fn new(members: usize) -> Self {
+        BestSoFar {
+            model: None,
+            loss: vec![f64::INFINITY; members],
+            step: vec![0; members],
+        }
+    }
+
+    /// Keeps the members of `report` whose validation loss is the lowest yet, taking the
+    /// model from `current` (off the autodiff graph) only when one improved.
+    fn offer(&mut self, report: &Report, current: impl FnOnce() -> Predictor) {
+        let take: Vec<bool> = report
+            .members
+            .iter()
+            .zip(&self.loss)
+            .map(|(m, &best)| m.val_loss < best)
+            .collect();
+        if !take.iter().any(|&t| t) {
+            return;
+        }
+        let now = current();
+        self.model = Some(match &self.model {
+            Some(kept) => kept.blend(&now, &take),
+            None => now,
+        });
+        for (i, m) in report.members.iter().enumerate() {
+            if take[i] {
+                self.loss[i] = m.val_loss;
+                self.step[i] = report.step;
+            }
+        }
+    }
 }

@@ -31,6 +31,8 @@ impl CrlApp {
         config.beta = src.beta;
         config.n_train = src.n_train;
         config.report_every = crate::experiment::report_every(config.steps);
+        // Every model is evaluated at its best validation step, the same rule for all.
+        config.keep_best_val = true;
         if let Err(e) = config.validate() {
             return self.say(Notice::error(format!("Cannot train on KuaiRand: {e}")));
         }
