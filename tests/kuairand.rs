@@ -492,6 +492,34 @@ fn a_short_run_trains_both_models_and_reports_every_metric() {
     // The same seed gives the same numbers.
     let again = run();
     assert_eq!(res.rows, again.rows);
+    // With epochs, the steps follow from the training rows and the batch.
+    let mut by_epochs = settings.clone();
+    by_epochs.epochs = Some(2.0);
+    let res = kuairand_experiment(
+        &data,
+        &by_epochs,
+        &train,
+        1,
+        &device,
+        &mut Silent,
+        &RunControl::default(),
+    )
+    .unwrap();
+    let want = (2 * res.counts.train_used).div_ceil(train.batch_size);
+    assert_eq!(res.trained.steps_done, want);
+    assert_eq!(res.config.steps, want);
+    by_epochs.epochs = Some(0.0);
+    let e = kuairand_experiment(
+        &data,
+        &by_epochs,
+        &train,
+        1,
+        &device,
+        &mut Silent,
+        &RunControl::default(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("epochs"), "{e}");
 }
 
 #[test]

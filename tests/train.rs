@@ -713,3 +713,40 @@ fn keeping_the_best_validation_step_returns_that_steps_model() {
     }
     eprintln!("selected steps {:?}", best.selected_steps);
 }
+
+/// Issue 13: weight decay pulls the weights towards 0, so a strongly decayed model's outputs
+/// vary less across inputs; a negative decay is refused by name.
+#[test]
+fn weight_decay_shrinks_the_model_and_a_negative_one_is_refused() {
+    let scenario = preset("anti-causal").unwrap();
+    let mut config = TrainConfig::for_scenario(&scenario);
+    small(&mut config);
+    let problem = Problem::new(&scenario, 0).unwrap();
+    let members = [MemberSpec::baseline(4)];
+    let spread = |wd: f64| {
+        let mut c = config.clone();
+        c.weight_decay = wd;
+        let t = quiet_train(&problem, &members, &c).unwrap();
+        let n = 64;
+        let d = problem.features.len();
+        let x: Vec<f32> = (0..n * d)
+            .map(|i| ((i * 37 % 101) as f32 / 50.0) - 1.0)
+            .collect();
+        let x = burn::tensor::Tensor::<3>::from_data(
+            burn::tensor::TensorData::new(x, [1, n, d]),
+            &cpu().device,
+        );
+        let out = crl_lab::train::read_back(t.predict(x), "outputs").unwrap();
+        let mean = out.iter().sum::<f32>() / n as f32;
+        (out.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / n as f32).sqrt()
+    };
+    let (free, decayed) = (spread(0.0), spread(1.0));
+    assert!(
+        decayed < 0.5 * free,
+        "spread {decayed} with decay, {free} without"
+    );
+    let mut bad = config.clone();
+    bad.weight_decay = -1.0;
+    let e = quiet_train(&problem, &members, &bad).unwrap_err();
+    assert!(e.to_string().contains("weight_decay"), "{e}");
+}

@@ -39,9 +39,15 @@ pub struct KuaiRandArgs {
     /// bucket of the video's impressions in the training rows).
     #[arg(long, default_value = "tab")]
     confounder: ConfounderProxy,
-    /// Model steps.
+    /// Model steps (see --epochs).
     #[arg(long, default_value_t = 2000)]
     steps: usize,
+    /// Train for this many passes over the training rows instead of --steps.
+    #[arg(long)]
+    epochs: Option<f64>,
+    /// L2 weight decay of the models (Adam's), 0 for none.
+    #[arg(long, default_value_t = 0.0)]
+    weight_decay: f64,
     /// Number of seeds (each trains a baseline and a CRL model).
     #[arg(long, default_value_t = 3)]
     seeds: usize,
@@ -330,6 +336,7 @@ pub fn kuairand_cmd(args: &KuaiRandArgs) -> Result<()> {
             ..EncodeOptions::default()
         },
         held_out_fraction: args.held_out,
+        epochs: args.epochs,
     };
     if args.use_statistics_file {
         eprintln!("{LEAKAGE_WARNING}");
@@ -343,6 +350,7 @@ pub fn kuairand_cmd(args: &KuaiRandArgs) -> Result<()> {
         n_val: 10_000,
         seed: args.seed,
         keep_best_val: args.select,
+        weight_decay: args.weight_decay,
         ..TrainConfig::default()
     };
     if args.train_rows > 0 {

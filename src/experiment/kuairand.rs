@@ -33,6 +33,10 @@ pub struct KuaiRandSettings {
     pub encode: EncodeOptions,
     /// Share of the standard-log rows held out as the in-distribution set.
     pub held_out_fraction: f64,
+    /// Train for this many passes over the training rows (the steps follow from the rows and
+    /// the batch), instead of the configuration's fixed step count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epochs: Option<f64>,
 }
 
 impl Default for KuaiRandSettings {
@@ -40,6 +44,7 @@ impl Default for KuaiRandSettings {
         KuaiRandSettings {
             encode: EncodeOptions::default(),
             held_out_fraction: 0.1,
+            epochs: None,
         }
     }
 }
@@ -204,6 +209,8 @@ pub struct KuaiRandResult {
     pub counts: KuaiRandCounts,
     /// The base-rate and past-popularity references on each set.
     pub references: Vec<KuaiRandReference>,
+    /// The configuration the models trained with (the steps from the epochs, if given).
+    pub config: TrainConfig,
 }
 
 impl KuaiRandResult {
@@ -286,6 +293,7 @@ pub fn kuairand_experiment(
         .copied()
         .filter(|r| val_rows.binary_search(r).is_err())
         .collect();
+    let config = &with_epochs(config, settings.epochs, train_rows.len())?;
     let tables = PreparedTables {
         train: encoder.encode(data, LogKind::Standard, &train_rows).table,
         val: encoder.encode(data, LogKind::Standard, &val_rows).table,
@@ -352,7 +360,26 @@ pub fn kuairand_experiment(
         summary,
         counts,
         references,
+        config: config.clone(),
     })
+}
+
+/// `config` with its steps set to `epochs` passes over `rows` training rows (and its reports
+/// spaced for them), or unchanged without `epochs`.
+fn with_epochs(config: &TrainConfig, epochs: Option<f64>, rows: usize) -> Result<TrainConfig> {
+    let mut c = config.clone();
+    if let Some(e) = epochs {
+        if !(e.is_finite() && e > 0.0) {
+            return Err(Error::invalid(format!(
+                "the epochs must be a positive number, not {e}"
+            )));
+        }
+        c.steps = ((e * rows as f64) / c.batch_size.max(1) as f64)
+            .ceil()
+            .max(1.0) as usize;
+        c.report_every = super::settings::report_every(c.steps);
+    }
+    Ok(c)
 }
 
 /// Every member's logits on a set of rows, with the rows' users and labels.

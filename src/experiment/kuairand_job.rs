@@ -45,7 +45,7 @@ pub struct KuaiRandOutput {
     pub data: KuaiRandData,
     /// Metrics, the trained ensemble and the fitted encoding.
     pub result: KuaiRandResult,
-    /// The configuration the models trained with (`n_train` resolved).
+    /// The configuration the models trained with (`n_train` and the steps resolved).
     pub config: TrainConfig,
     /// The device line (backend and adapter).
     pub device: String,
@@ -87,8 +87,8 @@ pub fn run_kuairand_job(
     )?;
     Ok(KuaiRandOutput {
         data,
+        config: result.config.clone(),
         result,
-        config,
         device: device.description,
     })
 }

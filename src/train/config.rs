@@ -71,6 +71,13 @@ pub struct TrainConfig {
     /// step). Not written when off.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub keep_best_val: bool,
+    /// L2 weight decay of the encoder and head (Adam's), 0 for none. Not written when 0.
+    #[serde(skip_serializing_if = "is_zero_f64")]
+    pub weight_decay: f64,
+}
+
+fn is_zero_f64(v: &f64) -> bool {
+    *v == 0.0
 }
 
 fn is_zero(v: &usize) -> bool {
@@ -118,6 +125,7 @@ impl Default for TrainConfig {
             oracle: true,
             threads: 0,
             keep_best_val: false,
+            weight_decay: 0.0,
         }
     }
 }
@@ -190,6 +198,12 @@ impl TrainConfig {
                     "`{name}` must be a positive number, not {v}"
                 )));
             }
+        }
+        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
+            return Err(Error::invalid(format!(
+                "`weight_decay` must be a number ≥ 0, not {}",
+                self.weight_decay
+            )));
         }
         if !(self.beta.is_finite() && self.beta >= 0.0) {
             return Err(Error::invalid(format!(

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use burn::module::Module;
+use burn::optim::decay::WeightDecayConfig;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, IndexingUpdateOp, Int, Tensor, TensorData};
 use rand::{Rng, SeedableRng};
@@ -207,7 +208,12 @@ pub(super) fn run_shard<'a>(
         return Err(Error::invalid("internal: the run stopped listening"));
     }
 
-    let mut opt_model: ModuleOptimizer = AdamConfig::new().with_epsilon(1e-8).init();
+    let weight_decay =
+        (config.weight_decay > 0.0).then(|| WeightDecayConfig::new(config.weight_decay as f32));
+    let mut opt_model: ModuleOptimizer = AdamConfig::new()
+        .with_epsilon(1e-8)
+        .with_weight_decay(weight_decay)
+        .init();
     let mut opt_critic: ModuleOptimizer = AdamConfig::new().with_epsilon(1e-8).init();
     let start_betas: Vec<f64> = members.iter().map(|mm| mm.beta).collect();
     let mut beta_k = penalised.betas(&start_betas, &plain);
