@@ -750,3 +750,21 @@ fn weight_decay_shrinks_the_model_and_a_negative_one_is_refused() {
     let e = quiet_train(&problem, &members, &bad).unwrap_err();
     assert!(e.to_string().contains("weight_decay"), "{e}");
 }
+
+/// Input masks of the wrong shape are an error saying what was expected, not silently ignored.
+#[test]
+fn input_masks_of_the_wrong_shape_are_refused() {
+    use crl_lab::models::{Predictor, PredictorShape};
+    let shape = PredictorShape {
+        n_inputs: 5,
+        hidden: vec![4],
+        z_dim: 2,
+    };
+    let device = cpu().device;
+    let p = || Predictor::init(&[0, 1], &shape, &device);
+    assert!(p().with_input_masks(&[vec![1.0; 5], vec![0.0; 5]]).is_ok());
+    for bad in [vec![vec![1.0; 5]], vec![vec![1.0; 5], vec![1.0; 4]]] {
+        let e = p().with_input_masks(&bad).unwrap_err().to_string();
+        assert!(e.contains("expected 2 masks of 5 entries"), "{e}");
+    }
+}

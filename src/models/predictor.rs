@@ -5,6 +5,7 @@ use burn::module::{Module, Param};
 use burn::tensor::{Device, Tensor, TensorData};
 
 use super::ensemble::{EnsembleLinear, EnsembleMlp};
+use crate::error::{Error, Result};
 
 /// Widths of the encoder.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -55,15 +56,21 @@ impl Predictor {
     }
 
     /// Masks inputs per member: `masks[i][j]` is 1 where member i sees input j, 0 where it does
-    /// not. Every mask must have one entry per input.
-    pub fn with_input_masks(mut self, masks: &[Vec<f32>]) -> Self {
+    /// not. Fails, saying what was expected, unless there is one mask per member with one entry
+    /// per input.
+    pub fn with_input_masks(mut self, masks: &[Vec<f32>]) -> Result<Self> {
         let [m, _, d] = self.input_mask.dims();
-        if masks.len() == m && masks.iter().all(|v| v.len() == d) {
-            let flat: Vec<f32> = masks.concat();
-            self.input_mask =
-                Tensor::from_data(TensorData::new(flat, [m, 1, d]), &self.input_mask.device());
+        if masks.len() != m || masks.iter().any(|v| v.len() != d) {
+            return Err(Error::invalid(format!(
+                "input masks: expected {m} masks of {d} entries, got {} (of {:?} entries)",
+                masks.len(),
+                masks.iter().map(Vec::len).collect::<Vec<_>>()
+            )));
         }
-        self
+        let flat: Vec<f32> = masks.concat();
+        self.input_mask =
+            Tensor::from_data(TensorData::new(flat, [m, 1, d]), &self.input_mask.device());
+        Ok(self)
     }
 
     /// `[M or 1, N, in]` → z `[M, N, z_dim]`.

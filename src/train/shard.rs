@@ -183,7 +183,7 @@ pub(super) fn run_shard<'a>(
                 .iter()
                 .map(|&i| run.masks[i].clone())
                 .collect::<Vec<_>>(),
-        ),
+        )?,
     );
     let dc = spec.confounder_width;
     let penalised = Penalised::new(members, &plain);
