@@ -11,7 +11,7 @@ use crl_lab::data::kuairand::{
     sample_rows, split_by_date, split_standard, write_fixture,
 };
 use crl_lab::experiment::{
-    BASE_RATE, EvalSet, KuaiRandSettings, PAST_POPULARITY, kuairand_experiment,
+    BASE_RATE, EvalSet, KuaiRandResult, KuaiRandSettings, PAST_POPULARITY, kuairand_experiment,
 };
 use crl_lab::train::{
     DeviceChoice, RunControl, Silent, TrainConfig, gauc, ndcg_at_k, select_device,
@@ -25,6 +25,23 @@ fn small() -> FixtureConfig {
         random_rows: 1_500,
         seed: 7,
     }
+}
+
+/// One seed of baseline and CRL on `data`, on the CPU, with nobody watching.
+fn one_seed(
+    data: &KuaiRandData,
+    settings: &KuaiRandSettings,
+    train: &TrainConfig,
+) -> crl_lab::Result<KuaiRandResult> {
+    kuairand_experiment(
+        data,
+        settings,
+        train,
+        1,
+        &select_device(DeviceChoice::Cpu).unwrap(),
+        &mut Silent,
+        &RunControl::default(),
+    )
 }
 
 /// Writes `config`'s fixture into a fresh temporary folder.
@@ -404,21 +421,9 @@ fn a_short_run_trains_both_models_and_reports_every_metric() {
     };
     let dir = fixture(&config);
     let data = load(dir.path(), CachePolicy::Off);
-    let device = select_device(DeviceChoice::Cpu).unwrap();
     let settings = KuaiRandSettings::default();
     let train = tiny_config(200);
-    let run = || {
-        kuairand_experiment(
-            &data,
-            &settings,
-            &train,
-            1,
-            &device,
-            &mut Silent,
-            &RunControl::default(),
-        )
-        .unwrap()
-    };
+    let run = || one_seed(&data, &settings, &train).unwrap();
     let res = run();
     assert_eq!(res.trained.steps_done, 200);
     // Every 20 steps, and an early report at step 10.
@@ -495,30 +500,12 @@ fn a_short_run_trains_both_models_and_reports_every_metric() {
     // With epochs, the steps follow from the training rows and the batch.
     let mut by_epochs = settings.clone();
     by_epochs.epochs = Some(2.0);
-    let res = kuairand_experiment(
-        &data,
-        &by_epochs,
-        &train,
-        1,
-        &device,
-        &mut Silent,
-        &RunControl::default(),
-    )
-    .unwrap();
+    let res = one_seed(&data, &by_epochs, &train).unwrap();
     let want = (2 * res.counts.train_used).div_ceil(train.batch_size);
     assert_eq!(res.trained.steps_done, want);
     assert_eq!(res.config.steps, want);
     by_epochs.epochs = Some(0.0);
-    let e = kuairand_experiment(
-        &data,
-        &by_epochs,
-        &train,
-        1,
-        &device,
-        &mut Silent,
-        &RunControl::default(),
-    )
-    .unwrap_err();
+    let e = one_seed(&data, &by_epochs, &train).unwrap_err();
     assert!(e.to_string().contains("epochs"), "{e}");
 }
 
@@ -948,24 +935,14 @@ fn the_statistics_file_leaks_only_when_asked_for() {
     let config = small();
     let (clean, leaky) = (fixture(&config), fixture(&config));
     leak_random_labels_into_statistics(leaky.path());
-    let device = select_device(DeviceChoice::Cpu).unwrap();
     let train = tiny_config(200);
     let run = |dir: &Path, use_statistics_file: bool| {
         let data = load(dir, CachePolicy::Off);
         let mut settings = KuaiRandSettings::default();
         settings.encode.use_statistics_file = use_statistics_file;
-        kuairand_experiment(
-            &data,
-            &settings,
-            &train,
-            1,
-            &device,
-            &mut Silent,
-            &RunControl::default(),
-        )
-        .unwrap()
+        one_seed(&data, &settings, &train).unwrap()
     };
-    let random_auc = |res: &crl_lab::experiment::KuaiRandResult| -> f64 {
+    let random_auc = |res: &KuaiRandResult| -> f64 {
         let v: Vec<f64> = res
             .rows
             .iter()

@@ -81,7 +81,7 @@ pub(super) fn check_outputs(member: &MemberSpec, out: &[f32], on: &str) -> Resul
 }
 
 /// The metrics of `member`'s outputs `out` against `raw_y`, after [`check_outputs`].
-pub(super) fn metrics_of(
+fn metrics_of(
     problem: &Problem,
     member: &MemberSpec,
     out: &[f32],
@@ -125,17 +125,41 @@ pub fn evaluate(
         let (table, raw_y) = test_set(problem, shift, n_test, seed)?;
         let outs = forward(trained, &table, problem.features.len())?;
         let on = format!("the test set at shift {shift}");
-        for (member, out) in trained.members.iter().zip(&outs) {
-            rows.push(EvalRow {
+        rows.extend(shift_rows(
+            problem,
+            &trained.members,
+            shift,
+            &outs,
+            &raw_y,
+            &on,
+        )?);
+    }
+    Ok(rows)
+}
+
+/// Every member's row at `shift`, from its outputs `outs[member]` against `raw_y` (`on` names
+/// the set in an error).
+pub(super) fn shift_rows(
+    problem: &Problem,
+    members: &[MemberSpec],
+    shift: f64,
+    outs: &[Vec<f32>],
+    raw_y: &[f32],
+    on: &str,
+) -> Result<Vec<EvalRow>> {
+    members
+        .iter()
+        .zip(outs)
+        .map(|(member, out)| {
+            Ok(EvalRow {
                 model: member.kind,
                 beta: member.beta,
                 seed: member.seed,
                 shift,
-                metrics: metrics_of(problem, member, out, &raw_y, &on)?,
-            });
-        }
-    }
-    Ok(rows)
+                metrics: metrics_of(problem, member, out, raw_y, on)?,
+            })
+        })
+        .collect()
 }
 
 /// Spurious reliance: for each non-causal feature, the headline metric's drop at shift 0 when

@@ -2,7 +2,7 @@
 //! examples all run it: choose the device, build the problem, train with an observer, then
 //! evaluate shift by shift.
 
-use super::eval::{EvalAt, EvalRow, metrics_of, test_set};
+use super::eval::{EvalAt, EvalRow, shift_rows, test_set};
 use super::run::{JobEnd, RunResults};
 use super::settings::TrainSettings;
 use crate::error::{Error, Result};
@@ -140,15 +140,7 @@ impl LiveEval<'_> {
         for ((&shift, outs), y) in self.shifts.iter().zip(&out.outputs).zip(&self.raw_y) {
             let on = format!("the test set at shift {shift} (step {})", out.step);
             let y = &y[..out.rows.min(y.len())];
-            for (member, o) in self.members.iter().zip(outs) {
-                rows.push(EvalRow {
-                    model: member.kind,
-                    beta: member.beta,
-                    seed: member.seed,
-                    shift,
-                    metrics: metrics_of(self.problem, member, o, y, &on)?,
-                });
-            }
+            rows.extend(shift_rows(self.problem, self.members, shift, outs, y, &on)?);
         }
         Ok(rows)
     }

@@ -22,7 +22,8 @@ pub enum RunState {
     Training,
     /// Paused by the user.
     Paused,
-    /// Evaluating at each shift.
+    /// Evaluating at each shift after training: no longer entered (every shift is scored at
+    /// each report), kept so that results saved in this state still load.
     Evaluating,
     /// Finished.
     Done,

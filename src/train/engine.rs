@@ -265,13 +265,12 @@ fn coordinate(run: &ShardRun<'_>, observer: &mut dyn Observer) -> Result<Trained
         shard_count(run.config, run.device, run.members.len()),
     );
     let mut joiner = Joiner::new(run, ranges.clone());
+    let abort = AtomicBool::new(false);
     let ends: Vec<Result<ShardEnd>> = if ranges.len() == 1 {
-        let abort = AtomicBool::new(false);
         vec![run_shard(run, 0, &ranges[0], &abort, &mut |ev| {
             joiner.push(ev, observer)
         })]
     } else {
-        let abort = AtomicBool::new(false);
         std::thread::scope(|scope| {
             let (tx, rx) = sync_channel::<ShardEvent>(4 * ranges.len());
             let mut handles = Vec::new();
@@ -319,17 +318,13 @@ fn coordinate(run: &ShardRun<'_>, observer: &mut dyn Observer) -> Result<Trained
     for (at, &i) in ranges.iter().flatten().enumerate() {
         order[i] = at;
     }
-    let mut shards = Vec::with_capacity(ends.len());
-    let mut steps_done = usize::MAX;
-    let mut cancelled = false;
-    let mut selected = Vec::with_capacity(ends.len());
-    for end in ends {
-        let end = end?;
-        steps_done = steps_done.min(end.steps_done);
-        cancelled |= end.cancelled;
-        shards.push(end.predictor);
-        selected.push(end.selected_steps);
-    }
+    let ends = ends.into_iter().collect::<Result<Vec<ShardEnd>>>()?;
+    let steps_done = ends.iter().map(|e| e.steps_done).min().unwrap_or(0);
+    let cancelled = ends.iter().any(|e| e.cancelled);
+    let (shards, selected): (Vec<Predictor>, Vec<Vec<usize>>) = ends
+        .into_iter()
+        .map(|e| (e.predictor, e.selected_steps))
+        .unzip();
     let selected_steps = super::join::place(selected, &ranges);
     let info = joiner
         .info
@@ -340,11 +335,7 @@ fn coordinate(run: &ShardRun<'_>, observer: &mut dyn Observer) -> Result<Trained
         members: run.members.to_vec(),
         history: joiner.history,
         info,
-        steps_done: if steps_done == usize::MAX {
-            0
-        } else {
-            steps_done
-        },
+        steps_done,
         cancelled,
         selected_steps,
         device: run.device.clone(),

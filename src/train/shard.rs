@@ -197,14 +197,10 @@ pub(super) fn run_shard<'a>(
         .then(|| Probes::init(config, &seeds, dc, spec.binary, &ad));
     let critic_params_per_member = critics.as_ref().map_or(0, |c| c.num_params() / k.max(1))
         + probes.as_ref().map_or(0, |p| p.params_per_member(m));
-    let go_on = |sink: &mut dyn FnMut(ShardEvent) -> bool, ev| sink(ev);
-    if !go_on(
-        sink,
-        ShardEvent::Started {
-            shard,
-            critic_params_per_member,
-        },
-    ) {
+    if !sink(ShardEvent::Started {
+        shard,
+        critic_params_per_member,
+    }) {
         return Err(Error::invalid("internal: the run stopped listening"));
     }
 
@@ -335,14 +331,11 @@ pub(super) fn run_shard<'a>(
                 Some(t) => t.score(&pred.valid(), steps_done, last)?,
                 None => None,
             };
-            if !go_on(
-                sink,
-                ShardEvent::Report {
-                    shard,
-                    report,
-                    tests: scores,
-                },
-            ) {
+            if !sink(ShardEvent::Report {
+                shard,
+                report,
+                tests: scores,
+            }) {
                 cancelled = true;
                 predictor = Some(pred);
                 break;

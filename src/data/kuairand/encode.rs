@@ -228,21 +228,30 @@ impl PastStats {
         }
     }
 
-    /// Entry `k` (see [`NUMERIC`]) for user row `u` and video row `v`.
+    /// Entry `k` (see [`NUMERIC`]) for user row `u` and video row `v` (NaN for a row out of
+    /// range): 0 and 1 are the user's, 2 to 4 the video's.
     fn value(&self, k: usize, u: u32, v: u32) -> f32 {
-        let shrunk = |hits: u32, n: u32, rate: f64| {
-            ((f64::from(hits) + PAST_PRIOR * rate) / (f64::from(n) + PAST_PRIOR)) as f32
-        };
-        let (Some(us), Some(vs)) = (self.user.get(u as usize), self.video.get(v as usize)) else {
-            return f32::NAN;
-        };
         match k {
-            0 => us[0] as f32,
-            1 => shrunk(us[1], us[0], self.rates[0]),
-            2 => vs[0] as f32,
-            3 => shrunk(vs[1], vs[0], self.rates[0]),
-            _ => shrunk(vs[2], vs[0], self.rates[1]),
+            0 | 1 => self.user.get(u as usize).map_or(f32::NAN, |us| match k {
+                0 => us[0] as f32,
+                _ => self.shrunk(us[1], us[0], 0),
+            }),
+            _ => self.video_value(k, v),
         }
+    }
+
+    /// Entry `k` (2 to 4) for video row `v`: impressions, click rate, long-view rate.
+    fn video_value(&self, k: usize, v: u32) -> f32 {
+        self.video.get(v as usize).map_or(f32::NAN, |vs| match k {
+            2 => vs[0] as f32,
+            3 => self.shrunk(vs[1], vs[0], 0),
+            _ => self.shrunk(vs[2], vs[0], 1),
+        })
+    }
+
+    /// `hits` of `n` impressions shrunk towards the past's overall rate `rates[rate]`.
+    fn shrunk(&self, hits: u32, n: u32, rate: usize) -> f32 {
+        ((f64::from(hits) + PAST_PRIOR * self.rates[rate]) / (f64::from(n) + PAST_PRIOR)) as f32
     }
 }
 
@@ -503,7 +512,7 @@ impl Encoder {
             Outcome::IsClick => 3,
             Outcome::LongView => 4,
         };
-        self.past.value(k, 0, v)
+        self.past.video_value(k, v)
     }
 
     /// The impression counts that bound the popularity classes (empty for `tab`).
