@@ -9,6 +9,7 @@ mod files;
 mod fixture;
 mod load;
 mod parse;
+mod past;
 mod progress;
 mod reader;
 mod split;
