@@ -47,8 +47,8 @@ impl PastStats {
         }
     }
 
-    /// Entry `k` (the `Past` inputs of `encode`'s `NUMERIC`) for user row `u` and video row `v` (NaN for a row out of
-    /// range): 0 and 1 are the user's, 2 to 4 the video's.
+    /// Entry `k` (the `Past` inputs of `encode`'s `NUMERIC`) for user row `u` and video row
+    /// `v` (NaN for a row out of range): 0 and 1 are the user's, 2 to 4 the video's.
     pub(super) fn value(&self, k: usize, u: u32, v: u32) -> f32 {
         match k {
             0 | 1 => self.user.get(u as usize).map_or(f32::NAN, |us| match k {
