@@ -646,3 +646,113 @@ fn the_calibration_view_shows_the_ideal_and_the_staircase() {
     let ws = h.state().workspace();
     assert_eq!(ws.calibration_staircase.map(|s| s.levels.len()), Some(5));
 }
+
+#[test]
+fn your_logs_pick_column_roles_in_the_table_and_train() {
+    use crl_lab::data::logs::{ColumnRole, LogsFixtureConfig, write_logs_fixture};
+    use crl_lab::ui::LogSourceKind;
+    use egui::accesskit::Role;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = write_logs_fixture(
+        dir.path(),
+        &LogsFixtureConfig {
+            users: 80,
+            items: 40,
+            train_rows: 2_000,
+            test_rows: 600,
+            seed: 4,
+        },
+    )
+    .expect("fixture");
+    let mut h = app();
+    {
+        let st = &mut h.state_mut().state;
+        st.train.device = DeviceChoice::Cpu;
+        st.train.config.steps = 30;
+        st.train.config.n_val = 300;
+        st.train.config.beta_warmup_steps = 5;
+        st.train.n_seeds = 1;
+        st.kuairand.kind = LogSourceKind::Files;
+        st.kuairand.train_file = files.train.display().to_string();
+        st.kuairand.test_file = files.test.display().to_string();
+        st.tab = Tab::KuaiRand;
+    }
+    h.run();
+    h.get_by_label("Load columns").click();
+    h.run();
+    // The first guess: the click column is the outcome, user and item ids are recognised, the
+    // slot (text) is a categorical input until the user says otherwise.
+    let role = |h: &Harness<'_, CrlApp>, c: &str| {
+        h.state()
+            .state
+            .kuairand
+            .roles
+            .iter()
+            .find(|(n, _)| n == c)
+            .map(|(_, r)| *r)
+    };
+    assert_eq!(role(&h, "click"), Some(ColumnRole::Outcome));
+    assert_eq!(role(&h, "user_id"), Some(ColumnRole::User));
+    assert_eq!(role(&h, "item_id"), Some(ColumnRole::Item));
+    assert_eq!(role(&h, "slot"), Some(ColumnRole::Categorical));
+    assert_eq!(role(&h, "ts"), Some(ColumnRole::Time));
+    // Pick the slot's role from its drop-down: it is the confounder proxy.
+    h.get_by_role_and_label(Role::ComboBox, "slot").click();
+    h.run();
+    h.get_by_label("confounder proxy").click();
+    h.run();
+    assert_eq!(role(&h, "slot"), Some(ColumnRole::Confounder));
+    // And the badge is not an input.
+    h.get_by_role_and_label(Role::ComboBox, "badge").click();
+    h.run();
+    h.get_by_label("ignore").click();
+    h.run();
+    let m = h.state().state.kuairand.current_mapping();
+    assert_eq!(m.confounders, ["slot"]);
+    assert!(!m.categorical.contains(&"badge".to_owned()));
+    assert_eq!(m.popularity_of.as_deref(), Some("item_id"));
+    h.get_by_label("Train on your logs").click();
+    h.step();
+    wait_for_kuairand(&mut h);
+    let app = h.state();
+    assert_eq!(app.kuairand.error, None);
+    assert_eq!(app.kuairand.summary.len(), 4);
+    // Base rate and item rate, on both sets.
+    assert_eq!(app.kuairand.references.len(), 4);
+    let caption = app.kuairand.caption.clone().expect("row counts");
+    assert!(caption.contains("600 test rows"), "{caption}");
+    h.run();
+    assert_eq!(h.query_all_by_label("test log (OOD)").count(), 4);
+    assert_eq!(h.query_all_by_label("training item rate").count(), 2);
+}
+
+#[test]
+fn your_logs_without_an_outcome_say_so_and_keep_the_table() {
+    use crl_lab::data::logs::ColumnRole;
+    use crl_lab::ui::LogSourceKind;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("t.csv");
+    std::fs::write(&path, "a,b\n1,x\n2,y\n").expect("write");
+    let mut h = app();
+    {
+        let st = &mut h.state_mut().state;
+        st.kuairand.kind = LogSourceKind::Files;
+        st.kuairand.train_file = path.display().to_string();
+        st.kuairand.test_file = path.display().to_string();
+        st.tab = Tab::KuaiRand;
+    }
+    h.run();
+    h.get_by_label("Load columns").click();
+    h.run();
+    h.get_by_label("Give one column the role outcome.");
+    h.get_by_label("Train on your logs").click();
+    h.run();
+    let app = h.state();
+    assert!(!app.kuairand.running);
+    let e = app.kuairand.error.clone().expect("an error");
+    assert!(e.contains("names no outcome column"), "{e}");
+    assert_eq!(
+        app.state.kuairand.roles,
+        vec![("a".to_owned(), ColumnRole::Numeric), ("b".to_owned(), ColumnRole::Categorical)]
+    );
+}

@@ -2,7 +2,8 @@
 
 use clap::{Parser, Subcommand};
 
-use super::{calibrate_cmd, data_cmds, export_cmds, kuairand_cmd, train_cmds};
+use super::logs_cmd::RatingLayout;
+use super::{calibrate_cmd, data_cmds, export_cmds, kuairand_cmd, logs_cmd, train_cmds};
 use crate::error::Result;
 
 /// Top-level command line.
@@ -48,6 +49,25 @@ pub enum Command {
     /// Write a synthetic dataset in KuaiRand-Pure's layout (for trying `kuairand` without the
     /// download).
     KuairandFixture(kuairand_cmd::FixtureArgs),
+    /// Train both models on your own logged interactions (a CSV/TSV training log and a test
+    /// log, or one file with a split column) mapped by flags or a JSON file; writes logs.csv,
+    /// summary.csv, references.csv, metrics.csv and config.json.
+    Logs(logs_cmd::LogsArgs),
+    /// Write a synthetic confounded training log, a randomly exposed test log and their
+    /// mapping (for trying `logs`).
+    LogsFixture(logs_cmd::LogsFixtureArgs),
+    /// Train both models on Yahoo! R3 (self-selected song ratings) and compare them on its
+    /// randomly assigned ratings.
+    #[command(name = "yahoo-r3")]
+    YahooR3(logs_cmd::RatingArgs),
+    /// Write a synthetic folder in Yahoo! R3's layout.
+    #[command(name = "yahoo-r3-fixture")]
+    YahooR3Fixture(logs_cmd::RatingFixtureArgs),
+    /// Train both models on Coat (self-selected coat ratings) and compare them on its randomly
+    /// assigned ratings.
+    Coat(logs_cmd::RatingArgs),
+    /// Write a synthetic folder in Coat's layout.
+    CoatFixture(logs_cmd::RatingFixtureArgs),
     /// Write a workspace file (scenario, settings, no results) from a preset.
     Workspace(export_cmds::WorkspaceArgs),
     /// Draw one plot of a workspace as SVG or 300 dpi PNG, computing what the workspace lacks.
@@ -68,6 +88,12 @@ pub fn run(command: Command) -> Result<()> {
         Command::Calibrate(args) => calibrate_cmd::calibrate_cmd(&args),
         Command::Kuairand(args) => kuairand_cmd::kuairand_cmd(&args),
         Command::KuairandFixture(args) => kuairand_cmd::fixture_cmd(&args),
+        Command::Logs(args) => logs_cmd::logs_cmd(&args),
+        Command::LogsFixture(args) => logs_cmd::logs_fixture_cmd(&args),
+        Command::YahooR3(args) => logs_cmd::yahoo_cmd(&args),
+        Command::YahooR3Fixture(args) => logs_cmd::rating_fixture_cmd(&args, RatingLayout::YahooR3),
+        Command::Coat(args) => logs_cmd::coat_cmd(&args),
+        Command::CoatFixture(args) => logs_cmd::rating_fixture_cmd(&args, RatingLayout::Coat),
         Command::Workspace(args) => export_cmds::workspace_cmd(&args),
         Command::Figure(args) => export_cmds::figure_cmd(&args),
         Command::Run(args) => export_cmds::run_cmd(&args),

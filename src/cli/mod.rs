@@ -5,6 +5,8 @@ mod command;
 mod data_cmds;
 mod export_cmds;
 mod kuairand_cmd;
+mod logs_cmd;
+mod real_logs;
 mod source;
 mod train_cmds;
 

@@ -1,9 +1,11 @@
-//! Datasets: sampling a scenario into tables, model-ready host tables, CSV output, and
-//! KuaiRand's real logs.
+//! Datasets: sampling a scenario into tables, model-ready host tables, CSV output, logged
+//! interactions from any source (the user's own files, Yahoo! R3, Coat), and KuaiRand's real
+//! logs.
 
 mod csv_io;
 mod dataset;
 pub mod kuairand;
+pub mod logs;
 mod sample;
 mod table;
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::eval::check_outputs;
 use super::settings::compare_members;
 use super::summary::mean_std;
-use crate::data::PreparedTables;
+use crate::data::{HostTable, PreparedTables};
 use crate::data::kuairand::{
     EncodeOptions, Encoder, KuaiRandData, LogKind, sample_rows, split_by_date,
 };
@@ -189,7 +189,7 @@ pub const BASE_RATE: &str = "base rate";
 pub const PAST_POPULARITY: &str = "past popularity";
 
 /// log(p / (1 − p)), with p kept off 0 and 1.
-fn logit(p: f64) -> f32 {
+pub(super) fn logit(p: f64) -> f32 {
     let p = p.clamp(1e-6, 1.0 - 1e-6);
     (p / (1.0 - p)).ln() as f32
 }
@@ -217,27 +217,7 @@ impl KuaiRandResult {
     /// One line per model and set whose mean log-loss is worse than the base rate's on that
     /// set: such a model has learned less than the rate alone says (over- or under-fitted).
     pub fn warnings(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        for r in &self.summary {
-            let base = self
-                .references
-                .iter()
-                .find(|x| x.name == BASE_RATE && x.set == r.set);
-            if let Some(base) = base
-                && r.mean.logloss > base.metrics.logloss
-            {
-                out.push(format!(
-                    "warning: the {} model's {} log-loss, {:.4}, is worse than the base rate's, \
-                     {:.4}: it has learned less than the click rate alone says (train fewer steps, \
-                     or on more rows)",
-                    r.model,
-                    r.set.name(),
-                    r.mean.logloss,
-                    base.metrics.logloss
-                ));
-            }
-        }
-        out
+        base_rate_warnings(&self.summary, &self.references, "click rate")
     }
 }
 
@@ -313,7 +293,10 @@ pub fn kuairand_experiment(
         (EvalSet::InDistribution, LogKind::Standard, &in_distribution),
         (EvalSet::RandomExposure, LogKind::Random, &all_random),
     ] {
-        let scored = score(&trained, &encoder, data, kind, set_rows)?;
+        let scored = score(&trained, encoder.n_features(), set_rows, |chunk| {
+            let enc = encoder.encode(data, kind, chunk);
+            (enc.table, enc.users)
+        })?;
         let videos = &data.log(kind).video;
         let past: Vec<f32> = set_rows
             .iter()
@@ -328,18 +311,7 @@ pub fn kuairand_experiment(
                 metrics: RankingMetrics::of(&scored.users, logits, &scored.labels)?,
             });
         }
-        let on = format!("the {} set", set.name());
-        for (member, logits) in trained.members.iter().zip(&scored.logits) {
-            check_outputs(member, logits, &on)?;
-            rows.push(KuaiRandRow {
-                model: member.kind,
-                beta: member.beta,
-                seed: member.seed,
-                set,
-                n_rows: set_rows.len(),
-                metrics: RankingMetrics::of(&scored.users, logits, &scored.labels)?,
-            });
-        }
+        member_rows(&trained, &scored, set, &mut rows)?;
     }
     let summary = summarize_kuairand(&rows);
     let counts = KuaiRandCounts {
@@ -366,7 +338,7 @@ pub fn kuairand_experiment(
 
 /// `config` with its steps set to `epochs` passes over `rows` training rows (and its reports
 /// spaced for them), or unchanged without `epochs`.
-fn with_epochs(config: &TrainConfig, epochs: Option<f64>, rows: usize) -> Result<TrainConfig> {
+pub(super) fn with_epochs(config: &TrainConfig, epochs: Option<f64>, rows: usize) -> Result<TrainConfig> {
     let mut c = config.clone();
     if let Some(e) = epochs {
         if !(e.is_finite() && e > 0.0) {
@@ -383,43 +355,90 @@ fn with_epochs(config: &TrainConfig, epochs: Option<f64>, rows: usize) -> Result
 }
 
 /// Every member's logits on a set of rows, with the rows' users and labels.
-struct Scored {
-    logits: Vec<Vec<f32>>,
-    users: Vec<u32>,
-    labels: Vec<f32>,
+pub(super) struct Scored {
+    pub logits: Vec<Vec<f32>>,
+    pub users: Vec<u32>,
+    pub labels: Vec<f32>,
 }
 
-/// Scores `rows` chunk by chunk, so that only one chunk's inputs exist at a time.
-fn score(
+/// Scores `rows` chunk by chunk (`encode` turns a chunk into its inputs and users), so that
+/// only one chunk's inputs exist at a time.
+pub(super) fn score(
     trained: &Trained,
-    encoder: &Encoder,
-    data: &KuaiRandData,
-    kind: LogKind,
+    n_features: usize,
     rows: &[u32],
+    encode: impl Fn(&[u32]) -> (HostTable, Vec<u32>),
 ) -> Result<Scored> {
     let m = trained.members.len();
-    let dx = encoder.n_features();
+    let dx = n_features;
     let mut out = Scored {
         logits: vec![Vec::with_capacity(rows.len()); m],
         users: Vec::with_capacity(rows.len()),
         labels: Vec::with_capacity(rows.len()),
     };
     for chunk in rows.chunks(EVAL_CHUNK) {
-        let enc = encoder.encode(data, kind, chunk);
-        let n = enc.table.n;
+        let (table, users) = encode(chunk);
+        let n = table.n;
         // [1, n, dx] -> [M, n, 1]
-        let x = Tensor::<3>::from_data(
-            TensorData::new(enc.table.x, [1, n, dx]),
-            &trained.device.device,
-        );
+        let x = Tensor::<3>::from_data(TensorData::new(table.x, [1, n, dx]), &trained.device.device);
         let values = read_back(trained.predict(x), "predictions")?;
         for (i, member) in values.chunks(n).enumerate().take(m) {
             out.logits[i].extend_from_slice(member);
         }
-        out.users.extend_from_slice(&enc.users);
-        out.labels.extend_from_slice(&enc.table.y);
+        out.users.extend_from_slice(&users);
+        out.labels.extend_from_slice(&table.y);
     }
     Ok(out)
+}
+
+/// Every member's metrics on one scored set, checked for non-finite outputs.
+pub(super) fn member_rows(
+    trained: &Trained,
+    scored: &Scored,
+    set: EvalSet,
+    out: &mut Vec<KuaiRandRow>,
+) -> Result<()> {
+    let on = format!("the {} set", set.name());
+    for (member, logits) in trained.members.iter().zip(&scored.logits) {
+        check_outputs(member, logits, &on)?;
+        out.push(KuaiRandRow {
+            model: member.kind,
+            beta: member.beta,
+            seed: member.seed,
+            set,
+            n_rows: scored.labels.len(),
+            metrics: RankingMetrics::of(&scored.users, logits, &scored.labels)?,
+        });
+    }
+    Ok(())
+}
+
+/// One line per model and set whose mean log-loss is worse than the base rate's on that set.
+pub(super) fn base_rate_warnings(
+    summary: &[KuaiRandSummaryRow],
+    references: &[KuaiRandReference],
+    rate: &str,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in summary {
+        let base = references
+            .iter()
+            .find(|x| x.name == BASE_RATE && x.set == r.set);
+        if let Some(base) = base
+            && r.mean.logloss > base.metrics.logloss
+        {
+            out.push(format!(
+                "warning: the {} model's {} log-loss, {:.4}, is worse than the base rate's, \
+                 {:.4}: it has learned less than the {rate} alone says (train fewer steps, \
+                 or on more rows)",
+                r.model,
+                r.set.name(),
+                r.mean.logloss,
+                base.metrics.logloss
+            ));
+        }
+    }
+    out
 }
 
 /// Mean and standard deviation per (model, beta, set), in that order.

@@ -1,12 +1,15 @@
 //! Experiments over shifts and seeds: evaluation on a shift grid, spurious reliance, sweeps and
 //! their mean ± std summaries, the jobs the app and the CLI run, the results the plots read; and
-//! the KuaiRand run (standard logs vs random exposure).
+//! the runs on real logs (KuaiRand's standard logs vs random exposure; any logged interactions,
+//! Yahoo! R3 and Coat: the training log vs the test log).
 
 mod calibration;
 mod eval;
 mod job;
 mod kuairand;
 mod kuairand_job;
+mod logs;
+mod logs_job;
 mod run;
 mod settings;
 mod summary;
@@ -24,6 +27,8 @@ pub use kuairand::{
     kuairand_experiment, summarize_kuairand,
 };
 pub use kuairand_job::{KuaiRandJob, KuaiRandObserver, KuaiRandOutput, run_kuairand_job};
+pub use logs::{ITEM_RATE, LogsCounts, LogsResult, LogsSettings, logs_experiment};
+pub use logs_job::{LogsJob, LogsObserver, LogsOutput, LogsSource, run_logs_job};
 pub use run::{Group, JobEnd, RunResults, RunState};
 pub use settings::{
     CALIBRATION_RHOS, CalibrationSettings, RunMode, STAIRCASE_NATS, StaircaseSettings,

@@ -24,7 +24,7 @@ pub enum Tab {
     Data,
     /// An estimator against the true MI of correlated Gaussians.
     Calibration,
-    /// Baseline and CRL on real KuaiRand logs.
+    /// Baseline and CRL on real logs (KuaiRand, your own, Yahoo! R3, Coat).
     KuaiRand,
 }
 
@@ -51,7 +51,7 @@ impl Tab {
             Tab::TradeOff => "β trade-off",
             Tab::Data => "Data",
             Tab::Calibration => "Calibration",
-            Tab::KuaiRand => "KuaiRand",
+            Tab::KuaiRand => "Real logs",
         }
     }
 

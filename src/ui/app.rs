@@ -191,6 +191,12 @@ impl CrlApp {
             Command::SetKuaiRandSource(s) => self.state.kuairand = s,
             Command::SetKuaiRandFolder(dir) => self.set_kuairand_folder(dir),
             Command::StartKuaiRand => self.start_kuairand(),
+            // Your logs, Yahoo! R3, Coat (handlers/logs.rs).
+            Command::SetLogPath(which, path) => self.set_log_path(which, path),
+            Command::LoadLogColumns => self.load_log_columns(),
+            Command::LoadLogMapping => self.load_log_mapping(),
+            Command::SaveLogMapping => self.save_log_mapping(),
+            Command::StartLogs => self.start_logs(),
             // The workspace file (handlers/session.rs) and exports (handlers/export.rs).
             Command::OpenWorkspace(path) => self.request_open(path),
             Command::SaveWorkspace(path) => self.request_save(path),

@@ -115,6 +115,17 @@ pub enum Command {
     SetKuaiRandFolder(Option<PathBuf>),
     /// Load KuaiRand and train on it.
     StartKuaiRand,
+    /// Use a path picked in the real-logs view's dialog for `0` (`None`: nothing picked).
+    SetLogPath(LogPath, Option<PathBuf>),
+    /// Read the first rows of the training log into the column table (a first guess at each
+    /// column's role when the columns are new).
+    LoadLogColumns,
+    /// Read the mapping file into the column table.
+    LoadLogMapping,
+    /// Write the column table's mapping to the mapping file.
+    SaveLogMapping,
+    /// Read the view's logs source (your logs, Yahoo! R3 or Coat) and train on it.
+    StartLogs,
     /// Open a workspace file (`None`: nothing picked). Unsaved work is asked about first.
     OpenWorkspace(Option<PathBuf>),
     /// Save the workspace to this file (`None`: nothing picked). The File menu's "Save" passes
@@ -148,6 +159,19 @@ pub enum Command {
     SetTab(Tab),
     /// Forget the message in the status bar.
     DismissNotice,
+}
+
+/// Which path of the real-logs view a dialog picked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogPath {
+    /// The training log.
+    Train,
+    /// The test log.
+    Test,
+    /// The mapping file.
+    Mapping,
+    /// The Yahoo! R3 or Coat folder.
+    RatingsDir,
 }
 
 /// The answers to "discard unsaved work?".

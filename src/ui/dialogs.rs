@@ -35,3 +35,11 @@ pub fn pick_workspace_save() -> Option<PathBuf> {
 pub fn save_target(current: Option<&Path>) -> Option<PathBuf> {
     current.map(Path::to_owned).or_else(pick_workspace_save)
 }
+
+/// Asks for a file to read, showing those ending in `exts` first.
+pub fn pick_file(title: &str, what: &str, exts: &[&str]) -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .set_title(title)
+        .add_filter(what, exts)
+        .pick_file()
+}

@@ -5,11 +5,11 @@
 
 use std::sync::Arc;
 
-use crate::experiment::{KuaiRandJob, TrainJob};
+use crate::experiment::{KuaiRandJob, LogsJob, TrainJob};
 use crate::mi::{CalibrationConfig, StaircaseConfig};
 use crate::train::{DeviceChoice, RunControl};
 use crate::ui::worker::{
-    CalibrationMsg, Job, KuaiRandMsg, TrainMsg, Waker, spawn_calibration, spawn_kuairand,
+    CalibrationMsg, Job, KuaiRandMsg, TrainMsg, Waker, spawn_calibration, spawn_kuairand, spawn_logs,
     spawn_probe, spawn_training,
 };
 
@@ -128,6 +128,16 @@ impl Jobs {
     pub fn start_kuairand(&mut self, job: KuaiRandJob) -> std::io::Result<()> {
         let control = Arc::new(RunControl::default());
         let j = spawn_kuairand(job, Arc::clone(&control), Arc::clone(&self.wake))?;
+        self.kuairand.start(j, control);
+        self.plotted = Some(Plotted::KuaiRand);
+        Ok(())
+    }
+
+    /// Starts reading a logs source and training on it (in the real-logs slot: one such run at
+    /// a time); its run is then the one on the plots.
+    pub fn start_logs(&mut self, job: LogsJob) -> std::io::Result<()> {
+        let control = Arc::new(RunControl::default());
+        let j = spawn_logs(job, Arc::clone(&control), Arc::clone(&self.wake))?;
         self.kuairand.start(j, control);
         self.plotted = Some(Plotted::KuaiRand);
         Ok(())

@@ -28,9 +28,9 @@ mod window;
 mod worker;
 
 pub use app::{AppOptions, CrlApp};
-pub use command::{Command, DiscardAnswer, Selection};
+pub use command::{Command, DiscardAnswer, LogPath, Selection};
 pub use history::{History, Snapshot};
 pub use layout::{Layout, auto_layout};
 pub use notice::Notice;
-pub use state::{AppState, KuaiRandSource, Tab};
+pub use state::{AppState, KuaiRandSource, LogSourceKind, Tab};
 pub use window::run;

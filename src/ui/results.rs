@@ -1,7 +1,8 @@
 //! What the calibration and KuaiRand jobs have produced so far, for their views (a training run's
 //! results are the core's `RunResults`). Runtime-only: filled from the jobs' messages.
 
-use crate::experiment::{KuaiRandCounts, KuaiRandReference, KuaiRandSummaryRow};
+use crate::data::logs::Preview;
+use crate::experiment::{KuaiRandReference, KuaiRandSummaryRow};
 use crate::mi::{Calibration, EstimatorKind, Staircase};
 
 /// A calibration run's results so far.
@@ -29,12 +30,14 @@ pub struct KuaiRandResults {
     pub status: String,
     /// The metrics table.
     pub summary: Vec<KuaiRandSummaryRow>,
-    /// Row counts of the last run.
-    pub counts: Option<KuaiRandCounts>,
+    /// Row counts of the last run, in words.
+    pub caption: Option<String>,
     /// The references without training (base rate, past popularity) of the last run.
     pub references: Vec<KuaiRandReference>,
     /// Models that did worse than the base rate, one line each.
     pub warnings: Vec<String>,
     /// Why the last run failed.
     pub error: Option<String>,
+    /// Your logs: the first rows of the training log.
+    pub preview: Option<Preview>,
 }

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::logs::{ColumnRole, LogMapping};
 use crate::experiment::{CalibrationSettings, TrainSettings};
 use crate::export::DataSettings;
 pub use crate::export::Tab;
@@ -63,24 +64,89 @@ impl AppState {
     }
 }
 
-/// What the KuaiRand view remembers between sessions.
+/// Which real logs the view trains on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum LogSourceKind {
+    /// A KuaiRand-Pure or KuaiRand-1K folder.
+    #[default]
+    KuaiRand,
+    /// The user's own CSV/TSV files, mapped in the column table.
+    Files,
+    /// A Yahoo! R3 folder.
+    YahooR3,
+    /// A Coat folder.
+    Coat,
+}
+
+impl LogSourceKind {
+    /// Every kind, in the view's order.
+    pub const ALL: [LogSourceKind; 4] = [
+        LogSourceKind::KuaiRand,
+        LogSourceKind::Files,
+        LogSourceKind::YahooR3,
+        LogSourceKind::Coat,
+    ];
+
+    /// The kind's name in the view.
+    pub fn label(self) -> &'static str {
+        match self {
+            LogSourceKind::KuaiRand => "KuaiRand",
+            LogSourceKind::Files => "Your logs",
+            LogSourceKind::YahooR3 => "Yahoo! R3",
+            LogSourceKind::Coat => "Coat",
+        }
+    }
+}
+
+/// What the real-logs view remembers between sessions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct KuaiRandSource {
-    /// The folder typed or picked.
+    /// The source the view shows.
+    pub kind: LogSourceKind,
+    /// The KuaiRand folder typed or picked.
     pub dir: String,
     /// Penalty weight of the CRL model (3 is steadier on these logs than the presets' values).
     pub beta: f64,
-    /// Training rows the models see (the evaluation uses every held-out and random row).
+    /// Training rows the models see (the evaluation uses every held-out and test row).
     pub n_train: usize,
+    /// Your logs: the training log (or the only file, with a split column).
+    pub train_file: String,
+    /// Your logs: the test log (empty with a split column).
+    pub test_file: String,
+    /// Your logs: where the mapping is saved and loaded.
+    pub map_file: String,
+    /// Your logs: the threshold, buckets and split value (the roles come from `roles`).
+    pub mapping: LogMapping,
+    /// Your logs: each column of the training log and its role.
+    pub roles: Vec<(String, ColumnRole)>,
+    /// The Yahoo! R3 or Coat folder.
+    pub ratings_dir: String,
+    /// A rating at or above this is a positive outcome (Yahoo! R3, Coat).
+    pub rating_threshold: f64,
 }
 
 impl Default for KuaiRandSource {
     fn default() -> Self {
         KuaiRandSource {
+            kind: LogSourceKind::KuaiRand,
             dir: String::new(),
             beta: 3.0,
             n_train: 200_000,
+            train_file: String::new(),
+            test_file: String::new(),
+            map_file: String::new(),
+            mapping: LogMapping::default(),
+            roles: Vec::new(),
+            ratings_dir: String::new(),
+            rating_threshold: 4.0,
         }
+    }
+}
+
+impl KuaiRandSource {
+    /// The mapping the column table says.
+    pub fn current_mapping(&self) -> LogMapping {
+        self.mapping.with_roles(&self.roles)
     }
 }

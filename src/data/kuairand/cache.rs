@@ -7,6 +7,7 @@
 //! tables column by column. A cache whose version, checksum or fingerprint does not match is
 //! rejected and rebuilt; it is written atomically, so a crash never leaves half a file.
 
+use crate::data::logs::{FNV_START, fnv1a};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -28,16 +29,6 @@ const MAGIC: &[u8; 8] = b"CRLKRAND";
 /// Bytes hashed at each end of a source file for its fingerprint.
 const SAMPLE_BYTES: u64 = 64 * 1024;
 
-/// FNV-1a, 64 bits: a stable hash for checksums and fingerprints.
-pub(super) fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
-    for &b in bytes {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
-/// FNV-1a's starting value.
-pub(super) const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
 
 /// What identifies the source files: name, size, modification time and sampled content hash.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -20,10 +20,10 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::cache::{FNV_START, fnv1a};
 use super::past::{PastStats, popularity_classes};
 use super::tables::{EntityTable, KuaiRandData, LogKind};
 use crate::data::HostTable;
+use crate::data::logs::bucket_of;
 use crate::error::{Error, Result};
 
 /// The label the models predict.
@@ -214,21 +214,6 @@ fn video_buckets(col: usize, id_buckets: usize) -> usize {
         // upload_type, music_type
         _ => 16,
     }
-}
-
-/// The bucket of a category's text among `buckets` (see the module notes).
-pub fn bucket_of(text: &str, buckets: usize) -> usize {
-    let b = buckets.max(1) as u64;
-    let as_int = text.parse::<u64>().ok().or_else(|| {
-        text.parse::<f64>()
-            .ok()
-            .filter(|f| f.is_finite() && *f >= 0.0 && f.fract() == 0.0 && *f < 9.0e15)
-            .map(|f| f as u64)
-    });
-    (match as_int {
-        Some(v) => v % b,
-        None => fnv1a(text.as_bytes(), FNV_START) % b,
-    }) as usize
 }
 
 const NO_SLOT: u32 = u32::MAX;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::cache::{CACHE_FILE_NAME, Fingerprint, read_cache, write_cache};
 use super::files::KuaiRandFiles;
 use super::parse::parse;
-use super::progress::{LoadEvent, LoadObserver};
+use crate::data::logs::{LoadEvent, LoadObserver};
 use super::tables::KuaiRandData;
 use crate::error::{Error, Result};
 

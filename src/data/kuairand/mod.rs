@@ -10,7 +10,6 @@ mod fixture;
 mod load;
 mod parse;
 mod past;
-mod progress;
 mod reader;
 mod split;
 mod tables;
@@ -18,14 +17,13 @@ mod tables;
 pub use cache::{CACHE_FILE_NAME, CACHE_VERSION};
 pub use encode::{
     ConfounderProxy, EncodeOptions, EncodedRows, Encoder, LEAKAGE_WARNING, Outcome, TAB_CLASSES,
-    bucket_of,
 };
+pub use crate::data::logs::{LoadEvent, LoadObserver, QuietLoad, bucket_of};
 pub use files::{
     KuaiRandFiles, LOG_COLUMNS, USER_COLUMNS, VIDEO_BASIC_COLUMNS, VIDEO_STATISTIC_COLUMNS, Variant,
 };
 pub use fixture::{FixtureConfig, SHORTCUT_UPLOAD_TYPE, write_fixture};
 pub use load::{CachePolicy, load_kuairand};
-pub use progress::{LoadEvent, LoadObserver, QuietLoad};
 pub use split::{Split, sample_rows, split_by_date, split_standard};
 pub use tables::{
     EntityTable, KuaiRandData, LogKind, LogTable, MISSING, USER_CATEGORICAL, USER_NUMERIC,

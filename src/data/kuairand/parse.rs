@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::files::KuaiRandFiles;
-use super::progress::LoadObserver;
+use crate::data::logs::LoadObserver;
 use super::reader::CsvSource;
 use super::tables::{
     EntityTable, KuaiRandData, LogTable, MISSING, USER_CATEGORICAL, USER_NUMERIC,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use csv::ByteRecord;
 
-use super::progress::{LoadEvent, LoadObserver};
+use crate::data::logs::{LoadEvent, LoadObserver};
 use crate::error::{Error, Result};
 
 /// Rows between two progress events.

@@ -8,6 +8,7 @@ use crate::experiment::{
     JobEnd, KuaiRandJob, KuaiRandSettings, RunMode, RunResults, compare_members,
 };
 use crate::scm::OutcomeKind;
+use crate::train::TrainConfig;
 use crate::ui::app::CrlApp;
 use crate::ui::notice::Notice;
 use crate::ui::results::KuaiRandResults;
@@ -22,9 +23,12 @@ impl CrlApp {
         }
     }
 
-    pub(crate) fn start_kuairand(&mut self) {
+    /// The configuration and seeds of a run on real logs (the training panel's settings with
+    /// the view's β and rows, every model selected by its best validation step), or why not.
+    pub(crate) fn real_logs_config(&mut self) -> Option<(TrainConfig, usize)> {
         if self.run.as_ref().is_some_and(|r| r.state.is_active()) || self.kuairand.running {
-            return self.say(Notice::error("A run is going: stop it first"));
+            self.say(Notice::error("A run is going: stop it first"));
+            return None;
         }
         let src = &self.state.kuairand;
         let mut config = self.state.train.config.clone();
@@ -34,12 +38,38 @@ impl CrlApp {
         // Every model is evaluated at its best validation step, the same rule for all.
         config.keep_best_val = true;
         if let Err(e) = config.validate() {
-            return self.say(Notice::error(format!("Cannot train on KuaiRand: {e}")));
+            self.say(Notice::error(format!("Cannot train on these logs: {e}")));
+            return None;
         }
-        let n_seeds = self.state.train.n_seeds.max(1);
+        Some((config, self.state.train.n_seeds.max(1)))
+    }
+
+    /// The run on the plots and the view's state once a real-logs job has started.
+    pub(crate) fn real_logs_started(&mut self, config: &TrainConfig, n_seeds: usize, status: &str) {
         let members = compare_members(config.seed, n_seeds, config.beta, false);
+        self.run = Some(RunResults::new(
+            OutcomeKind::Binary,
+            RunMode::Compare,
+            members,
+            config.estimator,
+            config.penalty_batch,
+            config.steps,
+            Vec::new(),
+        ));
+        self.kuairand = KuaiRandResults {
+            running: true,
+            status: status.into(),
+            preview: self.kuairand.preview.take(),
+            ..KuaiRandResults::default()
+        };
+    }
+
+    pub(crate) fn start_kuairand(&mut self) {
+        let Some((config, n_seeds)) = self.real_logs_config() else {
+            return;
+        };
         let job = KuaiRandJob {
-            dir: PathBuf::from(src.dir.trim()),
+            dir: PathBuf::from(self.state.kuairand.dir.trim()),
             cache: CachePolicy::Use,
             settings: KuaiRandSettings::default(),
             config: config.clone(),
@@ -48,22 +78,7 @@ impl CrlApp {
             device: self.state.train.device,
         };
         match self.jobs.start_kuairand(job) {
-            Ok(()) => {
-                self.run = Some(RunResults::new(
-                    OutcomeKind::Binary,
-                    RunMode::Compare,
-                    members,
-                    config.estimator,
-                    config.penalty_batch,
-                    config.steps,
-                    Vec::new(),
-                ));
-                self.kuairand = KuaiRandResults {
-                    running: true,
-                    status: "opening the folder…".into(),
-                    ..KuaiRandResults::default()
-                };
-            }
+            Ok(()) => self.real_logs_started(&config, n_seeds, "opening the folder…"),
             Err(e) => self.say(Notice::error(format!(
                 "Cannot start the KuaiRand thread: {e}"
             ))),
@@ -80,12 +95,13 @@ impl CrlApp {
                 self.apply_train_msg(TrainMsg::Started(info));
             }
             KuaiRandMsg::Report(r) => self.apply_train_msg(TrainMsg::Report(r)),
-            KuaiRandMsg::Done(summary, counts, references, warnings) => {
+            KuaiRandMsg::Done(done) => {
+                let done = *done;
                 self.kuairand.running = false;
-                self.kuairand.summary = summary;
-                self.kuairand.counts = Some(counts);
-                self.kuairand.references = references;
-                self.kuairand.warnings = warnings;
+                self.kuairand.summary = done.summary;
+                self.kuairand.caption = Some(done.caption);
+                self.kuairand.references = done.references;
+                self.kuairand.warnings = done.warnings;
                 if let Some(run) = &mut self.run {
                     run.record_end(JobEnd::Done);
                 }
@@ -104,7 +120,7 @@ impl CrlApp {
     pub(crate) fn kuairand_ended(&mut self) {
         if self.kuairand.running {
             self.kuairand.running = false;
-            self.kuairand.error = Some("the KuaiRand thread ended unexpectedly".into());
+            self.kuairand.error = Some("the real-logs thread ended unexpectedly".into());
         }
     }
 }

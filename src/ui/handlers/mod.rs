@@ -5,5 +5,6 @@ mod calibration;
 mod edit;
 mod export;
 mod kuairand;
+mod logs;
 mod session;
 mod training;

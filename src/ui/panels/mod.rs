@@ -10,6 +10,7 @@ mod file_menu;
 mod graph;
 mod inspector;
 mod kuairand;
+mod logs;
 mod menu;
 mod node_parts;
 mod plots;

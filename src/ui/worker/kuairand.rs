@@ -1,14 +1,14 @@
-//! The KuaiRand thread: runs the core's KuaiRand job (open a downloaded KuaiRand-Pure or
+//! The real-logs thread: runs the core's KuaiRand job (open a downloaded KuaiRand-Pure or
 //! KuaiRand-1K folder, then train baseline and CRL on the policy's logs and evaluate them on the
-//! random-exposure log), forwarding how far it has read and its training reports. Its own
-//! [`RunControl`] stops or pauses it.
+//! random-exposure log) or its logs job (the user's own files, Yahoo! R3, Coat), forwarding how
+//! far it has read and its training reports. Its own [`RunControl`] stops or pauses it.
 
 use std::sync::Arc;
 
 use crate::data::kuairand::LoadEvent;
 use crate::experiment::{
     KuaiRandCounts, KuaiRandJob, KuaiRandObserver, KuaiRandReference, KuaiRandSummaryRow,
-    run_kuairand_job,
+    LogsCounts, LogsJob, LogsObserver, run_kuairand_job, run_logs_job,
 };
 use crate::train::{Observer, Report, RunControl, RunInfo};
 
@@ -23,13 +23,8 @@ pub enum KuaiRandMsg {
     Started(RunInfo),
     /// A training report.
     Report(Report),
-    /// Finished: the table and the row counts.
-    Done(
-        Vec<KuaiRandSummaryRow>,
-        KuaiRandCounts,
-        Vec<KuaiRandReference>,
-        Vec<String>,
-    ),
+    /// Finished.
+    Done(Box<RealLogsDone>),
     /// Failed; the message names why.
     Failed(String),
 }
@@ -41,6 +36,44 @@ impl TrainEvents for KuaiRandMsg {
     fn report(report: Report) -> Self {
         KuaiRandMsg::Report(report)
     }
+}
+
+/// What a finished run hands the view.
+#[derive(Clone, Debug)]
+pub struct RealLogsDone {
+    /// The metrics table.
+    pub summary: Vec<KuaiRandSummaryRow>,
+    /// The row counts, in words.
+    pub caption: String,
+    /// The references without training.
+    pub references: Vec<KuaiRandReference>,
+    /// Models that did worse than the base rate, one line each.
+    pub warnings: Vec<String>,
+}
+
+/// The KuaiRand run's row counts in words.
+fn kuairand_caption(c: &KuaiRandCounts) -> String {
+    format!(
+        "statistics from {} standard-log rows before {} · trained on {} of {} rows from then · \
+         {} held-out rows · {} random-exposure rows · {} inputs",
+        c.past, c.window_start, c.train_used, c.train_split, c.held_out, c.random, c.n_features
+    )
+}
+
+/// A logs run's row counts in words.
+fn logs_caption(c: &LogsCounts) -> String {
+    format!(
+        "trained on {} of {} training rows · {} held-out rows{} · {} test rows · {} inputs · \
+         confounder proxy of {} classes",
+        c.train_used,
+        c.train_split,
+        c.held_out,
+        c.held_out_from
+            .map_or_else(String::new, |t| format!(" (the latest, from {t})")),
+        c.test,
+        c.n_features,
+        c.confounder_width
+    )
 }
 
 /// The thread's observer: training events go out as they come; reading progress only per file
@@ -59,8 +92,20 @@ impl Observer for Forward {
     }
 }
 
+impl LogsObserver for Forward {
+    fn on_load(&mut self, event: &LoadEvent) {
+        self.loading(event);
+    }
+}
+
 impl KuaiRandObserver for Forward {
     fn on_load(&mut self, event: &LoadEvent) {
+        self.loading(event);
+    }
+}
+
+impl Forward {
+    fn loading(&mut self, event: &LoadEvent) {
         if let LoadEvent::Reading {
             file,
             bytes_done,
@@ -88,15 +133,36 @@ pub fn spawn_kuairand(
             last: (String::new(), -1.0),
         };
         let msg = match run_kuairand_job(&job, &mut fwd, &control) {
-            Ok(out) => {
-                let warnings = out.result.warnings();
-                KuaiRandMsg::Done(
-                    out.result.summary,
-                    out.result.counts,
-                    out.result.references,
-                    warnings,
-                )
-            }
+            Ok(out) => KuaiRandMsg::Done(Box::new(RealLogsDone {
+                warnings: out.result.warnings(),
+                caption: kuairand_caption(&out.result.counts),
+                summary: out.result.summary,
+                references: out.result.references,
+            })),
+            Err(e) => KuaiRandMsg::Failed(e.to_string()),
+        };
+        fwd.out.send(msg);
+    })
+}
+
+/// Runs `job` (the user's own logs, Yahoo! R3 or Coat) on a thread named `crl-logs`.
+pub fn spawn_logs(
+    job: LogsJob,
+    control: Arc<RunControl>,
+    wake: Waker,
+) -> std::io::Result<Job<KuaiRandMsg>> {
+    spawn_worker("crl-logs", move |tx| {
+        let mut fwd = Forward {
+            out: Outbox::new(tx, wake, Arc::clone(&control)),
+            last: (String::new(), -1.0),
+        };
+        let msg = match run_logs_job(&job, &mut fwd, &control) {
+            Ok(out) => KuaiRandMsg::Done(Box::new(RealLogsDone {
+                warnings: out.result.warnings(),
+                caption: format!("{} · {}", out.data.describe(), logs_caption(&out.result.counts)),
+                summary: out.result.summary,
+                references: out.result.references,
+            })),
             Err(e) => KuaiRandMsg::Failed(e.to_string()),
         };
         fwd.out.send(msg);

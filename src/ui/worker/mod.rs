@@ -9,6 +9,6 @@ mod training;
 
 pub use calibration::{CalibrationMsg, spawn_calibration};
 pub use channel::{Job, Waker};
-pub use kuairand::{KuaiRandMsg, spawn_kuairand};
+pub use kuairand::{KuaiRandMsg, spawn_kuairand, spawn_logs};
 pub use probe::spawn_probe;
 pub use training::{TrainMsg, spawn_training};
