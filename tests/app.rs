@@ -280,6 +280,15 @@ fn a_short_cpu_run_fills_the_plots() {
     );
 }
 
+/// A real-logs run short enough for a test: 30 steps of one seed on the CPU.
+fn short_real_logs_run(st: &mut crl_lab::ui::AppState, n_val: usize) {
+    st.train.device = DeviceChoice::Cpu;
+    st.train.config.steps = 30;
+    st.train.config.n_val = n_val;
+    st.train.config.beta_warmup_steps = 5;
+    st.train.n_seeds = 1;
+}
+
 fn wait_for_kuairand(h: &mut Harness<'_, CrlApp>) {
     let t0 = Instant::now();
     while h.state().kuairand.running {
@@ -312,11 +321,7 @@ fn kuairand_folder_trains_both_models_and_fills_the_table() {
     let mut h = app();
     {
         let st = &mut h.state_mut().state;
-        st.train.device = DeviceChoice::Cpu;
-        st.train.config.steps = 30;
-        st.train.config.n_val = 300;
-        st.train.config.beta_warmup_steps = 5;
-        st.train.n_seeds = 1;
+        short_real_logs_run(st, 300);
         st.kuairand.dir = dir.path().display().to_string();
         st.kuairand.n_train = 2_000;
         st.tab = Tab::KuaiRand;
@@ -667,11 +672,7 @@ fn your_logs_pick_column_roles_in_the_table_and_train() {
     let mut h = app();
     {
         let st = &mut h.state_mut().state;
-        st.train.device = DeviceChoice::Cpu;
-        st.train.config.steps = 30;
-        st.train.config.n_val = 300;
-        st.train.config.beta_warmup_steps = 5;
-        st.train.n_seeds = 1;
+        short_real_logs_run(st, 300);
         st.kuairand.kind = LogSourceKind::Files;
         st.kuairand.train_file = files.train.display().to_string();
         st.kuairand.test_file = files.test.display().to_string();
@@ -753,6 +754,55 @@ fn your_logs_without_an_outcome_say_so_and_keep_the_table() {
     assert!(e.contains("names no outcome column"), "{e}");
     assert_eq!(
         app.state.kuairand.roles,
-        vec![("a".to_owned(), ColumnRole::Numeric), ("b".to_owned(), ColumnRole::Categorical)]
+        vec![
+            ("a".to_owned(), ColumnRole::Numeric),
+            ("b".to_owned(), ColumnRole::Categorical)
+        ]
     );
+}
+
+#[test]
+fn yahoo_r3_and_coat_folders_train_in_the_app() {
+    use crl_lab::data::logs::{RatingFixtureConfig, write_coat_fixture, write_yahoo_fixture};
+    use crl_lab::ui::LogSourceKind;
+    for (kind, button) in [
+        (LogSourceKind::YahooR3, "Train on Yahoo! R3"),
+        (LogSourceKind::Coat, "Train on Coat"),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = RatingFixtureConfig {
+            users: 120,
+            items: 80,
+            train_per_user: 15,
+            test_per_user: 8,
+            seed: 2,
+        };
+        match kind {
+            LogSourceKind::YahooR3 => write_yahoo_fixture(dir.path(), &config),
+            _ => write_coat_fixture(dir.path(), &config),
+        }
+        .expect("fixture");
+        let mut h = app();
+        {
+            let st = &mut h.state_mut().state;
+            short_real_logs_run(st, 200);
+            st.kuairand.kind = kind;
+            st.kuairand.ratings_dir = dir.path().display().to_string();
+            st.tab = Tab::KuaiRand;
+        }
+        h.run();
+        h.get_by_label(button).click();
+        h.step();
+        wait_for_kuairand(&mut h);
+        let app = h.state();
+        assert_eq!(app.kuairand.error, None, "{kind:?}");
+        assert_eq!(app.kuairand.summary.len(), 4, "{kind:?}");
+        let caption = app.kuairand.caption.clone().expect("row counts");
+        assert!(
+            caption.contains(&format!("{} test rows", 120 * 8)),
+            "{caption}"
+        );
+        h.run();
+        assert_eq!(h.query_all_by_label("random test ratings (OOD)").count(), 4);
+    }
 }

@@ -497,6 +497,14 @@ fn a_short_run_trains_both_models_and_reports_every_metric() {
     // The same seed gives the same numbers.
     let again = run();
     assert_eq!(res.rows, again.rows);
+    // Selected at their best validation step, as the CLI and the app select them, no model is
+    // worse than the base rate on either set.
+    let best = TrainConfig {
+        keep_best_val: true,
+        ..train.clone()
+    };
+    let selected = one_seed(&data, &settings, &best).unwrap();
+    assert!(selected.warnings().is_empty(), "{:?}", selected.warnings());
     // With epochs, the steps follow from the training rows and the batch.
     let mut by_epochs = settings.clone();
     by_epochs.epochs = Some(2.0);

@@ -16,9 +16,7 @@ use crl_lab::experiment::{
 };
 use crl_lab::train::{DeviceChoice, RunControl, Silent, TrainConfig, select_device};
 
-const ROOMY: ReadLimits = ReadLimits {
-    max_bytes: 1 << 30,
-};
+const ROOMY: ReadLimits = ReadLimits { max_bytes: 1 << 30 };
 
 fn small_logs(dir: &Path) -> (LogFiles, LogMapping) {
     let files = write_logs_fixture(
@@ -90,7 +88,12 @@ fn assert_beats_base_rate(res: &LogsResult) {
                 r.mean.logloss,
                 base.metrics.logloss
             );
-            assert!(r.mean.auc > 0.5, "{} on {set:?}: AUC {}", r.model, r.mean.auc);
+            assert!(
+                r.mean.auc > 0.5,
+                "{} on {set:?}: AUC {}",
+                r.model,
+                r.mean.auc
+            );
         }
     }
     assert!(res.warnings().is_empty(), "{:?}", res.warnings());
@@ -105,7 +108,10 @@ fn the_fixture_csv_reads_back_with_its_mapping() {
     assert_eq!((data.train.n, data.test.n), (5_000, 1_500));
     assert_eq!(data.train.numeric.len(), 1);
     assert_eq!(data.train.categorical.len(), 5);
-    assert_eq!(data.confounder_values, vec![vec!["feed".to_string(), "top".to_string()]]);
+    assert_eq!(
+        data.confounder_values,
+        vec![vec!["feed".to_string(), "top".to_string()]]
+    );
     assert!(data.n_users <= 150 && data.n_users > 100);
     assert_eq!(data.train.time.len(), 5_000);
     // The same seed gives the same files, so the same data.
@@ -113,15 +119,37 @@ fn the_fixture_csv_reads_back_with_its_mapping() {
     let (files2, _) = small_logs(other.path());
     // (Debug text: the confounder's number column is NaN for text, and NaN != NaN.)
     let again = read(&files2, &mapping).unwrap();
-    assert!(format!("{:?}", again.train) == format!("{:?}", data.train), "the same seed, other rows");
+    assert!(
+        format!("{:?}", again.train) == format!("{:?}", data.train),
+        "the same seed, other rows"
+    );
     // The logging policy puts badged items on top: the slot is confounded with the badge in
     // training and not in the test.
-    let top_share = |cols: &crl_lab::data::logs::LogColumns| {
-        let top = data.confounder_values[0].iter().position(|v| v == "top").unwrap() as u32;
-        cols.confounder_class[0].iter().filter(|&&c| c == top).count() as f64 / cols.n as f64
+    // P(top | badged) and P(top | not badged), per set.
+    let top = data.confounder_values[0]
+        .iter()
+        .position(|v| v == "top")
+        .unwrap() as u32;
+    let yes = crl_lab::data::logs::category_key("yes");
+    let top_given = |cols: &crl_lab::data::logs::LogColumns, badged: bool| {
+        let rows: Vec<usize> = (0..cols.n)
+            .filter(|&r| (cols.categorical[4][r] == yes) == badged)
+            .collect();
+        rows.iter()
+            .filter(|&&r| cols.confounder_class[0][r] == top)
+            .count() as f64
+            / rows.len() as f64
     };
-    assert!(top_share(&data.train) > 0.35, "{}", top_share(&data.train));
-    assert!((top_share(&data.test) - 0.3).abs() < 0.05, "{}", top_share(&data.test));
+    let (train_yes, train_no) = (top_given(&data.train, true), top_given(&data.train, false));
+    assert!(
+        (train_yes - 0.85).abs() < 0.04 && (train_no - 0.15).abs() < 0.03,
+        "{train_yes} {train_no}"
+    );
+    let (test_yes, test_no) = (top_given(&data.test, true), top_given(&data.test, false));
+    assert!(
+        (test_yes - 0.3).abs() < 0.06 && (test_no - 0.3).abs() < 0.04,
+        "{test_yes} {test_no}"
+    );
 }
 
 #[test]
@@ -162,7 +190,12 @@ fn yahoo_r3_in_its_layout_trains_and_beats_the_base_rate() {
     assert_eq!(data.n_users, 300);
     // Self-selection: users rate what they like, so training ratings are higher than random ones.
     let rate = |c: &crl_lab::data::logs::LogColumns| c.positives() as f64 / c.n as f64;
-    assert!(rate(&data.train) > rate(&data.test) + 0.05, "{} vs {}", rate(&data.train), rate(&data.test));
+    assert!(
+        rate(&data.train) > rate(&data.test) + 0.05,
+        "{} vs {}",
+        rate(&data.train),
+        rate(&data.test)
+    );
     let res = train(&data, 150);
     assert_beats_base_rate(&res);
     assert!(res.references.iter().any(|r| r.name == ITEM_RATE));
@@ -185,7 +218,8 @@ fn coat_in_its_layout_trains_and_beats_the_base_rate() {
     assert_eq!(row.len(), 300);
     assert_eq!(row.iter().filter(|v| **v != "0").count(), 24);
     let user_features =
-        std::fs::read_to_string(dir.path().join(COAT_FEATURES).join("user_features.ascii")).unwrap();
+        std::fs::read_to_string(dir.path().join(COAT_FEATURES).join("user_features.ascii"))
+            .unwrap();
     assert_eq!(user_features.lines().next().unwrap().split(' ').count(), 14);
     assert!(dir.path().join(COAT_TEST).is_file());
     let data = read_coat(dir.path(), &RatingOptions::default(), ROOMY, &mut QuietLoad).unwrap();
@@ -346,7 +380,10 @@ fn a_source_over_the_memory_limit_is_refused_with_a_message() {
     let e = read_yahoo_r3(dir.path(), &RatingOptions::default(), ROOMY, &mut QuietLoad)
         .unwrap_err()
         .to_string();
-    assert!(e.contains("holds no ydata-ymusic-rating-study-v1_0-train.txt"), "{e}");
+    assert!(
+        e.contains("holds no ydata-ymusic-rating-study-v1_0-train.txt"),
+        "{e}"
+    );
     let e = read_coat(dir.path(), &RatingOptions::default(), ROOMY, &mut QuietLoad)
         .unwrap_err()
         .to_string();
@@ -362,21 +399,39 @@ fn malformed_rating_files_name_the_line() {
         .unwrap_err()
         .to_string();
     assert!(
-        e.contains("ydata-ymusic-rating-study-v1_0-train.txt, line 2: expected a user, a song and a rating"),
+        e.contains(
+            "ydata-ymusic-rating-study-v1_0-train.txt, line 2: expected a user, a song and a rating"
+        ),
         "{e}"
     );
     let coat = tempfile::tempdir().unwrap();
     std::fs::write(coat.path().join(COAT_TRAIN), "0 5 1\n4 0 0\n").unwrap();
     std::fs::write(coat.path().join(COAT_TEST), "0 5\n4 0\n").unwrap();
-    let e = read_coat(coat.path(), &RatingOptions::default(), ROOMY, &mut QuietLoad)
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("test.ascii is 2 × 2, but train.ascii is 2 × 3"), "{e}");
+    let e = read_coat(
+        coat.path(),
+        &RatingOptions::default(),
+        ROOMY,
+        &mut QuietLoad,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("test.ascii is 2 × 2, but train.ascii is 2 × 3"),
+        "{e}"
+    );
     std::fs::write(coat.path().join(COAT_TEST), "0 5 x\n4 0 0\n").unwrap();
-    let e = read_coat(coat.path(), &RatingOptions::default(), ROOMY, &mut QuietLoad)
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("test.ascii, line 1, column 3: `x` is not a number"), "{e}");
+    let e = read_coat(
+        coat.path(),
+        &RatingOptions::default(),
+        ROOMY,
+        &mut QuietLoad,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("test.ascii, line 1, column 3: `x` is not a number"),
+        "{e}"
+    );
 }
 
 fn crl(args: &[&str]) -> std::process::Output {
@@ -387,7 +442,16 @@ fn crl(args: &[&str]) -> std::process::Output {
 }
 
 const SHORT: [&str; 10] = [
-    "--steps", "60", "--seeds", "1", "--device", "cpu", "--batch", "256", "--threads", "1",
+    "--steps",
+    "60",
+    "--seeds",
+    "1",
+    "--device",
+    "cpu",
+    "--batch",
+    "256",
+    "--threads",
+    "1",
 ];
 
 /// The command succeeded, printed the table with both models on both sets, and wrote its files.
@@ -395,10 +459,24 @@ fn assert_ran(o: &std::process::Output, out: &Path, rows_file: &str) {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
     let table = String::from_utf8_lossy(&o.stdout);
-    for needle in ["AUC", "log-loss", "GAUC", "NDCG@10", "baseline", "crl", "base rate"] {
+    for needle in [
+        "AUC",
+        "log-loss",
+        "GAUC",
+        "NDCG@10",
+        "baseline",
+        "crl",
+        "base rate",
+    ] {
         assert!(table.contains(needle), "`{needle}` not in\n{table}");
     }
-    for f in [rows_file, "summary.csv", "references.csv", "metrics.csv", "config.json"] {
+    for f in [
+        rows_file,
+        "summary.csv",
+        "references.csv",
+        "metrics.csv",
+        "config.json",
+    ] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
     let config = std::fs::read_to_string(out.join("config.json")).unwrap();
@@ -409,9 +487,21 @@ fn assert_ran(o: &std::process::Output, out: &Path, rows_file: &str) {
 fn the_cli_trains_on_each_fixture() {
     let dir = tempfile::tempdir().unwrap();
     let d = |p: &str| dir.path().join(p).display().to_string();
-    let o = crl(&["logs-fixture", "--out", &d("mine"), "--train-rows", "3000", "--test-rows", "800"]);
+    let o = crl(&[
+        "logs-fixture",
+        "--out",
+        &d("mine"),
+        "--train-rows",
+        "3000",
+        "--test-rows",
+        "800",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let (train, test, map) = (d("mine/train.csv"), d("mine/test.csv"), d("mine/mapping.json"));
+    let (train, test, map) = (
+        d("mine/train.csv"),
+        d("mine/test.csv"),
+        d("mine/mapping.json"),
+    );
     let mut args = vec![
         "logs", "--train", &train, "--test", &test, "--map", &map, "--out",
     ];
@@ -423,10 +513,25 @@ fn the_cli_trains_on_each_fixture() {
     let out2 = d("run2");
     let saved = d("mine/saved.json");
     let mut args = vec![
-        "logs", "--train", &train, "--test", &test,
-        "--outcome", "click", "--numeric", "user_age", "--categorical",
-        "user_id,item_id,item_genre,badge", "--confounder", "slot", "--user", "user_id",
-        "--save-map", &saved, "--out", &out2,
+        "logs",
+        "--train",
+        &train,
+        "--test",
+        &test,
+        "--outcome",
+        "click",
+        "--numeric",
+        "user_age",
+        "--categorical",
+        "user_id,item_id,item_genre,badge",
+        "--confounder",
+        "slot",
+        "--user",
+        "user_id",
+        "--save-map",
+        &saved,
+        "--out",
+        &out2,
     ];
     args.extend(SHORT);
     assert_ran(&crl(&args), &dir.path().join("run2"), "logs.csv");
@@ -434,7 +539,10 @@ fn the_cli_trains_on_each_fixture() {
     assert_eq!(m.categorical.len(), 4);
     assert_eq!(m.confounders, ["slot"]);
 
-    for (name, fixture, rows) in [("yahoo-r3", "yahoo-r3-fixture", "yahoo-r3.csv"), ("coat", "coat-fixture", "coat.csv")] {
+    for (name, fixture, rows) in [
+        ("yahoo-r3", "yahoo-r3-fixture", "yahoo-r3.csv"),
+        ("coat", "coat-fixture", "coat.csv"),
+    ] {
         let data = d(name);
         let o = crl(&[fixture, "--out", &data, "--users", "200"]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -452,24 +560,61 @@ fn cli_errors_are_one_line_naming_the_problem() {
     std::fs::write(dir.path().join("t.csv"), "y,a,c\n1,2,x\n0,3,y\n").unwrap();
     let cases: [(Vec<String>, &str); 4] = [
         (
-            vec!["logs".into(), "--train".into(), d("t.csv"), "--outcome".into(), "y".into(),
-                 "--numeric".into(), "a".into(), "--confounder".into(), "c".into(),
-                 "--out".into(), d("o")],
+            vec![
+                "logs".into(),
+                "--train".into(),
+                d("t.csv"),
+                "--outcome".into(),
+                "y".into(),
+                "--numeric".into(),
+                "a".into(),
+                "--confounder".into(),
+                "c".into(),
+                "--out".into(),
+                d("o"),
+            ],
             "give a test log (--test FILE), or --split-column",
         ),
         (
-            vec!["logs".into(), "--train".into(), d("t.csv"), "--test".into(), d("t.csv"),
-                 "--outcome".into(), "y".into(), "--numeric".into(), "b".into(),
-                 "--confounder".into(), "c".into(), "--out".into(), d("o")],
+            vec![
+                "logs".into(),
+                "--train".into(),
+                d("t.csv"),
+                "--test".into(),
+                d("t.csv"),
+                "--outcome".into(),
+                "y".into(),
+                "--numeric".into(),
+                "b".into(),
+                "--confounder".into(),
+                "c".into(),
+                "--out".into(),
+                d("o"),
+            ],
             "t.csv has no column `b` (mapped as a numeric input)",
         ),
         (
-            vec!["logs".into(), "--train".into(), d("t.csv"), "--test".into(), d("t.csv"),
-                 "--map".into(), d("missing.json"), "--out".into(), d("o")],
+            vec![
+                "logs".into(),
+                "--train".into(),
+                d("t.csv"),
+                "--test".into(),
+                d("t.csv"),
+                "--map".into(),
+                d("missing.json"),
+                "--out".into(),
+                d("o"),
+            ],
             "missing.json",
         ),
         (
-            vec!["yahoo-r3".into(), "--dir".into(), d(""), "--out".into(), d("o")],
+            vec![
+                "yahoo-r3".into(),
+                "--dir".into(),
+                d(""),
+                "--out".into(),
+                d("o"),
+            ],
             "holds no ydata-ymusic-rating-study-v1_0-train.txt",
         ),
     ];

@@ -28,6 +28,8 @@ pub struct Cli {
 }
 
 /// The subcommands.
+// One is parsed per process, so the size of the largest (the logs mapping flags) costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the preset scenarios, one line each.

@@ -7,9 +7,7 @@ use std::time::Instant;
 use clap::Args;
 use serde::Serialize;
 
-use super::real_logs::{
-    LoadProgress, RunArgs, config_json, summary_table, write_result_files,
-};
+use super::real_logs::{LoadProgress, RunArgs, config_json, summary_table, write_result_files};
 use super::train_cmds::{ProgressObserver, create_dir};
 use crate::data::kuairand::{
     CachePolicy, ConfounderProxy, EncodeOptions, FixtureConfig, KuaiRandData, LEAKAGE_WARNING,

@@ -7,9 +7,7 @@ use std::time::Instant;
 use clap::Args;
 use serde::Serialize;
 
-use super::real_logs::{
-    LoadProgress, RunArgs, config_json, summary_table, write_result_files,
-};
+use super::real_logs::{LoadProgress, RunArgs, config_json, summary_table, write_result_files};
 use super::train_cmds::{ProgressObserver, create_dir};
 use crate::data::logs::{
     Delimiter, LoadEvent, LoadObserver, LogMapping, LogsData, LogsFixtureConfig,
@@ -18,8 +16,7 @@ use crate::data::logs::{
 };
 use crate::error::{Error, Result};
 use crate::experiment::{
-    EvalSet, LogsCounts, LogsJob, LogsObserver, LogsOutput, LogsSettings, LogsSource,
-    run_logs_job,
+    EvalSet, LogsCounts, LogsJob, LogsObserver, LogsOutput, LogsSettings, LogsSource, run_logs_job,
 };
 use crate::fs::write_string;
 use crate::train::{MemberSpec, Observer, Report, RunControl, RunInfo, TrainConfig};
@@ -367,7 +364,7 @@ pub fn logs_cmd(args: &LogsArgs) -> Result<()> {
     let source = LogsSource::Files {
         train: args.train.clone(),
         test: args.test.clone(),
-        mapping,
+        mapping: Box::new(mapping),
     };
     run_source(source, &args.run, limits(args.max_memory_mb))
 }
@@ -432,11 +429,17 @@ pub enum RatingLayout {
 
 /// `crl-lab yahoo-r3-fixture` and `crl-lab coat-fixture`.
 pub fn rating_fixture_cmd(args: &RatingFixtureArgs, layout: RatingLayout) -> Result<()> {
-    let (users, items, train, test, write, name): (_, _, _, _, fn(&Path, &RatingFixtureConfig) -> Result<()>, _) =
-        match layout {
-            RatingLayout::YahooR3 => (1000, 300, 20, 10, write_yahoo_fixture, "yahoo-r3"),
-            RatingLayout::Coat => (290, 300, 24, 16, write_coat_fixture, "coat"),
-        };
+    let (users, items, train, test, write, name): (
+        _,
+        _,
+        _,
+        _,
+        fn(&Path, &RatingFixtureConfig) -> Result<()>,
+        _,
+    ) = match layout {
+        RatingLayout::YahooR3 => (1000, 300, 20, 10, write_yahoo_fixture, "yahoo-r3"),
+        RatingLayout::Coat => (290, 300, 24, 16, write_coat_fixture, "coat"),
+    };
     let config = RatingFixtureConfig {
         users: args.users.unwrap_or(users),
         items: args.items.unwrap_or(items),

@@ -71,7 +71,6 @@ pub struct RunArgs {
     pub(super) out: PathBuf,
 }
 
-
 impl RunArgs {
     /// The engine's configuration these flags give (`n_train` 0: every training row).
     pub(super) fn config(&self) -> Result<TrainConfig> {
@@ -165,7 +164,6 @@ impl LoadObserver for LoadProgress {
         }
     }
 }
-
 
 /// The table `kuairand` prints: one line per set and model, mean ± std over seeds.
 pub(super) fn summary_table(

@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 use super::eval::check_outputs;
 use super::settings::compare_members;
 use super::summary::mean_std;
-use crate::data::{HostTable, PreparedTables};
 use crate::data::kuairand::{
     EncodeOptions, Encoder, KuaiRandData, LogKind, sample_rows, split_by_date,
 };
+use crate::data::{HostTable, PreparedTables};
 use crate::error::{Error, Result};
 use crate::train::{
     ComputeDevice, ModelKind, Observer, RunControl, TrainConfig, Trained, binary_metrics, gauc,
@@ -338,7 +338,11 @@ pub fn kuairand_experiment(
 
 /// `config` with its steps set to `epochs` passes over `rows` training rows (and its reports
 /// spaced for them), or unchanged without `epochs`.
-pub(super) fn with_epochs(config: &TrainConfig, epochs: Option<f64>, rows: usize) -> Result<TrainConfig> {
+pub(super) fn with_epochs(
+    config: &TrainConfig,
+    epochs: Option<f64>,
+    rows: usize,
+) -> Result<TrainConfig> {
     let mut c = config.clone();
     if let Some(e) = epochs {
         if !(e.is_finite() && e > 0.0) {
@@ -380,7 +384,8 @@ pub(super) fn score(
         let (table, users) = encode(chunk);
         let n = table.n;
         // [1, n, dx] -> [M, n, 1]
-        let x = Tensor::<3>::from_data(TensorData::new(table.x, [1, n, dx]), &trained.device.device);
+        let x =
+            Tensor::<3>::from_data(TensorData::new(table.x, [1, n, dx]), &trained.device.device);
         let values = read_back(trained.predict(x), "predictions")?;
         for (i, member) in values.chunks(n).enumerate().take(m) {
             out.logits[i].extend_from_slice(member);

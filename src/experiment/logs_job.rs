@@ -25,7 +25,7 @@ pub enum LogsSource {
         /// The test log.
         test: Option<PathBuf>,
         /// What the columns mean.
-        mapping: LogMapping,
+        mapping: Box<LogMapping>,
     },
     /// A Yahoo! R3 folder.
     YahooR3 {

@@ -188,7 +188,7 @@ impl CrlApp {
             Command::StartCalibration => self.start_calibration(),
             Command::StopCalibration => self.jobs.stop_calibration(),
             // KuaiRand (handlers/kuairand.rs).
-            Command::SetKuaiRandSource(s) => self.state.kuairand = s,
+            Command::SetKuaiRandSource(s) => self.state.kuairand = *s,
             Command::SetKuaiRandFolder(dir) => self.set_kuairand_folder(dir),
             Command::StartKuaiRand => self.start_kuairand(),
             // Your logs, Yahoo! R3, Coat (handlers/logs.rs).

@@ -110,7 +110,7 @@ pub enum Command {
     /// Stop the calibration.
     StopCalibration,
     /// Set the KuaiRand source (folder, beta, rows).
-    SetKuaiRandSource(KuaiRandSource),
+    SetKuaiRandSource(Box<KuaiRandSource>),
     /// Use the folder picked in the KuaiRand view's dialog (`None`: nothing picked).
     SetKuaiRandFolder(Option<PathBuf>),
     /// Load KuaiRand and train on it.

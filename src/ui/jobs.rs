@@ -9,8 +9,8 @@ use crate::experiment::{KuaiRandJob, LogsJob, TrainJob};
 use crate::mi::{CalibrationConfig, StaircaseConfig};
 use crate::train::{DeviceChoice, RunControl};
 use crate::ui::worker::{
-    CalibrationMsg, Job, KuaiRandMsg, TrainMsg, Waker, spawn_calibration, spawn_kuairand, spawn_logs,
-    spawn_probe, spawn_training,
+    CalibrationMsg, Job, KuaiRandMsg, TrainMsg, Waker, spawn_calibration, spawn_kuairand,
+    spawn_logs, spawn_probe, spawn_training,
 };
 
 /// The kinds of job.

@@ -110,6 +110,8 @@ pub struct KuaiRandSource {
     pub beta: f64,
     /// Training rows the models see (the evaluation uses every held-out and test row).
     pub n_train: usize,
+    /// KuaiRand: also feed the models `video_features_statistic`, which leaks the test period.
+    pub use_statistics_file: bool,
     /// Your logs: the training log (or the only file, with a split column).
     pub train_file: String,
     /// Your logs: the test log (empty with a split column).
@@ -133,6 +135,7 @@ impl Default for KuaiRandSource {
             dir: String::new(),
             beta: 3.0,
             n_train: 200_000,
+            use_statistics_file: false,
             train_file: String::new(),
             test_file: String::new(),
             map_file: String::new(),

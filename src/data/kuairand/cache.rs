@@ -29,7 +29,6 @@ const MAGIC: &[u8; 8] = b"CRLKRAND";
 /// Bytes hashed at each end of a source file for its fingerprint.
 const SAMPLE_BYTES: u64 = 64 * 1024;
 
-
 /// What identifies the source files: name, size, modification time and sampled content hash.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Fingerprint(Vec<(String, u64, u64, u64)>);

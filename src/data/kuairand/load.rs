@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::cache::{CACHE_FILE_NAME, Fingerprint, read_cache, write_cache};
 use super::files::KuaiRandFiles;
 use super::parse::parse;
-use crate::data::logs::{LoadEvent, LoadObserver};
 use super::tables::KuaiRandData;
+use crate::data::logs::{LoadEvent, LoadObserver};
 use crate::error::{Error, Result};
 
 /// How a load uses the binary cache next to the data.

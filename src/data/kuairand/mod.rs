@@ -14,11 +14,11 @@ mod reader;
 mod split;
 mod tables;
 
+pub use crate::data::logs::{LoadEvent, LoadObserver, QuietLoad, bucket_of};
 pub use cache::{CACHE_FILE_NAME, CACHE_VERSION};
 pub use encode::{
     ConfounderProxy, EncodeOptions, EncodedRows, Encoder, LEAKAGE_WARNING, Outcome, TAB_CLASSES,
 };
-pub use crate::data::logs::{LoadEvent, LoadObserver, QuietLoad, bucket_of};
 pub use files::{
     KuaiRandFiles, LOG_COLUMNS, USER_COLUMNS, VIDEO_BASIC_COLUMNS, VIDEO_STATISTIC_COLUMNS, Variant,
 };

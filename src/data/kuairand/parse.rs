@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 
 use super::files::KuaiRandFiles;
-use crate::data::logs::LoadObserver;
 use super::reader::CsvSource;
 use super::tables::{
     EntityTable, KuaiRandData, LogTable, MISSING, USER_CATEGORICAL, USER_NUMERIC,
     VIDEO_CATEGORICAL, VIDEO_NUMERIC,
 };
+use crate::data::logs::LoadObserver;
 use crate::error::{Error, Result};
 
 /// The log columns the loader reads, in the order [`read_log`] uses them.

@@ -34,12 +34,15 @@ fn read_matrix(path: &Path, observer: &mut dyn LoadObserver) -> Result<Vec<Vec<f
             .iter()
             .enumerate()
             .map(|(j, f)| {
-                f.parse::<f32>().ok().filter(|v| v.is_finite()).ok_or_else(|| {
-                    Error::invalid(format!(
-                        "{name}, line {line}, column {}: `{f}` is not a number",
-                        j + 1
-                    ))
-                })
+                f.parse::<f32>()
+                    .ok()
+                    .filter(|v| v.is_finite())
+                    .ok_or_else(|| {
+                        Error::invalid(format!(
+                            "{name}, line {line}, column {}: `{f}` is not a number",
+                            j + 1
+                        ))
+                    })
             })
             .collect::<Result<Vec<f32>>>()?;
         if let Some(first) = rows.first()
@@ -61,7 +64,10 @@ fn read_matrix(path: &Path, observer: &mut dyn LoadObserver) -> Result<Vec<Vec<f
 }
 
 /// The files of a Coat folder: the two matrices, and the feature files if present.
-fn locate(dir: &Path) -> Result<(PathBuf, PathBuf, Option<(PathBuf, PathBuf)>)> {
+/// The training and test matrices, and the user and item feature files if present.
+type CoatFiles = (PathBuf, PathBuf, Option<(PathBuf, PathBuf)>);
+
+fn locate(dir: &Path) -> Result<CoatFiles> {
     if !dir.is_dir() {
         return Err(Error::invalid(format!(
             "{} is not a folder (give the Coat folder holding {COAT_TRAIN})",
@@ -106,7 +112,10 @@ pub fn read_coat(
     }
     let (user_f, item_f) = match &feature_paths {
         Some((u, i)) => {
-            let (uf, itf) = (read_matrix(u, &mut QuietLoad)?, read_matrix(i, &mut QuietLoad)?);
+            let (uf, itf) = (
+                read_matrix(u, &mut QuietLoad)?,
+                read_matrix(i, &mut QuietLoad)?,
+            );
             if uf.len() != users || itf.len() != items {
                 return Err(Error::invalid(format!(
                     "the feature files have {} users and {} items, the matrices {users} and \
@@ -130,8 +139,10 @@ pub fn read_coat(
         .into_iter()
         .chain(names)
         .collect();
-    for (matrix, part, name) in [(&train, Part::Train, COAT_TRAIN), (&test, Part::Test, COAT_TEST)]
-    {
+    for (matrix, part, name) in [
+        (&train, Part::Train, COAT_TRAIN),
+        (&test, Part::Test, COAT_TEST),
+    ] {
         let ix = b.index(&header, name)?;
         for (u, row) in matrix.iter().enumerate() {
             for (i, &r) in row.iter().enumerate() {
@@ -188,7 +199,12 @@ pub fn write_coat_fixture(dir: &Path, config: &RatingFixtureConfig) -> Result<()
     Ok(())
 }
 
-fn write_matrix(path: &Path, rows: usize, cols: usize, at: impl Fn(usize, usize) -> u8) -> Result<()> {
+fn write_matrix(
+    path: &Path,
+    rows: usize,
+    cols: usize,
+    at: impl Fn(usize, usize) -> u8,
+) -> Result<()> {
     write_atomically(path, |w| {
         for r in 0..rows {
             let line: Vec<String> = (0..cols).map(|c| at(r, c).to_string()).collect();

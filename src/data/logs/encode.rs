@@ -93,7 +93,9 @@ impl LogsEncoder {
     /// Fits the encoding on rows `rows` of the training log of `data`.
     pub fn fit(data: &LogsData, rows: &[u32]) -> Result<Self> {
         if rows.is_empty() {
-            return Err(Error::invalid("the encoding needs at least one training row"));
+            return Err(Error::invalid(
+                "the encoding needs at least one training row",
+            ));
         }
         let m = &data.mapping;
         let t = &data.train;
@@ -175,7 +177,12 @@ impl LogsEncoder {
             }
             let mut per_row: Vec<u32> = rows
                 .iter()
-                .map(|&r| item_counts.get(&t.popularity[r as usize]).copied().unwrap_or(0))
+                .map(|&r| {
+                    item_counts
+                        .get(&t.popularity[r as usize])
+                        .copied()
+                        .unwrap_or(0)
+                })
                 .collect();
             popularity_edges = quantile_edges(&mut per_row, k);
             radix.push(k as u64);
@@ -305,7 +312,11 @@ impl LogsEncoder {
             let xi = &mut x[i * dx..(i + 1) * dx];
             for (j, col) in cols.numeric.iter().enumerate() {
                 let v = col[r];
-                xi[j] = if v.is_nan() { 0.0 } else { (v - self.mean[j]) / self.sd[j] };
+                xi[j] = if v.is_nan() {
+                    0.0
+                } else {
+                    (v - self.mean[j]) / self.sd[j]
+                };
             }
             for (col, &(start, b)) in cols.categorical.iter().zip(&self.blocks) {
                 let key = col[r];
@@ -334,6 +345,10 @@ fn enc_parts(data: &LogsData) -> Vec<String> {
     m.confounders
         .iter()
         .map(|c| format!("`{c}`"))
-        .chain(m.popularity_of.iter().map(|p| format!("the popularity of `{p}`")))
+        .chain(
+            m.popularity_of
+                .iter()
+                .map(|p| format!("the popularity of `{p}`")),
+        )
         .collect()
 }

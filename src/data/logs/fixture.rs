@@ -179,7 +179,8 @@ pub fn write_logs_fixture(dir: &Path, config: &LogsFixtureConfig) -> Result<Logs
                 };
                 let logit = -1.0 + world.affinity(u, i) + if top { 1.5 } else { 0.0 };
                 let click = rng.random_bool(1.0 / (1.0 + (-logit).exp()));
-                let age = 30.0 + 8.0 * world.activity[u] + 4.0 * rng.sample::<f64, _>(StandardNormal);
+                let age =
+                    30.0 + 8.0 * world.activity[u] + 4.0 * rng.sample::<f64, _>(StandardNormal);
                 // The favourite genre is shown right four times in five.
                 let shown = if rng.random_bool(0.8) {
                     world.favourite[u]
@@ -255,7 +256,8 @@ pub(super) fn draw_ratings(config: &RatingFixtureConfig) -> Result<(Vec<Rating>,
     let mut taken = vec![false; c.items];
     for u in 0..c.users {
         taken.iter_mut().for_each(|t| *t = false);
-        let weight = |i: usize| world.exposure[i] * (0.4 * f64::from(ratings[u * c.items + i])).exp();
+        let weight =
+            |i: usize| world.exposure[i] * (0.4 * f64::from(ratings[u * c.items + i])).exp();
         let cdf: Vec<f64> = (0..c.items)
             .scan(0.0, |s, i| {
                 *s += weight(i);

@@ -18,9 +18,11 @@ pub fn guess_roles(preview: &Preview) -> Vec<ColumnRole> {
                 .all(|r| r.get(j).is_some_and(|v| v.trim().parse::<f64>().is_ok()))
     };
     let first = |words: &[&str]| {
-        lower
-            .iter()
-            .position(|c| words.iter().any(|w| c == w || (w.len() > 2 && c.contains(w))))
+        lower.iter().position(|c| {
+            words
+                .iter()
+                .any(|w| c == w || (w.len() > 2 && c.contains(w)))
+        })
     };
     let outcome = first(&["click", "label", "rating", "outcome", "target", "like", "y"]);
     let user = first(&["user"]);

@@ -225,7 +225,10 @@ impl LogMapping {
     pub fn load(path: &Path) -> Result<Self> {
         let text = crate::fs::read_string(path)?;
         let m: LogMapping = serde_json::from_str(&text).map_err(|e| {
-            Error::invalid(format!("the mapping file {} is not valid: {e}", path.display()))
+            Error::invalid(format!(
+                "the mapping file {} is not valid: {e}",
+                path.display()
+            ))
         })?;
         if let Some(f) = &m.format
             && f != MAPPING_FORMAT
@@ -316,7 +319,9 @@ impl LogMapping {
             .chain(self.split.as_ref().map(|s| ("split", s.column.as_str())));
         for (role, c) in exclusive {
             if c.trim().is_empty() {
-                return Err(Error::invalid(format!("the mapping has an empty {role} column name")));
+                return Err(Error::invalid(format!(
+                    "the mapping has an empty {role} column name"
+                )));
             }
             if let Some(prev) = seen.insert(c, role) {
                 return Err(Error::invalid(format!(
@@ -334,11 +339,9 @@ impl LogMapping {
                 )));
             }
         }
-        for (name, &b) in std::iter::once(("buckets", &self.buckets)).chain(
-            self.column_buckets
-                .iter()
-                .map(|(k, v)| (k.as_str(), v)),
-        ) {
+        for (name, &b) in std::iter::once(("buckets", &self.buckets))
+            .chain(self.column_buckets.iter().map(|(k, v)| (k.as_str(), v)))
+        {
             if !(1..=MAX_BUCKETS).contains(&b) {
                 return Err(Error::invalid(format!(
                     "the buckets of `{name}` must lie in 1..={MAX_BUCKETS}, not {b}"
@@ -459,7 +462,13 @@ mod tests {
         m.validate().unwrap();
         let back: LogMapping = serde_json::from_str(&m.to_json().unwrap()).unwrap();
         assert_eq!(back.format.as_deref(), Some(MAPPING_FORMAT));
-        assert_eq!(LogMapping { format: None, ..back }, m);
+        assert_eq!(
+            LogMapping {
+                format: None,
+                ..back
+            },
+            m
+        );
         let roles: Vec<(String, ColumnRole)> = ["click", "age", "user", "item", "other"]
             .iter()
             .map(|c| (c.to_string(), m.role_of(c)))
@@ -473,20 +482,42 @@ mod tests {
     #[test]
     fn bad_mappings_say_what_is_wrong() {
         let cases: [(LogMapping, &str); 5] = [
-            (LogMapping { outcome: String::new(), ..mapping() }, "no outcome column"),
             (
-                LogMapping { numeric: vec![], categorical: vec![], ..mapping() },
+                LogMapping {
+                    outcome: String::new(),
+                    ..mapping()
+                },
+                "no outcome column",
+            ),
+            (
+                LogMapping {
+                    numeric: vec![],
+                    categorical: vec![],
+                    ..mapping()
+                },
                 "no input column",
             ),
             (
-                LogMapping { confounders: vec!["age".into()], ..mapping() },
+                LogMapping {
+                    confounders: vec!["age".into()],
+                    ..mapping()
+                },
                 "column `age` is mapped both as numeric and as confounder",
             ),
             (
-                LogMapping { popularity_of: None, ..mapping() },
+                LogMapping {
+                    popularity_of: None,
+                    ..mapping()
+                },
                 "no confounder proxy",
             ),
-            (LogMapping { buckets: 0, ..mapping() }, "the buckets of `buckets` must lie in"),
+            (
+                LogMapping {
+                    buckets: 0,
+                    ..mapping()
+                },
+                "the buckets of `buckets` must lie in",
+            ),
         ];
         for (m, want) in cases {
             let e = m.validate().unwrap_err().to_string();

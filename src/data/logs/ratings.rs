@@ -91,9 +91,10 @@ pub(super) fn for_each_line(
     observer: &mut dyn LoadObserver,
     mut row: impl FnMut(u64, &[&str]) -> Result<()>,
 ) -> Result<()> {
-    let name = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let f = std::fs::File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
     let total = f.metadata().map(|m| m.len()).unwrap_or(0);
     let event = |done| LoadEvent::Reading {

@@ -207,7 +207,10 @@ impl LogsBuilder {
             return Err(Error::invalid(at(ix.outcome, "the outcome is empty")));
         }
         let v: f64 = raw.parse().map_err(|_| {
-            Error::invalid(at(ix.outcome, &format!("the outcome `{raw}` is not a number")))
+            Error::invalid(at(
+                ix.outcome,
+                &format!("the outcome `{raw}` is not a number"),
+            ))
         })?;
         let y = match m.outcome_threshold {
             Some(t) => f32::from(u8::from(v >= t)),
@@ -237,18 +240,19 @@ impl LogsBuilder {
                 }
             });
         }
-        let time = match ix.time {
-            Some(i) => {
-                let s = cell(record, i);
-                Some(s.parse::<f64>().ok().filter(|t| t.is_finite()).ok_or_else(|| {
+        let time =
+            match ix.time {
+                Some(i) => {
+                    let s = cell(record, i);
+                    Some(s.parse::<f64>().ok().filter(|t| t.is_finite()).ok_or_else(|| {
                     Error::invalid(at(
                         i,
                         &format!("the time `{s}` is not a number (use Unix seconds or 20220422)"),
                     ))
                 })?)
-            }
-            None => None,
-        };
+                }
+                None => None,
+            };
         let n_users = self.users.len() as u32;
         let user = ix.user.map_or(0, |i| {
             *self
@@ -256,7 +260,11 @@ impl LogsBuilder {
                 .entry(cell(record, i).to_owned())
                 .or_insert(n_users)
         });
-        let out = if to_test { &mut self.test } else { &mut self.train };
+        let out = if to_test {
+            &mut self.test
+        } else {
+            &mut self.train
+        };
         out.n += 1;
         out.outcome.push(y);
         for (col, v) in out.numeric.iter_mut().zip(numbers) {
@@ -264,7 +272,11 @@ impl LogsBuilder {
         }
         for (col, &i) in out.categorical.iter_mut().zip(&ix.categorical) {
             let s = cell(record, i);
-            col.push(if is_missing(s) { MISSING_KEY } else { category_key(s) });
+            col.push(if is_missing(s) {
+                MISSING_KEY
+            } else {
+                category_key(s)
+            });
         }
         for (j, &i) in ix.confounders.iter().enumerate() {
             let s = cell(record, i);
@@ -286,8 +298,11 @@ impl LogsBuilder {
         }
         if let Some(i) = ix.popularity {
             let s = cell(record, i);
-            out.popularity
-                .push(if is_missing(s) { MISSING_KEY } else { category_key(s) });
+            out.popularity.push(if is_missing(s) {
+                MISSING_KEY
+            } else {
+                category_key(s)
+            });
         }
         out.user.push(user);
         if let Some(t) = time {
@@ -302,10 +317,9 @@ impl LogsBuilder {
         for (name, set) in [("training", &self.train), ("test", &self.test)] {
             if set.n == 0 {
                 let hint = match &self.mapping.split {
-                    Some(s) if name == "test" => format!(
-                        " (no row's `{}` is `{}`)",
-                        s.column, s.test_value
-                    ),
+                    Some(s) if name == "test" => {
+                        format!(" (no row's `{}` is `{}`)", s.column, s.test_value)
+                    }
                     _ => String::new(),
                 };
                 return Err(Error::invalid(format!("the {name} set is empty{hint}")));
@@ -374,8 +388,10 @@ fn csv_reader(path: &Path, mapping: &LogMapping) -> Result<(csv::Reader<File>, u
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// Streams the records of `path` into `builder` as `part`, reporting progress.
@@ -415,7 +431,7 @@ fn read_file(
         let cells: Vec<&str> = record.iter().collect();
         builder.push(&ix, part, &cells, line)?;
         rows += 1;
-        if rows % PROGRESS_ROWS == 0 {
+        if rows.is_multiple_of(PROGRESS_ROWS) {
             observer.on_event(&event(reader.position().byte()));
         }
     }

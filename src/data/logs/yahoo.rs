@@ -27,13 +27,20 @@ pub fn locate_yahoo_r3(dir: &Path) -> Result<(PathBuf, PathBuf)> {
             dir.display()
         )));
     }
-    match (find_file(dir, &[YAHOO_TRAIN]), find_file(dir, &[YAHOO_TEST])) {
+    match (
+        find_file(dir, &[YAHOO_TRAIN]),
+        find_file(dir, &[YAHOO_TEST]),
+    ) {
         (Some(train), Some(test)) => Ok((train, test)),
         (train, _) => Err(Error::invalid(format!(
             "{} holds no {} (Yahoo! R3's {} file; download the data set from Yahoo! Webscope, \
              dataset R3)",
             dir.display(),
-            if train.is_none() { YAHOO_TRAIN } else { YAHOO_TEST },
+            if train.is_none() {
+                YAHOO_TRAIN
+            } else {
+                YAHOO_TEST
+            },
             if train.is_none() { "training" } else { "test" }
         ))),
     }

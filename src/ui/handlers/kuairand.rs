@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::data::kuairand::CachePolicy;
+use crate::data::kuairand::{CachePolicy, EncodeOptions};
 use crate::experiment::{
     JobEnd, KuaiRandJob, KuaiRandSettings, RunMode, RunResults, compare_members,
 };
@@ -71,7 +71,13 @@ impl CrlApp {
         let job = KuaiRandJob {
             dir: PathBuf::from(self.state.kuairand.dir.trim()),
             cache: CachePolicy::Use,
-            settings: KuaiRandSettings::default(),
+            settings: KuaiRandSettings {
+                encode: EncodeOptions {
+                    use_statistics_file: self.state.kuairand.use_statistics_file,
+                    ..EncodeOptions::default()
+                },
+                ..KuaiRandSettings::default()
+            },
             config: config.clone(),
             all_training_rows: false,
             n_seeds,

@@ -3,9 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::data::logs::{
-    LogMapping, RatingOptions, ReadLimits, guess_roles, preview,
-};
+use crate::data::logs::{LogMapping, RatingOptions, ReadLimits, guess_roles, preview};
 use crate::experiment::{LogsJob, LogsSettings, LogsSource};
 use crate::ui::app::CrlApp;
 use crate::ui::command::LogPath;
@@ -101,7 +99,10 @@ impl CrlApp {
         match m.validate().and_then(|()| m.save(&path)) {
             Ok(()) => {
                 self.state.kuairand.map_file = path.display().to_string();
-                self.say(Notice::info(format!("Saved the mapping to {}", path.display())));
+                self.say(Notice::info(format!(
+                    "Saved the mapping to {}",
+                    path.display()
+                )));
             }
             Err(e) => self.say(Notice::error(format!("Cannot save the mapping: {e}"))),
         }
@@ -128,7 +129,7 @@ impl CrlApp {
                 LogsSource::Files {
                     train: PathBuf::from(src.train_file.trim()),
                     test: (!test.is_empty()).then(|| PathBuf::from(test)),
-                    mapping,
+                    mapping: Box::new(mapping),
                 }
             }
             LogSourceKind::YahooR3 => LogsSource::YahooR3 { dir, options },

@@ -5,6 +5,7 @@
 
 use egui::{Button, DragValue, RichText, Ui};
 
+use crate::data::kuairand::LEAKAGE_WARNING;
 use crate::experiment::{BASE_RATE, EvalSet, ITEM_RATE};
 use crate::ui::command::Command;
 use crate::ui::dialogs::pick_folder;
@@ -58,7 +59,7 @@ pub fn kuairand_ui(
         ui.weak("other settings: the training panel (steps, seeds, widths, estimator, device)");
     });
     if changed {
-        commands.push(Command::SetKuaiRandSource(s));
+        commands.push(Command::SetKuaiRandSource(Box::new(s)));
     }
     ui.horizontal(|ui| {
         let (label, ready, command) = match source.kind {
@@ -192,5 +193,19 @@ fn kuairand_folder_ui(ui: &mut Ui, s: &mut KuaiRandSource, commands: &mut Vec<Co
             commands.push(Command::SetKuaiRandFolder(pick_folder("KuaiRand folder")));
         }
     });
+    changed |= ui
+        .checkbox(
+            &mut s.use_statistics_file,
+            "also use video_features_statistic (leaks the test period)",
+        )
+        .on_hover_text(LEAKAGE_WARNING)
+        .changed();
+    if s.use_statistics_file {
+        ui.colored_label(
+            theme::ERROR,
+            "The statistics file aggregates over the random log's dates and sums the outcome: \
+             the held-out and random-exposure numbers will not be trustworthy.",
+        );
+    }
     changed
 }

@@ -86,7 +86,10 @@ pub fn files_ui(
     );
     ui.horizontal(|ui| {
         if ui
-            .add_enabled(!s.train_file.trim().is_empty(), egui::Button::new("Load columns"))
+            .add_enabled(
+                !s.train_file.trim().is_empty(),
+                egui::Button::new("Load columns"),
+            )
             .on_hover_text("Read the training log's header and first rows into the table")
             .clicked()
         {
@@ -238,7 +241,9 @@ pub fn ratings_ui(ui: &mut Ui, s: &mut KuaiRandSource, commands: &mut Vec<Comman
             ui,
             "positive at rating ≥",
             "A rating at or above this is the positive outcome (ratings run 1 to 5)",
-            DragValue::new(&mut s.rating_threshold).range(1.0..=5.0).speed(0.1),
+            DragValue::new(&mut s.rating_threshold)
+                .range(1.0..=5.0)
+                .speed(0.1),
         )
         .changed();
         ui.weak("confounder proxy: the item's popularity in the training set");

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use crate::data::kuairand::LoadEvent;
+use crate::data::kuairand::{LEAKAGE_WARNING, LoadEvent};
 use crate::experiment::{
     KuaiRandCounts, KuaiRandJob, KuaiRandObserver, KuaiRandReference, KuaiRandSummaryRow,
     LogsCounts, LogsJob, LogsObserver, run_kuairand_job, run_logs_job,
@@ -132,9 +132,18 @@ pub fn spawn_kuairand(
             out: Outbox::new(tx, wake, Arc::clone(&control)),
             last: (String::new(), -1.0),
         };
+        let leakage = job
+            .settings
+            .encode
+            .use_statistics_file
+            .then_some(LEAKAGE_WARNING);
         let msg = match run_kuairand_job(&job, &mut fwd, &control) {
             Ok(out) => KuaiRandMsg::Done(Box::new(RealLogsDone {
-                warnings: out.result.warnings(),
+                warnings: leakage
+                    .into_iter()
+                    .map(str::to_owned)
+                    .chain(out.result.warnings())
+                    .collect(),
                 caption: kuairand_caption(&out.result.counts),
                 summary: out.result.summary,
                 references: out.result.references,
@@ -159,7 +168,11 @@ pub fn spawn_logs(
         let msg = match run_logs_job(&job, &mut fwd, &control) {
             Ok(out) => KuaiRandMsg::Done(Box::new(RealLogsDone {
                 warnings: out.result.warnings(),
-                caption: format!("{} · {}", out.data.describe(), logs_caption(&out.result.counts)),
+                caption: format!(
+                    "{} · {}",
+                    out.data.describe(),
+                    logs_caption(&out.result.counts)
+                ),
                 summary: out.result.summary,
                 references: out.result.references,
             })),
