@@ -1,9 +1,10 @@
-//! Files crl-lab writes: workspace files, figures, the CSV behind them and the result tables; and
-//! the headless rebuild of a workspace's results.
+//! Files crl-lab writes and reads: workspace files, figures, the CSV behind them, the result
+//! tables and lesson files; and the headless rebuild of a workspace's results.
 
 mod bundle;
 mod csv_text;
 mod figure;
+mod lesson;
 pub mod palette;
 mod plot_csv;
 mod rebuild;
@@ -14,6 +15,9 @@ mod workspace;
 pub use bundle::{available_kinds, export_bundle, plot_data};
 pub use figure::{
     DPI, FigureFormat, FigureSpec, FigureWidth, PlotData, PlotKind, render_figure, write_figure,
+};
+pub use lesson::{
+    LESSON_FORMAT, LESSON_VERSION, Lesson, LessonStep, STEP_KINDS, StepDone, builtin_lessons,
 };
 pub use plot_csv::{plot_csv, write_dataset};
 pub use rebuild::{

@@ -15,12 +15,14 @@ use crate::ui::app_view::AppView;
 use crate::ui::command::{Command, Selection};
 use crate::ui::files::Files;
 use crate::ui::frame_times::FrameTimes;
+use crate::ui::highlight::outline;
 use crate::ui::history::History;
 use crate::ui::jobs::{JobEvent, JobKind, Jobs};
+use crate::ui::lessons::Lessons;
 use crate::ui::notice::Notice;
 use crate::ui::panels::{
-    DataCache, ScenarioPanel, about_ui, central_ui, discard_ui, menu_ui, status_ui,
-    training_panel_ui,
+    DataCache, ScenarioPanel, about_ui, central_ui, discard_ui, lesson_panel_ui, menu_ui,
+    status_ui, training_panel_ui,
 };
 use crate::ui::results::{CalibrationResults, KuaiRandResults};
 use crate::ui::shortcuts::shortcut_commands;
@@ -68,6 +70,8 @@ pub struct CrlApp {
     scenario_panel: ScenarioPanel,
     data_cache: DataCache,
     show_about: bool,
+    /// The lessons and the current step's bookkeeping.
+    pub(crate) lessons: Lessons,
 }
 
 /// The scenario's validation: its warnings, or the error that stops training.
@@ -115,7 +119,7 @@ impl CrlApp {
             jobs.start_probe();
         }
         let validation = validation_of(&state.scenario);
-        CrlApp {
+        let mut app = CrlApp {
             state,
             selection: Selection::None,
             run: None,
@@ -137,7 +141,15 @@ impl CrlApp {
             scenario_panel: ScenarioPanel::default(),
             data_cache: DataCache::default(),
             show_about: false,
+            lessons: Lessons::default(),
+        };
+        // The lesson files opened in earlier sessions (a file gone or changed says so).
+        for path in app.state.lesson.files.clone() {
+            if let Err(e) = app.read_lesson(std::path::Path::new(&path)) {
+                app.say(Notice::error(format!("Cannot use the lesson: {e}")));
+            }
         }
+        app
     }
 
     /// Whether undo has something to undo.
@@ -197,6 +209,15 @@ impl CrlApp {
             Command::LoadLogMapping => self.load_log_mapping(),
             Command::SaveLogMapping => self.save_log_mapping(),
             Command::StartLogs => self.start_logs(),
+            // Lessons (handlers/lesson.rs).
+            Command::StartLesson(id) => self.start_lesson(&id),
+            Command::LessonNext => self.lesson_next(),
+            Command::LessonBack => self.lesson_back(),
+            Command::LessonRestart => self.lesson_restart(),
+            Command::LessonClose => self.lesson_close(),
+            Command::SetLessonCollapsed(c) => self.state.lesson.collapsed = c,
+            Command::OpenLesson(path) => self.open_lesson(path),
+            Command::SetLessonPath(p) => self.lessons.path = p,
             // The workspace file (handlers/session.rs) and exports (handlers/export.rs).
             Command::OpenWorkspace(path) => self.request_open(path),
             Command::SaveWorkspace(path) => self.request_save(path),
@@ -250,6 +271,7 @@ impl eframe::App for CrlApp {
             self.history.seal();
         }
         self.guard_close(ctx);
+        self.lesson_frame();
         if self.busy() {
             // ETA and spinners move even between reports; otherwise repaint only on input or
             // when a worker sends.
@@ -282,6 +304,7 @@ impl eframe::App for CrlApp {
             run: self.run.as_ref(),
             calibration: &self.calibration,
             kuairand: &self.kuairand,
+            lessons: &self.lessons,
             exportable: &exportable,
             device_line: &self.device_line,
         };
@@ -302,6 +325,26 @@ impl eframe::App for CrlApp {
             .default_size(370.0)
             .min_size(300.0)
             .show(ui, |ui| self.scenario_panel.ui(ui, &view, &mut commands));
+        if let Some((lesson, step)) = self.current_lesson() {
+            egui::Panel::right("lesson")
+                .resizable(true)
+                .default_size(if self.state.lesson.collapsed {
+                    150.0
+                } else {
+                    300.0
+                })
+                .min_size(140.0)
+                .show(ui, |ui| {
+                    lesson_panel_ui(
+                        ui,
+                        lesson,
+                        step,
+                        self.state.lesson.collapsed,
+                        self.lessons.entry == Some(true),
+                        &mut commands,
+                    )
+                });
+        }
         egui::Panel::right("training")
             .resizable(true)
             .default_size(300.0)
@@ -313,6 +356,12 @@ impl eframe::App for CrlApp {
             central_ui(ui, &view, &mut self.data_cache, &mut commands)
         });
         let ctx = ui.ctx().clone();
+        if let Some((lesson, step)) = self.current_lesson()
+            && !self.state.lesson.collapsed
+            && let Some(key) = &lesson.steps[step].highlight
+        {
+            outline(&ctx, key);
+        }
         about_ui(&ctx, &mut self.show_about);
         discard_ui(&ctx, &self.files, &mut commands);
         for c in commands {

@@ -6,6 +6,7 @@ use crate::experiment::RunResults;
 use crate::export::PlotKind;
 use crate::ui::command::Selection;
 use crate::ui::history::History;
+use crate::ui::lessons::Lessons;
 use crate::ui::notice::Notice;
 use crate::ui::results::{CalibrationResults, KuaiRandResults};
 use crate::ui::state::AppState;
@@ -28,6 +29,8 @@ pub struct AppView<'a> {
     pub run: Option<&'a RunResults>,
     /// The calibration view's results.
     pub calibration: &'a CalibrationResults,
+    /// The lessons.
+    pub lessons: &'a Lessons,
     /// The KuaiRand view's results.
     pub kuairand: &'a KuaiRandResults,
     /// The plots that have something to export.

@@ -126,6 +126,22 @@ pub enum Command {
     SaveLogMapping,
     /// Read the view's logs source (your logs, Yahoo! R3 or Coat) and train on it.
     StartLogs,
+    /// Start the lesson of this id at its first step.
+    StartLesson(String),
+    /// The lesson's next step (Next on a reading step, Skip on the others).
+    LessonNext,
+    /// The lesson's previous step.
+    LessonBack,
+    /// The lesson from its first step.
+    LessonRestart,
+    /// End the lesson.
+    LessonClose,
+    /// Fold or unfold the lesson panel.
+    SetLessonCollapsed(bool),
+    /// Read a lesson file and start it (`None`: nothing picked).
+    OpenLesson(Option<PathBuf>),
+    /// The path typed in the Lessons menu.
+    SetLessonPath(String),
     /// Open a workspace file (`None`: nothing picked). Unsaved work is asked about first.
     OpenWorkspace(Option<PathBuf>),
     /// Save the workspace to this file (`None`: nothing picked). The File menu's "Save" passes

@@ -31,6 +31,24 @@ pub struct AppState {
     pub kuairand: KuaiRandSource,
     /// Recently opened or saved workspace files, newest first.
     pub recent: Vec<String>,
+    /// Where the student is in the lessons.
+    pub lesson: LessonProgress,
+}
+
+/// The lesson going on, the lessons done, and the lesson files opened (read again at start).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LessonProgress {
+    /// The id of the lesson going on.
+    pub active: Option<String>,
+    /// Its current step (0-based).
+    pub step: usize,
+    /// Ids of the lessons finished.
+    pub completed: Vec<String>,
+    /// The lesson panel is folded to its title.
+    pub collapsed: bool,
+    /// Lesson files the student opened, by path.
+    pub files: Vec<String>,
 }
 
 impl Default for AppState {
@@ -60,6 +78,7 @@ impl AppState {
             calibration: CalibrationSettings::default(),
             kuairand: KuaiRandSource::default(),
             recent: Vec::new(),
+            lesson: LessonProgress::default(),
         }
     }
 }

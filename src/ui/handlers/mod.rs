@@ -5,6 +5,7 @@ mod calibration;
 mod edit;
 mod export;
 mod kuairand;
+mod lesson;
 mod logs;
 mod session;
 mod training;

@@ -4,6 +4,7 @@
 //! staircase: one critic trained on while the true MI steps up, so bias and variance show over
 //! training steps.
 
+use crate::ui::highlight::mark;
 use egui::{Color32, DragValue, RichText, Ui};
 use egui_plot::{Corner, HLine, Legend, Line, LineStyle, Plot, PlotPoints, PlotUi, Points};
 
@@ -136,16 +137,18 @@ fn settings_ui(
             }
             ui.spinner();
             ui.weak(progress_text(results));
-        } else if ui
-            .button(RichText::new("Run calibration").strong())
-            .on_hover_text(format!(
-                "Train the estimator at ρ = {CALIBRATION_RHOS:?} and compare with the truth and \
-                 its ideal, then train one critic up a staircase of true MI {STAIRCASE_NATS:?} \
-                 nats"
-            ))
-            .clicked()
-        {
-            commands.push(Command::StartCalibration);
+        } else {
+            let r = ui
+                .button(RichText::new("Run calibration").strong())
+                .on_hover_text(format!(
+                    "Train the estimator at ρ = {CALIBRATION_RHOS:?} and compare with the truth \
+                     and its ideal, then train one critic up a staircase of true MI \
+                     {STAIRCASE_NATS:?} nats"
+                ));
+            mark(&r, "calibrate_button");
+            if r.clicked() {
+                commands.push(Command::StartCalibration);
+            }
         }
     });
     if changed {

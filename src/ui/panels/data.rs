@@ -2,6 +2,7 @@
 //! distribution and at shift s side by side, and the exact MI where the scenario is
 //! linear-Gaussian.
 
+use crate::ui::highlight::mark;
 use egui::{ComboBox, RichText, Slider, Ui};
 use egui_plot::{Legend, Plot, PlotPoints, Points};
 
@@ -188,14 +189,15 @@ pub fn data_ui(
     let mut s = settings.clone();
     let mut changed = false;
     ui.horizontal(|ui| {
-        changed |= labelled_ui(
+        let r = labelled_ui(
             ui,
             "shift s",
             "0 is the training distribution, 1 the test environment; every shifting parameter is \
              interpolated",
             Slider::new(&mut s.shift, 0.0..=1.0).step_by(0.05),
-        )
-        .changed();
+        );
+        mark(&r, "shift");
+        changed |= r.changed();
     });
     let samples = match cache.get(scenario, generation, s.shift, s.n_points) {
         Ok(d) => d,

@@ -8,7 +8,9 @@ use crate::ui::command::{Command, Selection};
 use crate::ui::files::Files;
 
 use super::file_menu::file_menu_ui;
+use super::lesson::lessons_menu_ui;
 use super::widgets::{ShortcutHint, add_node_menu_ui, tab_choice_ui, undo_redo_ui};
+use crate::ui::highlight::mark;
 
 /// Shows the bar. `files` holds the path typed in the File menu; Help → About sets
 /// `show_about`.
@@ -40,13 +42,17 @@ pub fn menu_ui(
                 commands.push(Command::AutoLayout);
             }
         });
-        ui.menu_button("Presets", |ui| {
+        let presets = ui.menu_button("Presets", |ui| {
             for name in preset_names() {
                 let title = preset(name).map(|p| p.title).unwrap_or_default();
                 if ui.button(format!("{name} — {title}")).clicked() {
                     commands.push(Command::LoadPreset(name.to_owned()));
                 }
             }
+        });
+        mark(&presets.response, "presets");
+        ui.menu_button("Lessons", |ui| {
+            lessons_menu_ui(ui, app.lessons, &app.state.lesson, commands);
         });
         ui.menu_button("View", |ui| {
             tab_choice_ui(ui, app.state.tab, commands);

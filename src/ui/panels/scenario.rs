@@ -1,6 +1,7 @@
 //! The left panel: the scenario's title and edit buttons, the graph canvas, the validation
 //! messages, and below them the inspector and the scenario's description.
 
+use crate::ui::highlight::mark;
 use egui::{RichText, Ui};
 
 use crate::ui::app_view::AppView;
@@ -30,8 +31,9 @@ impl ScenarioPanel {
             ui.weak(&state.scenario.title);
         });
         ui.horizontal(|ui| {
-            add_node_menu_ui(ui, "+ Node", &state.layout, commands)
+            let r = add_node_menu_ui(ui, "+ Node", &state.layout, commands)
                 .on_hover_text("Add a node (or right-click the canvas)");
+            mark(&r, "add_node");
             if ui
                 .button("Layout")
                 .on_hover_text("Arrange the nodes by depth")

@@ -6,6 +6,7 @@ use egui::{Button, ComboBox, DragValue, ProgressBar, RichText, Slider, Ui, vec2}
 use crate::experiment::{RunMode, RunResults, RunState, TrainSettings};
 use crate::train::DeviceChoice;
 use crate::ui::command::Command;
+use crate::ui::highlight::mark;
 use crate::ui::theme;
 
 use super::widgets::{estimator_choice_ui, labelled_ui};
@@ -88,11 +89,11 @@ fn training_ui(
     } else {
         let train = Button::new(RichText::new("Train").size(18.0).strong())
             .min_size(vec2(ui.available_width(), 40.0));
-        if ui
+        let r = ui
             .add(train)
-            .on_hover_text("Train the baseline and the CRL model side by side (or the β sweep), then evaluate them across shifts")
-            .clicked()
-        {
+            .on_hover_text("Train the baseline and the CRL model side by side (or the β sweep), then evaluate them across shifts");
+        mark(&r, "train_button");
+        if r.clicked() {
             commands.push(Command::StartTraining);
         }
     }
@@ -108,10 +109,11 @@ fn training_ui(
             .selectable_value(&mut s.mode, RunMode::Compare, "Baseline vs CRL")
             .on_hover_text("One baseline (β = 0) and one CRL model per seed")
             .changed();
-        changed |= ui
+        let r = ui
             .selectable_value(&mut s.mode, RunMode::BetaSweep, "β sweep")
-            .on_hover_text("One model per β value per seed, in one ensemble; plots the trade-off")
-            .changed();
+            .on_hover_text("One model per β value per seed, in one ensemble; plots the trade-off");
+        mark(&r, "mode");
+        changed |= r.changed();
     });
 
     match s.mode {
@@ -171,10 +173,11 @@ fn settings_grid_ui(ui: &mut Ui, s: &mut TrainSettings) -> bool {
         "Penalise I(z; c | y) instead of I(z; c): keep the information about c that the \
          outcome itself carries. Usually on when c also causes y.",
     );
-    changed |= ui
+    let r = ui
         .checkbox(&mut c.conditional, "I(z; c | y)")
-        .labelled_by(l.id)
-        .changed();
+        .labelled_by(l.id);
+    mark(&r, "conditional");
+    changed |= r.changed();
     ui.end_row();
     let l = ui.label("reference").on_hover_text(
         "Also train, per seed, a model of the same widths that sees only the features the \

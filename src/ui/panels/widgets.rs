@@ -6,6 +6,7 @@ use egui::{ComboBox, Id, Response, Ui, Widget};
 use crate::mi::EstimatorKind;
 use crate::scm::Role;
 use crate::ui::command::Command;
+use crate::ui::highlight::mark;
 use crate::ui::history::History;
 use crate::ui::layout::{Layout, free_spot};
 use crate::ui::state::Tab;
@@ -69,7 +70,9 @@ pub fn undo_redo_ui(
 /// One selectable label per tab, `current` highlighted (the tab bar and the View menu).
 pub fn tab_choice_ui(ui: &mut Ui, current: Tab, commands: &mut Vec<Command>) {
     for t in Tab::ALL {
-        if ui.selectable_label(current == t, t.label()).clicked() {
+        let r = ui.selectable_label(current == t, t.label());
+        mark(&r, &format!("tab:{}", t.key()));
+        if r.clicked() {
             commands.push(Command::SetTab(t));
         }
     }
