@@ -806,3 +806,54 @@ fn yahoo_r3_and_coat_folders_train_in_the_app() {
         assert_eq!(h.query_all_by_label("random test ratings (OOD)").count(), 4);
     }
 }
+
+#[test]
+fn dagitty_keys_edit_the_node_under_the_pointer() {
+    use crl_lab::scm::Role;
+    use egui::Key;
+    let mut h = app();
+    h.run();
+    let role = |h: &Harness<'_, CrlApp>, name: &str| {
+        let s = &h.state().state.scenario;
+        s.nodes.iter().find(|n| n.name == name).map(|n| n.role)
+    };
+    let hover = |h: &mut Harness<'_, CrlApp>, name: &str| {
+        let at = h.get_by_label(name).rect().center();
+        h.hover_at(at);
+        h.run();
+    };
+    let press = |h: &mut Harness<'_, CrlApp>, key: Key| {
+        h.key_press(key);
+        h.run();
+    };
+    hover(&mut h, "x_s");
+    press(&mut h, Key::K);
+    assert_eq!(role(&h, "x_s"), Some(Role::Confounder), "k: confounder");
+    press(&mut h, Key::L);
+    assert_eq!(role(&h, "x_s"), Some(Role::Latent), "l: latent");
+    press(&mut h, Key::F);
+    assert_eq!(role(&h, "x_s"), Some(Role::Feature), "f: feature");
+    // n: a new node at the pointer; d deletes it again.
+    let before = h.state().state.scenario.nodes.len();
+    press(&mut h, Key::N);
+    let nodes = &h.state().state.scenario.nodes;
+    assert_eq!(nodes.len(), before + 1, "n: a new node");
+    let added = nodes.last().map(|n| n.name.clone()).expect("a node");
+    hover(&mut h, &added);
+    press(&mut h, Key::D);
+    assert_eq!(h.state().state.scenario.nodes.len(), before, "d: deleted");
+    // c: from the selected node to the one under the pointer.
+    h.get_by_label("x_c").click();
+    h.run();
+    hover(&mut h, "c");
+    press(&mut h, Key::C);
+    assert!(
+        edges(&h).contains(&("x_c".to_owned(), "c".to_owned())),
+        "{:?}",
+        edges(&h)
+    );
+    // r: selects the node for renaming.
+    hover(&mut h, "y");
+    press(&mut h, Key::R);
+    assert_eq!(h.state().selection, Selection::Node("y".into()));
+}

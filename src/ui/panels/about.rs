@@ -14,6 +14,11 @@ pub fn about_ui(ctx: &egui::Context, open: &mut bool) {
                 ("drag a node", "move it"),
                 ("drag from a node's dot, or Shift-drag", "add an edge"),
                 ("right-click the canvas", "add a node"),
+                ("n (pointer on the canvas)", "a new node at the pointer"),
+                ("c", "an edge from the selected node to the node under the pointer"),
+                ("r", "rename the node under the pointer"),
+                ("d", "delete the node under the pointer (or the selected one)"),
+                ("o / f / k / l / e", "role: outcome, feature, confounder, latent, exposure"),
             ] {
                 ui.strong(k);
                 ui.label(v);

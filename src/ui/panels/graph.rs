@@ -4,8 +4,8 @@
 //! edge may be added is the core's decision (`Scenario::add_edge`).
 
 use egui::{
-    Align2, Color32, CornerRadius, FontId, Id, Pos2, Rect, Role as A11yRole, Sense, Shape, Stroke,
-    StrokeKind, Ui, Vec2, WidgetInfo, pos2, vec2,
+    Align2, Color32, CornerRadius, FontId, Id, Key, Pos2, Rect, Role as A11yRole, Sense, Shape,
+    Stroke, StrokeKind, Ui, Vec2, WidgetInfo, pos2, vec2,
 };
 
 use crate::scm::{Role, Scenario};
@@ -189,6 +189,10 @@ impl GraphEditor {
             let resp = ui.interact(p.rect, id, Sense::click_and_drag());
             let name = p.name.clone();
             resp.widget_info(|| WidgetInfo::labeled(A11yRole::Button, true, &name));
+            let resp = resp.on_hover_text(
+                "Drag to move · c: edge from the selected node to this one · r rename · d delete · \
+                 o/f/k/l/e: outcome, feature, confounder, latent, exposure",
+            );
             let stroke = if selected {
                 Stroke::new(2.5, visuals.strong_text_color())
             } else if resp.hovered() {
@@ -291,6 +295,14 @@ impl GraphEditor {
             }
         }
 
+        let hovered = pointer
+            .filter(|p| canvas.contains(*p))
+            .and_then(|p| placed.iter().find(|n| n.rect.contains(p)))
+            .map(|n| n.name.as_str());
+        if pointer.is_some_and(|p| canvas.contains(p)) {
+            keys_ui(ui, canvas, hovered, scenario, selection, commands);
+        }
+
         // The background: select edges, clear the selection, add nodes.
         if bg.clicked() {
             let hit = bg.interact_pointer_pos().and_then(|ptr| {
@@ -354,6 +366,78 @@ impl GraphEditor {
                 visuals.weak_text_color(),
             );
             x = r.max.x + 8.0;
+        }
+    }
+}
+
+/// The key that asks the inspector to focus the name field of the node it shows.
+pub const RENAME_REQUEST: &str = "crl-rename-request";
+
+/// DAGitty-like keys with the pointer over the canvas (none while a text field has the
+/// keyboard): `n` a new feature node at the pointer; `c` an edge from the selected node to the
+/// node under the pointer; `r` rename; `d` (or Delete) delete; `o`, `f`, `k`, `l`, `e` the role
+/// (outcome, feature, confounder, latent, exposure). A key acts on the node under the pointer,
+/// or else on the selected node.
+fn keys_ui(
+    ui: &Ui,
+    canvas: Rect,
+    hovered: Option<&str>,
+    scenario: &Scenario,
+    selection: &Selection,
+    commands: &mut Vec<Command>,
+) {
+    if ui.ctx().egui_wants_keyboard_input() {
+        return;
+    }
+    let pressed = |k: Key| ui.input(|i| i.key_pressed(k) && i.modifiers.is_none());
+    let selected = match selection {
+        Selection::Node(n) => Some(n.as_str()),
+        _ => None,
+    };
+    let target = hovered.or(selected);
+    if pressed(Key::N)
+        && let Some(p) = ui.ctx().pointer_latest_pos()
+    {
+        commands.push(Command::AddNode {
+            role: Role::Feature,
+            pos: from_screen(canvas, p),
+        });
+    }
+    if pressed(Key::C)
+        && let (Some(from), Some(to)) = (selected, hovered)
+        && from != to
+    {
+        commands.push(Command::AddEdge {
+            from: from.to_owned(),
+            to: to.to_owned(),
+        });
+    }
+    let Some(name) = target else { return };
+    if pressed(Key::D) {
+        commands.push(Command::DeleteNode(name.to_owned()));
+    }
+    if pressed(Key::R) {
+        commands.push(Command::Select(Selection::Node(name.to_owned())));
+        ui.ctx()
+            .data_mut(|d| d.insert_temp(Id::unique(RENAME_REQUEST), name.to_owned()));
+    }
+    for (key, role) in [
+        (Key::O, Role::Outcome),
+        (Key::F, Role::Feature),
+        (Key::K, Role::Confounder),
+        (Key::L, Role::Latent),
+        (Key::E, Role::Exposure),
+    ] {
+        if pressed(key)
+            && let Ok(id) = scenario.id(name)
+            && scenario.node(id).role != role
+        {
+            let mut node = scenario.node(id).clone();
+            node.role = role;
+            commands.push(Command::SetNode {
+                name: name.to_owned(),
+                node: Box::new(node),
+            });
         }
     }
 }

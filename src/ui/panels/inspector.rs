@@ -95,7 +95,15 @@ impl Inspector {
             let r = ui
                 .text_edit_singleline(buf)
                 .labelled_by(l.id)
-                .on_hover_text("Letters, digits, _ or -; press Enter to rename");
+                .on_hover_text(
+                    "Letters, digits, _ or -; press Enter to rename (or r on the canvas)",
+                );
+            // `r` on the canvas asked to rename this node.
+            let request = egui::Id::unique(super::graph::RENAME_REQUEST);
+            if ui.ctx().data(|d| d.get_temp::<String>(request)).as_deref() == Some(name) {
+                r.request_focus();
+                ui.ctx().data_mut(|d| d.remove::<String>(request));
+            }
             if r.lost_focus() && buf.as_str() != name {
                 commands.push(Command::RenameNode {
                     old: name.to_owned(),
