@@ -266,6 +266,20 @@ fn a_short_cpu_run_fills_the_plots() {
             rows: 500
         })
     );
+    // The representation view: the baseline's and the CRL model's projected z, at s = 0 and
+    // at the chosen shift.
+    h.state_mut()
+        .handle_command(crl_lab::ui::Command::SetTab(Tab::Representation));
+    h.run();
+    assert_eq!(h.query_all_by_label_contains("axes explain").count(), 2);
+    assert_eq!(h.query_all_by_label("s = 0").count(), 2);
+    assert_eq!(h.query_all_by_label("s = 1").count(), 2);
+    h.get_by_label("outcome y").click();
+    h.run();
+    assert_eq!(
+        h.state().state.representation.colour,
+        crl_lab::ui::ColourBy::Outcome
+    );
     for tab in [Tab::Loss, Tab::Mi, Tab::Ood, Tab::Overview] {
         h.state_mut()
             .handle_command(crl_lab::ui::Command::SetTab(tab));

@@ -25,6 +25,7 @@ fn every_stored_view_opens_as_its_tab_and_saves_back_unchanged() {
         ("Mi", Tab::Mi),
         ("Ood", Tab::Ood),
         ("TradeOff", Tab::TradeOff),
+        ("Representation", Tab::Representation),
         ("Data", Tab::Data),
         ("Calibration", Tab::Calibration),
         ("KuaiRand", Tab::KuaiRand),

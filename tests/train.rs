@@ -626,6 +626,34 @@ fn a_job_scores_every_shift_at_each_report_and_all_rows_at_the_end() {
                 .all(|r| (0.0..=1.0).contains(&r.metrics.accuracy))
         );
     }
+    // The representations of the last report: every member's z of the first Z_ROWS test rows
+    // at both shifts, projected on its own shift-0 axes, with each row's c and y.
+    let rep = results.representation.as_ref().expect("representations");
+    assert_eq!(rep.step, settings.config.steps);
+    assert_eq!(rep.members.len(), m);
+    assert_eq!(rep.shifts, [0.0, 1.0]);
+    let z_rows = crl_lab::train::Z_ROWS;
+    for p in &rep.members {
+        assert_eq!(p.points.len(), 2);
+        assert!(p.points.iter().all(|s| s.len() == z_rows));
+        assert!(
+            p.points
+                .iter()
+                .flatten()
+                .all(|q| q[0].is_finite() && q[1].is_finite())
+        );
+        assert!(p.explained[0] >= p.explained[1] && p.explained[1] >= 0.0);
+        assert!(
+            p.explained[0] + p.explained[1] <= 1.0 + 1e-9,
+            "{:?}",
+            p.explained
+        );
+        // Centred on the shift-0 rows' mean.
+        let mean: f64 = p.points[0].iter().map(|q| f64::from(q[0])).sum::<f64>() / z_rows as f64;
+        assert!(mean.abs() < 1e-3, "{mean}");
+    }
+    assert!(rep.confounder.iter().all(|c| c.len() == z_rows));
+    assert!(rep.outcome.iter().all(|y| y.len() == z_rows));
     // What the results keep is the last evaluation, final.
     let (last_at, last_rows) = obs.0.last().unwrap();
     assert_eq!(results.eval_at, Some(*last_at));

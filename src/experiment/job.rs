@@ -3,13 +3,14 @@
 //! evaluate shift by shift.
 
 use super::eval::{EvalAt, EvalRow, shift_rows, test_set};
+use super::representation::{Representation, confounder_value, project_member};
 use super::run::{JobEnd, RunResults};
 use super::settings::TrainSettings;
 use crate::error::{Error, Result};
 use crate::scm::Scenario;
 use crate::train::{
     DeviceChoice, MemberSpec, Observer, Problem, Report, RunControl, RunInfo, TestOutputs,
-    TestSets, TrainConfig, select_device, train_scored,
+    TestSets, TrainConfig, Z_ROWS, select_device, train_scored,
 };
 
 /// Test rows per shift scored at every report before the last, so the OOD curve appears at the
@@ -68,6 +69,8 @@ pub trait JobObserver: Observer {
     /// Every member evaluated at every shift, on the model at `step` (see [`EvalAt`]). Each
     /// call replaces the previous one; the last comes after the last step, on every test row.
     fn on_evaluated(&mut self, _at: EvalAt, _rows: &[EvalRow]) {}
+    /// The models' representations at a report, projected (see [`Representation`]).
+    fn on_representation(&mut self, _representation: &Representation) {}
 }
 
 /// Runs `job`: selects the device, builds the problem and the test set of every shift, and
@@ -89,6 +92,15 @@ pub fn run_job(
         tables.push(table);
         raw_y.push(y);
     }
+    let colour_c = tables
+        .iter()
+        .map(|t: &crate::data::HostTable| {
+            let w = t.c.len() / t.n.max(1);
+            (0..t.n.min(Z_ROWS))
+                .map(|r| confounder_value(&t.c[r * w..(r + 1) * w]))
+                .collect()
+        })
+        .collect();
     let tests = TestSets {
         tables,
         live_rows: LIVE_TEST_ROWS,
@@ -97,6 +109,7 @@ pub fn run_job(
         problem: &problem,
         shifts: &job.shifts,
         raw_y,
+        colour_c,
         members: &job.members,
         inner: observer,
         failed: None,
@@ -128,6 +141,8 @@ struct LiveEval<'a> {
     shifts: &'a [f64],
     /// The outcome of every test row, per shift.
     raw_y: Vec<Vec<f32>>,
+    /// The confounder of the first [`Z_ROWS`] test rows, per shift (for colouring z).
+    colour_c: Vec<Vec<f32>>,
     members: &'a [MemberSpec],
     inner: &'a mut dyn JobObserver,
     /// The first evaluation that failed (a non-finite prediction), returned after training.
@@ -144,6 +159,32 @@ impl LiveEval<'_> {
         }
         Ok(rows)
     }
+
+    /// Every member's z at `out`'s report, projected.
+    fn representation(&self, out: &TestOutputs) -> Representation {
+        let m = out.z.first().map_or(0, Vec::len);
+        let members = (0..m)
+            .map(|i| {
+                let per_shift: Vec<&[f32]> = out.z.iter().map(|set| set[i].as_slice()).collect();
+                project_member(&per_shift, out.z_rows, out.z_dim)
+            })
+            .collect();
+        Representation {
+            step: out.step,
+            shifts: self.shifts.to_vec(),
+            members,
+            confounder: self
+                .colour_c
+                .iter()
+                .map(|c| c[..out.z_rows.min(c.len())].to_vec())
+                .collect(),
+            outcome: self
+                .raw_y
+                .iter()
+                .map(|y| y[..out.z_rows.min(y.len())].to_vec())
+                .collect(),
+        }
+    }
 }
 
 impl Observer for LiveEval<'_> {
@@ -158,6 +199,10 @@ impl Observer for LiveEval<'_> {
     fn on_test_outputs(&mut self, out: &TestOutputs) {
         if self.failed.is_some() {
             return;
+        }
+        if out.z_rows > 0 && out.z_dim > 0 {
+            let r = self.representation(out);
+            self.inner.on_representation(&r);
         }
         match self.rows(out) {
             Ok(rows) => self.inner.on_evaluated(
@@ -208,6 +253,11 @@ impl JobObserver for ResultsRecorder<'_> {
     fn on_evaluated(&mut self, at: EvalAt, rows: &[EvalRow]) {
         self.results.record_evaluated(at, rows);
         self.inner.on_evaluated(at, rows);
+    }
+
+    fn on_representation(&mut self, r: &Representation) {
+        self.results.representation = Some(r.clone());
+        self.inner.on_representation(r);
     }
 }
 

@@ -10,6 +10,7 @@ mod kuairand;
 mod kuairand_job;
 mod logs;
 mod logs_job;
+mod representation;
 mod run;
 mod settings;
 mod summary;
@@ -29,6 +30,9 @@ pub use kuairand::{
 pub use kuairand_job::{KuaiRandJob, KuaiRandObserver, KuaiRandOutput, run_kuairand_job};
 pub use logs::{ITEM_RATE, LogsCounts, LogsResult, LogsSettings, logs_experiment};
 pub use logs_job::{LogsJob, LogsObserver, LogsOutput, LogsSource, run_logs_job};
+pub use representation::{
+    Projected, Representation, confounder_value, principal_axes, project, project_member,
+};
 pub use run::{Group, JobEnd, RunResults, RunState};
 pub use settings::{
     CALIBRATION_RHOS, CalibrationSettings, RunMode, STAIRCASE_NATS, StaircaseSettings,

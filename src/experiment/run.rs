@@ -1,6 +1,7 @@
 //! A run as the plots (on screen and exported) see it: the reports and evaluations that have arrived, grouped into the
 //! curves a reader compares (baseline against CRL, or one curve per beta), averaged over seeds.
 
+use super::representation::Representation;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -100,6 +101,9 @@ pub struct RunResults {
     /// see [`RunResults::outcome_kind`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<OutcomeKind>,
+    /// The latest projected representations (runtime only: not stored in workspace files).
+    #[serde(skip)]
+    pub representation: Option<Representation>,
 }
 
 impl RunResults {
@@ -128,6 +132,7 @@ impl RunResults {
             eval_at: None,
             state: RunState::Starting,
             outcome: Some(outcome),
+            representation: None,
         }
     }
 

@@ -20,6 +20,8 @@ pub enum Tab {
     Ood,
     /// OOD metric and I(z;c) against beta (beta-sweep runs).
     TradeOff,
+    /// The models' representations, projected to two dimensions.
+    Representation,
     /// Scatter of the data at training and test shift.
     Data,
     /// An estimator against the true MI of correlated Gaussians.
@@ -30,12 +32,13 @@ pub enum Tab {
 
 impl Tab {
     /// In menu and tab-bar order.
-    pub const ALL: [Tab; 8] = [
+    pub const ALL: [Tab; 9] = [
         Tab::Overview,
         Tab::Loss,
         Tab::Mi,
         Tab::Ood,
         Tab::TradeOff,
+        Tab::Representation,
         Tab::Data,
         Tab::Calibration,
         Tab::KuaiRand,
@@ -49,6 +52,7 @@ impl Tab {
             Tab::Mi => "MI",
             Tab::Ood => "OOD vs shift",
             Tab::TradeOff => "β trade-off",
+            Tab::Representation => "Representation",
             Tab::Data => "Data",
             Tab::Calibration => "Calibration",
             Tab::KuaiRand => "Real logs",
@@ -63,6 +67,7 @@ impl Tab {
             Tab::Mi => "Mi",
             Tab::Ood => "Ood",
             Tab::TradeOff => "TradeOff",
+            Tab::Representation => "Representation",
             Tab::Data => "Data",
             Tab::Calibration => "Calibration",
             Tab::KuaiRand => "KuaiRand",

@@ -100,6 +100,19 @@ pub(super) fn place<T>(parts: Vec<Vec<T>>, shards: &[Vec<usize>]) -> Vec<T> {
     slots.into_iter().map(|(_, v)| v).collect()
 }
 
+/// `[shard][set][shard's member]` → `[set][member]`, every member in its place.
+fn per_set<T>(mut per_shard: Vec<Vec<Vec<T>>>, sets: usize, shards: &[Vec<usize>]) -> Vec<Vec<T>> {
+    (0..sets)
+        .map(|set| {
+            let parts = per_shard
+                .iter_mut()
+                .map(|o| std::mem::take(&mut o[set]))
+                .collect();
+            place(parts, shards)
+        })
+        .collect()
+}
+
 /// One report from every shard's part: every member in its place, the slowest shard's speed
 /// and the longest elapsed time.
 fn join_parts(parts: Parts, shards: &[Vec<usize>]) -> Option<(Report, Option<TestOutputs>)> {
@@ -116,20 +129,15 @@ fn join_parts(parts: Parts, shards: &[Vec<usize>]) -> Option<(Report, Option<Tes
     let tests = tests.and_then(|t| {
         let first = t.first()?;
         let (step, rows, sets) = (first.step, first.rows, first.outputs.len());
-        let mut per_shard: Vec<Vec<Vec<Vec<f32>>>> = t.into_iter().map(|o| o.outputs).collect();
-        let outputs = (0..sets)
-            .map(|set| {
-                let parts = per_shard
-                    .iter_mut()
-                    .map(|o| std::mem::take(&mut o[set]))
-                    .collect();
-                place(parts, shards)
-            })
-            .collect();
+        let (z_rows, z_dim) = (first.z_rows, first.z_dim);
+        let (outputs, z): (Vec<_>, Vec<_>) = t.into_iter().map(|o| (o.outputs, o.z)).unzip();
         Some(TestOutputs {
             step,
             rows,
-            outputs,
+            outputs: per_set(outputs, sets, shards),
+            z: per_set(z, sets, shards),
+            z_rows,
+            z_dim,
         })
     });
     Some((report, tests))

@@ -28,4 +28,4 @@ pub use observer::{
 pub use probes::{PROBE_EVAL_ROWS, ProbeCritics};
 pub use problem::{Problem, Standardizer};
 pub use ranking::{gauc, ndcg_at_k};
-pub use scoring::{TestOutputs, TestSets};
+pub use scoring::{TestOutputs, TestSets, Z_ROWS};

@@ -37,7 +37,18 @@ pub struct TestOutputs {
     pub rows: usize,
     /// `[set][member][row]`: logits (binary) or standardised values.
     pub outputs: Vec<Vec<Vec<f32>>>,
+    /// `[set][member]`: the representation z of the first `z_rows` rows, row-major
+    /// (`z_rows × z_dim`), from the same forward pass.
+    pub z: Vec<Vec<Vec<f32>>>,
+    /// Rows of each set whose z is kept ([`Z_ROWS`] at most).
+    pub z_rows: usize,
+    /// Width of z.
+    pub z_dim: usize,
 }
+
+/// Rows of each test set whose representation is kept at a report (for the representation
+/// view: enough points to see structure, few enough to read back at every report).
+pub const Z_ROWS: usize = 300;
 
 /// The sets on a device: their rows concatenated, once in full and once as the live prefixes.
 pub(super) struct DeviceTests {
@@ -85,9 +96,30 @@ impl DeviceTests {
             (Some(live), false) => (live, self.rows_live),
             (None, false) => return Ok(None),
         };
-        let out = pred.predict(pred.encode(x.clone()));
-        let m = out.dims()[0];
+        let z = pred.encode(x.clone());
+        let [m, _, z_dim] = z.dims();
+        let z_rows = Z_ROWS.min(rows);
+        let firsts: Vec<Tensor<3>> = (0..self.sets)
+            .map(|s| {
+                z.clone()
+                    .slice([0..m, s * rows..s * rows + z_rows, 0..z_dim])
+            })
+            .collect();
+        let z_values = read_back(Tensor::cat(firsts, 1), "representations")?;
+        let out = pred.predict(z);
         let values = read_back(out, "test scores")?;
+        // z_values are [M][set][row][d]; hand them out as [set][member][row × d].
+        let block = z_rows * z_dim;
+        let z_out = (0..self.sets)
+            .map(|s| {
+                (0..m)
+                    .map(|i| {
+                        let at = (i * self.sets + s) * block;
+                        z_values[at..at + block].to_vec()
+                    })
+                    .collect()
+            })
+            .collect();
         // values are [M][set][row]; hand them out as [set][member][row].
         let per_member = self.sets * rows;
         let outputs = (0..self.sets)
@@ -104,6 +136,9 @@ impl DeviceTests {
             step,
             rows,
             outputs,
+            z: z_out,
+            z_rows,
+            z_dim,
         }))
     }
 }

@@ -218,6 +218,7 @@ impl CrlApp {
             Command::SetLessonCollapsed(c) => self.state.lesson.collapsed = c,
             Command::OpenLesson(path) => self.open_lesson(path),
             Command::SetLessonPath(p) => self.lessons.path = p,
+            Command::SetRepresentationView(v) => self.state.representation = v,
             // The workspace file (handlers/session.rs) and exports (handlers/export.rs).
             Command::OpenWorkspace(path) => self.request_open(path),
             Command::SaveWorkspace(path) => self.request_save(path),

@@ -13,7 +13,7 @@ use crate::experiment::{CalibrationSettings, TrainSettings};
 use crate::export::DataSettings;
 use crate::export::{FigureFormat, FigureWidth, PlotKind};
 use crate::scm::{Node, Role};
-use crate::ui::state::{KuaiRandSource, Tab};
+use crate::ui::state::{KuaiRandSource, RepresentationView, Tab};
 
 /// What the graph editor has selected.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -171,6 +171,8 @@ pub enum Command {
     ExportAll(PathBuf),
     /// The answer to "discard unsaved work?".
     AnswerDiscard(DiscardAnswer),
+    /// The representation view's colouring and shift.
+    SetRepresentationView(RepresentationView),
     /// Show a plot tab.
     SetTab(Tab),
     /// Forget the message in the status bar.

@@ -34,5 +34,5 @@ pub use command::{Command, DiscardAnswer, LogPath, Selection};
 pub use history::{History, Snapshot};
 pub use layout::{Layout, auto_layout};
 pub use notice::Notice;
-pub use state::{AppState, KuaiRandSource, LogSourceKind, Tab};
+pub use state::{AppState, ColourBy, KuaiRandSource, LogSourceKind, RepresentationView, Tab};
 pub use window::run;

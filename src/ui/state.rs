@@ -33,6 +33,37 @@ pub struct AppState {
     pub recent: Vec<String>,
     /// Where the student is in the lessons.
     pub lesson: LessonProgress,
+    /// The representation view's colouring and shift.
+    pub representation: RepresentationView,
+}
+
+/// What the representation view colours its points by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ColourBy {
+    /// The confounder c.
+    #[default]
+    Confounder,
+    /// The outcome y.
+    Outcome,
+}
+
+/// The representation view's settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RepresentationView {
+    /// Points coloured by c or by y.
+    pub colour: ColourBy,
+    /// The shift of the right-hand panels (the nearest in the run's grid).
+    pub shift: f64,
+}
+
+impl Default for RepresentationView {
+    fn default() -> Self {
+        RepresentationView {
+            colour: ColourBy::Confounder,
+            shift: 1.0,
+        }
+    }
 }
 
 /// The lesson going on, the lessons done, and the lesson files opened (read again at start).
@@ -79,6 +110,7 @@ impl AppState {
             kuairand: KuaiRandSource::default(),
             recent: Vec::new(),
             lesson: LessonProgress::default(),
+            representation: RepresentationView::default(),
         }
     }
 }

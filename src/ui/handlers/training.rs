@@ -98,6 +98,7 @@ impl CrlApp {
                 }
                 run.record_evaluated(at, &rows);
             }
+            TrainMsg::Representation(r) => run.representation = Some(*r),
             TrainMsg::Finished(end) => {
                 run.record_end(end);
                 self.frame_times

@@ -11,6 +11,7 @@ use super::calibration::calibration_ui;
 use super::data::{DataCache, data_ui};
 use super::kuairand::kuairand_ui;
 use super::plots::{loss_ui, mi_ui, ood_ui, trade_off_ui};
+use super::representation::representation_ui;
 use super::widgets::tab_choice_ui;
 
 /// Shows the area. `data_cache` keeps the data view's samples between frames.
@@ -41,6 +42,7 @@ pub fn central_ui(
         Tab::Mi => mi_ui(ui, run, h),
         Tab::Ood => ood_ui(ui, run, h),
         Tab::TradeOff => trade_off_ui(ui, run, h),
+        Tab::Representation => representation_ui(ui, run, &state.representation, commands),
         Tab::Data => data_ui(
             ui,
             &state.scenario,

@@ -15,6 +15,7 @@ mod logs;
 mod menu;
 mod node_parts;
 mod plots;
+mod representation;
 mod scenario;
 mod status;
 mod training;

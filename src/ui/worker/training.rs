@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::experiment::{EvalAt, EvalRow, JobEnd, JobObserver, TrainJob, run_job};
+use crate::experiment::{EvalAt, EvalRow, JobEnd, JobObserver, Representation, TrainJob, run_job};
 use crate::train::{Report, RunControl, RunInfo};
 
 use super::channel::{Job, Outbox, TrainEvents, Waker, spawn_worker};
@@ -22,6 +22,8 @@ pub enum TrainMsg {
     },
     /// Every member evaluated at every shift, on the model at a step (replaces the last).
     Evaluated(EvalAt, Vec<EvalRow>),
+    /// The models' representations at a report (replaces the last).
+    Representation(Box<Representation>),
     /// The job is over: done, or stopped by the user.
     Finished(JobEnd),
     /// The job failed; the message names why.
@@ -44,6 +46,10 @@ impl JobObserver for Outbox<TrainMsg> {
 
     fn on_evaluated(&mut self, at: EvalAt, rows: &[EvalRow]) {
         self.send(TrainMsg::Evaluated(at, rows.to_vec()));
+    }
+
+    fn on_representation(&mut self, r: &Representation) {
+        self.send(TrainMsg::Representation(Box::new(r.clone())));
     }
 }
 
