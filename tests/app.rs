@@ -871,3 +871,26 @@ fn dagitty_keys_edit_the_node_under_the_pointer() {
     press(&mut h, Key::R);
     assert_eq!(h.state().selection, Selection::Node("y".into()));
 }
+
+#[test]
+fn the_app_state_survives_eframes_storage() {
+    // eframe stores the state as RON: what is written must read back, or a restart would lose
+    // the user's work (the scenario, the settings, the real-logs source, the lesson).
+    let mut state = crl_lab::ui::AppState::from_preset("anti-causal");
+    state.kuairand.kind = crl_lab::ui::LogSourceKind::Files;
+    state.kuairand.train_file = "/data/train.csv".into();
+    state.kuairand.roles = vec![("click".into(), crl_lab::data::logs::ColumnRole::Outcome)];
+    state.kuairand.mapping.outcome_threshold = Some(4.0);
+    state.lesson.active = Some("shortcut".into());
+    state.lesson.step = 2;
+    state.tab = Tab::Representation;
+    let text = ron::to_string(&state).expect("RON");
+    let back: crl_lab::ui::AppState = ron::from_str(&text).unwrap_or_else(|e| {
+        let at = 1700.min(text.len());
+        panic!("{e}: …{}…", &text[at..(at + 200).min(text.len())])
+    });
+    assert_eq!(back.scenario.name, "anti-causal");
+    assert_eq!(back.kuairand, state.kuairand);
+    assert_eq!(back.lesson, state.lesson);
+    assert_eq!(back.tab, Tab::Representation);
+}

@@ -7,7 +7,7 @@ use crate::experiment::CalibrationSettings;
 
 /// The views the plot area can show (the app's tabs). Stored in workspace files by variant
 /// name (`"Overview"`, `"TradeOff"`, ...); a name this build does not know opens the overview.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Tab {
     /// Loss, MI and OOD side by side.
     #[default]
@@ -77,6 +77,14 @@ impl Tab {
     /// The tab stored as `key`, if this build knows it.
     pub fn from_key(key: &str) -> Option<Tab> {
         Tab::ALL.into_iter().find(|t| t.key() == key)
+    }
+}
+
+// Written as its name, a plain string, in every format (JSON workspaces and the app's RON
+// storage alike), so that the reader below, which takes a string, reads back what was written.
+impl Serialize for Tab {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
     }
 }
 

@@ -332,7 +332,7 @@ impl eframe::App for CrlApp {
                 .default_size(if self.state.lesson.collapsed {
                     150.0
                 } else {
-                    300.0
+                    270.0
                 })
                 .min_size(140.0)
                 .show(ui, |ui| {

@@ -22,7 +22,7 @@ pub fn central_ui(
     commands: &mut Vec<Command>,
 ) {
     let state = app.state;
-    ui.horizontal(|ui| tab_choice_ui(ui, state.tab, commands));
+    ui.horizontal_wrapped(|ui| tab_choice_ui(ui, state.tab, commands));
     ui.separator();
     let run = app.run;
     let h = ui.available_height();
