@@ -12,18 +12,31 @@ use crate::ui::command::Command;
 use crate::ui::state::{ColourBy, RepresentationView};
 use crate::ui::theme;
 
-/// Splits rows into at most four colour groups by `values`: their classes when they are few
-/// small integers (0/1 labels, one-hot classes), else below and above the median.
+/// Splits rows into at most four colour groups by `values`: one per value when there are at
+/// most four distinct values (0/1 labels, one-hot classes, a standardised binary confounder),
+/// else below and above the median.
 fn groups(values: &[f32]) -> (Vec<usize>, Vec<String>) {
-    let small_ints = values
-        .iter()
-        .all(|&x| x.fract() == 0.0 && (0.0..4.0).contains(&x));
-    if small_ints {
-        let k = values.iter().map(|&x| x as usize + 1).max().unwrap_or(1);
-        return (
-            values.iter().map(|&x| x as usize).collect(),
-            (0..k).map(|i| format!("= {i}")).collect(),
-        );
+    let mut distinct: Vec<f32> = values.to_vec();
+    distinct.sort_by(f32::total_cmp);
+    distinct.dedup();
+    if distinct.len() <= 4 {
+        let small_ints = distinct
+            .iter()
+            .all(|x| x.fract() == 0.0 && (0.0..4.0).contains(x));
+        let names = distinct
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match (small_ints, distinct.len()) {
+                (true, _) => format!("= {v}"),
+                (false, 2) => (if i == 0 { "low" } else { "high" }).to_owned(),
+                (false, _) => format!("= {v:.2}"),
+            })
+            .collect();
+        let group = values
+            .iter()
+            .map(|x| distinct.partition_point(|d| d < x))
+            .collect();
+        return (group, names);
     }
     let mut sorted = values.to_vec();
     sorted.sort_by(f32::total_cmp);
@@ -57,9 +70,10 @@ pub fn representation_ui(
         );
         return;
     };
+    let full_width = ui.available_width();
     let mut v = view.clone();
     let mut changed = false;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("colour by");
         changed |= ui
             .selectable_value(&mut v.colour, ColourBy::Confounder, "confounder c")
@@ -73,12 +87,12 @@ pub fn representation_ui(
             .add(Slider::new(&mut v.shift, 0.0..=max.max(0.0)).step_by(0.05))
             .labelled_by(l.id)
             .changed();
-        ui.weak(format!(
-            "at step {} · {} rows per shift · axes: PCA of each model's z at s = 0",
-            rep.step,
-            rep.confounder.first().map_or(0, Vec::len)
-        ));
     });
+    ui.weak(format!(
+        "at step {} · {} held-out rows per shift · axes: PCA of each model's z at s = 0",
+        rep.step,
+        rep.confounder.first().map_or(0, Vec::len)
+    ));
     if changed {
         commands.push(Command::SetRepresentationView(v.clone()));
     }
@@ -96,7 +110,7 @@ pub fn representation_ui(
         .filter_map(|k| first_of(run, k))
         .collect();
     let h = ((ui.available_height() - 60.0) / models.len().max(1) as f32).max(140.0);
-    let w = (ui.available_width() / 2.0 - 12.0).max(160.0);
+    let w = (full_width / 2.0 - 12.0).max(140.0);
     for (member, name) in &models {
         let Some(p) = rep.members.get(*member) else {
             continue;
