@@ -177,7 +177,7 @@ fn kuairand_folder_ui(ui: &mut Ui, s: &mut KuaiRandSource, commands: &mut Vec<Co
         changed |= ui
             .add(
                 egui::TextEdit::singleline(&mut s.dir)
-                    .desired_width(420.0)
+                    .desired_width((ui.available_width() - 90.0).clamp(160.0, 420.0))
                     .hint_text("/path/to/KuaiRand-Pure"),
             )
             .labelled_by(l.id)

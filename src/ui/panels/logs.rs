@@ -28,7 +28,7 @@ fn path_row(
         changed = ui
             .add(
                 egui::TextEdit::singleline(text)
-                    .desired_width(420.0)
+                    .desired_width((ui.available_width() - 90.0).clamp(160.0, 420.0))
                     .hint_text(hint),
             )
             .labelled_by(l.id)
