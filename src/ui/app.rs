@@ -143,6 +143,13 @@ impl CrlApp {
             show_about: false,
             lessons: Lessons::default(),
         };
+        // Your logs' first rows, for the column table the state restored (a file gone says so
+        // in the view).
+        if app.state.kuairand.kind == crate::ui::state::LogSourceKind::Files
+            && !app.state.kuairand.train_file.trim().is_empty()
+        {
+            app.load_log_columns();
+        }
         // The lesson files opened in earlier sessions (a file gone or changed says so).
         for path in app.state.lesson.files.clone() {
             if let Err(e) = app.read_lesson(std::path::Path::new(&path)) {
