@@ -1,25 +1,23 @@
 //! `kuairand` and `kuairand-fixture`.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::Args;
 use serde::Serialize;
 
-use super::real_logs::{LoadProgress, RunArgs, config_json, summary_table, write_result_files};
-use super::train_cmds::{ProgressObserver, create_dir};
+use super::real_logs::{RunArgs, RunProgress, config_json, summary_table, write_result_files};
+use super::train_cmds::create_dir;
 use crate::data::kuairand::{
-    CachePolicy, ConfounderProxy, EncodeOptions, FixtureConfig, KuaiRandData, LEAKAGE_WARNING,
-    LoadEvent, LoadObserver, Outcome, write_fixture,
+    CachePolicy, ConfounderProxy, EncodeOptions, FixtureConfig, LEAKAGE_WARNING, Outcome,
+    write_fixture,
 };
 use crate::error::Result;
 use crate::experiment::{
-    EvalSet, KuaiRandCounts, KuaiRandJob, KuaiRandObserver, KuaiRandOutput, KuaiRandSettings,
-    run_kuairand_job,
+    EvalSet, KuaiRandCounts, KuaiRandJob, KuaiRandOutput, KuaiRandSettings, run_kuairand_job,
 };
 use crate::fs::write_string;
-use crate::train::{MemberSpec, Observer, Report, RunControl, RunInfo, TrainConfig};
+use crate::train::{MemberSpec, RunControl, TrainConfig};
 
 /// Arguments of `crl-lab kuairand`.
 #[derive(Debug, Args)]
@@ -78,38 +76,6 @@ pub struct FixtureArgs {
     pure_scale: bool,
 }
 
-/// The progress of a whole `kuairand` run: a bar over the bytes read, then one over the steps.
-struct KuaiRandProgress {
-    load: LoadProgress,
-    train: ProgressObserver,
-    /// The start of loading, then (once loaded) of training.
-    started: Instant,
-}
-
-impl Observer for KuaiRandProgress {
-    fn on_start(&mut self, info: &RunInfo) {
-        self.train.on_start(info);
-    }
-    fn on_report(&mut self, report: &Report) {
-        self.train.on_report(report);
-    }
-}
-
-impl KuaiRandObserver for KuaiRandProgress {
-    fn on_load(&mut self, event: &LoadEvent) {
-        self.load.on_event(event);
-    }
-    fn on_loaded(&mut self, data: &KuaiRandData) {
-        self.load.bar.finish_and_clear();
-        eprintln!(
-            "{} (loaded in {:.1} s)",
-            describe(data),
-            self.started.elapsed().as_secs_f64()
-        );
-        self.started = Instant::now();
-    }
-}
-
 #[derive(Serialize)]
 struct KuaiRandConfigFile<'a> {
     format: &'static str,
@@ -128,30 +94,6 @@ struct KuaiRandConfigFile<'a> {
     model_selection: &'static str,
     /// Per member, the step its evaluated model is of.
     selected_steps: &'a [usize],
-}
-
-fn describe(data: &KuaiRandData) -> String {
-    let mut s = format!(
-        "{}: {} standard rows, {} random-exposure rows, {} users, {} videos",
-        data.variant,
-        data.standard.len(),
-        data.random.len(),
-        data.users.len(),
-        data.videos.len()
-    );
-    for (n, what) in [
-        (
-            data.users_without_features,
-            "log users without user features",
-        ),
-        (data.videos_without_basic, "videos without basic features"),
-        (data.videos_without_statistic, "videos without statistics"),
-    ] {
-        if n > 0 {
-            let _ = write!(s, "; {n} {what}");
-        }
-    }
-    s
 }
 
 fn kuairand_set(set: EvalSet) -> &'static str {
@@ -190,15 +132,10 @@ pub fn kuairand_cmd(args: &KuaiRandArgs) -> Result<()> {
         n_seeds: run.seeds,
         device: run.device,
     };
-    let mut obs = KuaiRandProgress {
-        load: LoadProgress::new(),
-        train: ProgressObserver::new(),
-        started: Instant::now(),
-    };
+    let mut obs = RunProgress::new();
     let control = RunControl::default();
     let output = run_kuairand_job(&job, &mut obs, &control);
-    obs.load.bar.finish_and_clear();
-    obs.train.bar.finish_and_clear();
+    obs.finish();
     let KuaiRandOutput {
         data,
         result: res,

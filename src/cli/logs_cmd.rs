@@ -2,24 +2,22 @@
 //! commands `logs-fixture`, `yahoo-r3-fixture` and `coat-fixture`.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use clap::Args;
 use serde::Serialize;
 
-use super::real_logs::{LoadProgress, RunArgs, config_json, summary_table, write_result_files};
-use super::train_cmds::{ProgressObserver, create_dir};
+use super::real_logs::{RunArgs, RunProgress, config_json, summary_table, write_result_files};
+use super::train_cmds::create_dir;
 use crate::data::logs::{
-    Delimiter, LoadEvent, LoadObserver, LogMapping, LogsData, LogsFixtureConfig,
-    RatingFixtureConfig, RatingOptions, ReadLimits, SplitColumn, write_coat_fixture,
-    write_logs_fixture, write_yahoo_fixture,
+    Delimiter, LogMapping, LogsFixtureConfig, RatingFixtureConfig, RatingOptions, ReadLimits,
+    SplitColumn, write_coat_fixture, write_logs_fixture, write_yahoo_fixture,
 };
 use crate::error::{Error, Result};
 use crate::experiment::{
-    EvalSet, LogsCounts, LogsJob, LogsObserver, LogsOutput, LogsSettings, LogsSource, run_logs_job,
+    EvalSet, LogsCounts, LogsJob, LogsOutput, LogsSettings, LogsSource, run_logs_job,
 };
 use crate::fs::write_string;
-use crate::train::{MemberSpec, Observer, Report, RunControl, RunInfo, TrainConfig};
+use crate::train::{MemberSpec, RunControl, TrainConfig};
 
 /// Arguments of `crl-lab logs`.
 #[derive(Debug, Args)]
@@ -202,37 +200,6 @@ fn mapping(args: &LogsArgs) -> Result<LogMapping> {
     Ok(m)
 }
 
-/// The progress of a whole run: a bar over the bytes read, then one over the steps.
-struct LogsProgress {
-    load: LoadProgress,
-    train: ProgressObserver,
-    started: Instant,
-}
-
-impl Observer for LogsProgress {
-    fn on_start(&mut self, info: &RunInfo) {
-        self.train.on_start(info);
-    }
-    fn on_report(&mut self, report: &Report) {
-        self.train.on_report(report);
-    }
-}
-
-impl LogsObserver for LogsProgress {
-    fn on_load(&mut self, event: &LoadEvent) {
-        self.load.on_event(event);
-    }
-    fn on_loaded(&mut self, data: &LogsData) {
-        self.load.bar.finish_and_clear();
-        eprintln!(
-            "{} (read in {:.1} s)",
-            data.describe(),
-            self.started.elapsed().as_secs_f64()
-        );
-        self.started = Instant::now();
-    }
-}
-
 #[derive(Serialize)]
 struct LogsConfigFile<'a> {
     format: &'static str,
@@ -278,14 +245,9 @@ fn run_source(source: LogsSource, run: &RunArgs, limits: ReadLimits) -> Result<(
         device: run.device,
         limits,
     };
-    let mut obs = LogsProgress {
-        load: LoadProgress::new(),
-        train: ProgressObserver::new(),
-        started: Instant::now(),
-    };
+    let mut obs = RunProgress::new();
     let output = run_logs_job(&job, &mut obs, &RunControl::default());
-    obs.load.bar.finish_and_clear();
-    obs.train.bar.finish_and_clear();
+    obs.finish();
     let LogsOutput {
         data,
         result: res,

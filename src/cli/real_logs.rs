@@ -3,19 +3,24 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::data::logs::{LoadEvent, LoadObserver};
+use super::train_cmds::ProgressObserver;
+use crate::data::kuairand::KuaiRandData;
+use crate::data::logs::{LoadEvent, LoadObserver, LogsData};
 use crate::error::{Error, Result};
-use crate::experiment::{EvalSet, KuaiRandReference, KuaiRandRow, KuaiRandSummaryRow};
+use crate::experiment::{
+    EvalSet, KuaiRandObserver, KuaiRandReference, KuaiRandRow, KuaiRandSummaryRow, LogsObserver,
+};
 use crate::export::{
     kuairand_references_csv, kuairand_rows_csv, kuairand_summary_csv, metrics_csv,
 };
 use crate::fs::write_string;
 use crate::mi::EstimatorKind;
-use crate::train::{DeviceChoice, TrainConfig, Trained};
+use crate::train::{DeviceChoice, Observer, Report, RunInfo, TrainConfig, Trained};
 
 /// Training, model selection, seeds, device and output of a run on real logs.
 #[derive(Debug, Args)]
@@ -223,6 +228,94 @@ pub(super) fn parse_select(s: &str) -> std::result::Result<bool, String> {
             "unknown selection `{other}` (use best-val or last)"
         )),
     }
+}
+
+/// The progress of a whole run on real logs: a bar over the bytes read, then one over the
+/// steps. The commands' observers (KuaiRand's and the logs') are this one.
+pub(super) struct RunProgress {
+    pub(super) load: LoadProgress,
+    pub(super) train: ProgressObserver,
+    /// The start of loading, then (once loaded) of training.
+    pub(super) started: Instant,
+}
+
+impl RunProgress {
+    pub(super) fn new() -> Self {
+        RunProgress {
+            load: LoadProgress::new(),
+            train: ProgressObserver::new(),
+            started: Instant::now(),
+        }
+    }
+
+    /// The data are in memory: says what was read and how long it took, and times training
+    /// from now.
+    fn loaded(&mut self, description: &str) {
+        self.load.bar.finish_and_clear();
+        eprintln!(
+            "{description} (loaded in {:.1} s)",
+            self.started.elapsed().as_secs_f64()
+        );
+        self.started = Instant::now();
+    }
+
+    /// Clears both bars (the run is over, or failed).
+    pub(super) fn finish(&self) {
+        self.load.bar.finish_and_clear();
+        self.train.bar.finish_and_clear();
+    }
+}
+
+impl Observer for RunProgress {
+    fn on_start(&mut self, info: &RunInfo) {
+        self.train.on_start(info);
+    }
+    fn on_report(&mut self, report: &Report) {
+        self.train.on_report(report);
+    }
+}
+
+impl KuaiRandObserver for RunProgress {
+    fn on_load(&mut self, event: &LoadEvent) {
+        self.load.on_event(event);
+    }
+    fn on_loaded(&mut self, data: &KuaiRandData) {
+        self.loaded(&describe_kuairand(data));
+    }
+}
+
+impl LogsObserver for RunProgress {
+    fn on_load(&mut self, event: &LoadEvent) {
+        self.load.on_event(event);
+    }
+    fn on_loaded(&mut self, data: &LogsData) {
+        self.loaded(&data.describe());
+    }
+}
+
+/// A KuaiRand folder's rows, users and videos in one line.
+pub(super) fn describe_kuairand(data: &KuaiRandData) -> String {
+    let mut s = format!(
+        "{}: {} standard rows, {} random-exposure rows, {} users, {} videos",
+        data.variant,
+        data.standard.len(),
+        data.random.len(),
+        data.users.len(),
+        data.videos.len()
+    );
+    for (n, what) in [
+        (
+            data.users_without_features,
+            "log users without user features",
+        ),
+        (data.videos_without_basic, "videos without basic features"),
+        (data.videos_without_statistic, "videos without statistics"),
+    ] {
+        if n > 0 {
+            let _ = write!(s, "; {n} {what}");
+        }
+    }
+    s
 }
 
 /// Writes `<name>.csv` (per member and set), summary.csv, references.csv and metrics.csv.
