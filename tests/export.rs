@@ -179,6 +179,8 @@ fn every_plot_kind_renders_as_parseable_svg() {
         calibration: &ws.calibration_points,
         calibration_estimator: ws.plots.calibration.estimator,
         staircase: ws.calibration_staircase.as_ref(),
+        pinned: &[],
+        representation: Default::default(),
     };
     for kind in [
         PlotKind::Loss,
@@ -236,6 +238,8 @@ fn rerunning_with_the_same_seed_gives_the_same_csv_numbers_on_the_cpu() {
             calibration: &ws.calibration_points,
             calibration_estimator: ws.plots.calibration.estimator,
             staircase: ws.calibration_staircase.as_ref(),
+            pinned: &[],
+            representation: Default::default(),
         };
         [PlotKind::Loss, PlotKind::Mi, PlotKind::Ood].map(|k| plot_csv(k, &data).unwrap())
     };
@@ -307,6 +311,8 @@ fn the_calibration_figure_and_csv_carry_the_ideal_and_the_staircase() {
             calibration: &points,
             calibration_estimator: estimator,
             staircase: Some(&stairs),
+            pinned: &[],
+            representation: Default::default(),
         };
         let spec = FigureSpec {
             kind: PlotKind::Calibration,
@@ -386,6 +392,8 @@ fn older_calibrations_still_draw_and_a_staircase_round_trips() {
         calibration: &old.calibration_points,
         calibration_estimator: old.plots.calibration.estimator,
         staircase: None,
+        pinned: &[],
+        representation: Default::default(),
     };
     let spec = FigureSpec {
         kind: PlotKind::Calibration,

@@ -3,7 +3,7 @@
 //! evaluate shift by shift.
 
 use super::eval::{EvalAt, EvalRow, shift_rows, test_set};
-use super::representation::{Representation, confounder_value, project_member};
+use super::representation::{Representation, confounder_value, project_member, shown_members};
 use super::run::{JobEnd, RunResults};
 use super::settings::TrainSettings;
 use crate::error::{Error, Result};
@@ -163,10 +163,14 @@ impl LiveEval<'_> {
     /// Every member's z at `out`'s report, projected.
     fn representation(&self, out: &TestOutputs) -> Representation {
         let m = out.z.first().map_or(0, Vec::len);
+        let shown = shown_members(self.members);
         let members = (0..m)
             .map(|i| {
-                let per_shift: Vec<&[f32]> = out.z.iter().map(|set| set[i].as_slice()).collect();
-                project_member(&per_shift, out.z_rows, out.z_dim)
+                shown.get(i).copied().unwrap_or(false).then(|| {
+                    let per_shift: Vec<&[f32]> =
+                        out.z.iter().map(|set| set[i].as_slice()).collect();
+                    project_member(&per_shift, out.z_rows, out.z_dim)
+                })
             })
             .collect();
         Representation {

@@ -31,7 +31,8 @@ pub use kuairand_job::{KuaiRandJob, KuaiRandObserver, KuaiRandOutput, run_kuaira
 pub use logs::{ITEM_RATE, LogsCounts, LogsResult, LogsSettings, logs_experiment};
 pub use logs_job::{LogsJob, LogsObserver, LogsOutput, LogsSource, run_logs_job};
 pub use representation::{
-    Projected, Representation, confounder_value, principal_axes, project, project_member,
+    Projected, Representation, colour_groups, confounder_value, principal_axes, project,
+    project_member, shown_members,
 };
 pub use run::{Group, JobEnd, RunResults, RunState};
 pub use settings::{
@@ -40,4 +41,4 @@ pub use settings::{
 };
 pub use summary::{SummaryRow, mean, mean_std, summarize};
 pub use sweep::{SweepResult, sweep};
-pub use text::trim;
+pub use text::{thousands, trim};

@@ -101,8 +101,9 @@ pub struct RunResults {
     /// see [`RunResults::outcome_kind`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<OutcomeKind>,
-    /// The latest projected representations (runtime only: not stored in workspace files).
-    #[serde(skip)]
+    /// The latest projected representations (the first seed of each model; absent in files
+    /// written before it was stored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub representation: Option<Representation>,
 }
 

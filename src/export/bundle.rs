@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use super::figure::{FigureFormat, FigureSpec, FigureWidth, PlotData, PlotKind, write_figure};
+use super::pinned::pinned_csv;
 use super::plot_csv::{plot_csv, write_dataset};
 use super::results_csv::{metrics_csv, summary_csv, sweep_csv};
 use super::workspace::Workspace;
@@ -19,6 +20,8 @@ pub fn plot_data(ws: &Workspace) -> PlotData<'_> {
         calibration: &ws.calibration_points,
         calibration_estimator: ws.plots.calibration.estimator,
         staircase: ws.calibration_staircase.as_ref(),
+        pinned: &ws.pinned,
+        representation: ws.plots.representation,
     }
 }
 
@@ -33,6 +36,9 @@ pub fn available_kinds(data: &PlotData<'_>) -> Vec<PlotKind> {
                 .is_some_and(|r| r.mode == RunMode::BetaSweep && !r.eval.is_empty()),
             PlotKind::Ood => data.run.is_some_and(|r| !r.eval.is_empty()),
             PlotKind::Loss | PlotKind::Mi => data.run.is_some_and(|r| !r.reports.is_empty()),
+            PlotKind::Representation => data
+                .run
+                .is_some_and(|r| !r.reports.is_empty() && r.representation.is_some()),
         })
         .collect()
 }
@@ -43,6 +49,7 @@ pub fn available_kinds(data: &PlotData<'_>) -> Vec<PlotKind> {
 /// - for each plot with something to draw: `KIND.svg` and `KIND.png` at `widths[0]`, a PNG
 ///   `KIND-WIDTH.png` at each further width (e.g. `ood-double.png`), and `KIND.csv`;
 /// - with a training run: `metrics.csv`, `sweep.csv` and `summary.csv`;
+/// - with pinned runs: `pinned.csv`, the table comparing them;
 /// - `data.csv`: training rows of the first seed at the data view's shift.
 ///
 /// Every file is written atomically; the figures carry the workspace's hash.
@@ -91,6 +98,10 @@ pub fn export_bundle(ws: &Workspace, dir: &Path, widths: &[FigureWidth]) -> Resu
             &summary_csv(&run.summary(), binary),
         )?;
         written.extend(["metrics.csv", "sweep.csv", "summary.csv"].map(String::from));
+    }
+    if !ws.pinned.is_empty() {
+        write_string(&dir.join("pinned.csv"), &pinned_csv(&ws.pinned))?;
+        written.push("pinned.csv".into());
     }
     let c = &ws.train.config;
     write_dataset(

@@ -6,6 +6,7 @@ mod csv_text;
 mod figure;
 mod lesson;
 pub mod palette;
+mod pinned;
 mod plot_csv;
 mod rebuild;
 mod results_csv;
@@ -19,6 +20,7 @@ pub use figure::{
 pub use lesson::{
     LESSON_FORMAT, LESSON_VERSION, Lesson, LessonStep, STEP_KINDS, StepDone, builtin_lessons,
 };
+pub use pinned::{PinnedRow, PinnedRun, differences, pinned_csv, pinned_rows, unique_name};
 pub use plot_csv::{plot_csv, write_dataset};
 pub use rebuild::{
     CalibrationProgress, Needs, Recomputed, has_calibration, has_training, recompute,
@@ -27,5 +29,5 @@ pub use results_csv::{
     kuairand_references_csv, kuairand_rows_csv, kuairand_summary_csv, metrics_csv, reliance_csv,
     summary_csv, sweep_csv,
 };
-pub use view::{DataSettings, PlotSettings, Tab};
+pub use view::{ColourBy, DataSettings, PlotSettings, RepresentationView, Tab};
 pub use workspace::{NodeLayout, WORKSPACE_FORMAT, WORKSPACE_VERSION, Workspace, fnv1a64_hex};

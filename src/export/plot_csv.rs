@@ -11,6 +11,7 @@ use crate::data::write_csv;
 use crate::error::{Error, Result};
 use crate::experiment::{CALIBRATION_RHOS, RunResults, trim};
 use crate::scm::Scenario;
+use crate::train::ModelKind;
 
 fn need_run<'a>(data: &PlotData<'a>, kind: PlotKind) -> Result<&'a RunResults> {
     data.run.ok_or_else(|| {
@@ -20,76 +21,125 @@ fn need_run<'a>(data: &PlotData<'a>, kind: PlotKind) -> Result<&'a RunResults> {
     })
 }
 
-/// The CSV behind the `kind` figure drawn from `data`:
-/// - loss: `group,step,train_loss,val_loss` (means over the group's seeds);
-/// - mi: `group,step,mi_zc_monitor,mi_zy_monitor,penalty_mi,estimator,upper_bound,infonce_ceiling`;
-/// - ood: `group,model,beta,shift,n_seeds,metric,mean,sd`;
+/// The CSV behind the `kind` figure drawn from `data`. The loss, MI and OOD tables start with
+/// `run`: `current` for the run, then each shown pinned run's rows under its name.
+/// - loss: `run,group,step,train_loss,val_loss` (means over the group's seeds);
+/// - mi: `run,group,step,mi_zc_monitor,mi_zy_monitor,penalty_mi,estimator,upper_bound,infonce_ceiling`;
+/// - ood: `run,group,model,beta,shift,n_seeds,metric,mean,sd`;
 /// - calibration: `series,step,rho,truth,ideal,estimate,estimator,upper_bound,log_n`, where
 ///   `series` is `grid` for the final estimate of a fresh critic at each correlation (`step`
 ///   empty) and `staircase` for each reading of the staircase run (one critic, the true MI
 ///   stepping up); `ideal` is empty for an estimator without one;
-/// - tradeoff: `series,shift,beta,mean,sd`.
+/// - tradeoff: `series,shift,beta,mean,sd`;
+/// - representation: `model,shift,row,pc1,pc2,confounder,outcome` (the first seed of the
+///   baseline and of the CRL model, every shift).
 pub fn plot_csv(kind: PlotKind, data: &PlotData<'_>) -> Result<String> {
     let mut s = String::new();
     match kind {
         PlotKind::Loss => {
-            let run = need_run(data, kind)?;
-            s.push_str("group,step,train_loss,val_loss\n");
-            for g in &run.groups {
-                let train = run.series(g, |m| m.supervised_loss);
-                let val = run.series(g, |m| m.val_loss);
-                for (t, v) in train.iter().zip(&val) {
-                    let _ = writeln!(s, "{},{},{},{}", field(&g.name), t[0], num(t[1]), num(v[1]));
+            let current = need_run(data, kind)?;
+            s.push_str("run,group,step,train_loss,val_loss\n");
+            for (name, run) in runs(current, data) {
+                for g in &run.groups {
+                    let train = run.series(g, |m| m.supervised_loss);
+                    let val = run.series(g, |m| m.val_loss);
+                    for (t, v) in train.iter().zip(&val) {
+                        let _ = writeln!(
+                            s,
+                            "{},{},{},{},{}",
+                            field(name),
+                            field(&g.name),
+                            t[0],
+                            num(t[1]),
+                            num(v[1])
+                        );
+                    }
                 }
             }
         }
         PlotKind::Mi => {
-            let run = need_run(data, kind)?;
+            let current = need_run(data, kind)?;
             s.push_str(
-                "group,step,mi_zc_monitor,mi_zy_monitor,penalty_mi,estimator,upper_bound,infonce_ceiling\n",
+                "run,group,step,mi_zc_monitor,mi_zy_monitor,penalty_mi,estimator,upper_bound,infonce_ceiling\n",
             );
-            let ceiling = (run.penalty_batch as f64).ln();
-            for g in &run.groups {
-                let zc = run.series(g, |m| m.mi_zc);
-                let zy = run.series(g, |m| m.mi_zy);
-                let pen = run.series(g, |m| m.penalty_mi);
-                for ((a, b), c) in zc.iter().zip(&zy).zip(&pen) {
-                    let _ = writeln!(
-                        s,
-                        "{},{},{},{},{},{},{},{}",
-                        field(&g.name),
-                        a[0],
-                        num(a[1]),
-                        num(b[1]),
-                        num(c[1]),
-                        run.estimator.name(),
-                        run.estimator.is_upper_bound(),
-                        num(ceiling)
-                    );
+            for (name, run) in runs(current, data) {
+                let ceiling = (run.penalty_batch as f64).ln();
+                for g in &run.groups {
+                    let zc = run.series(g, |m| m.mi_zc);
+                    let zy = run.series(g, |m| m.mi_zy);
+                    let pen = run.series(g, |m| m.penalty_mi);
+                    for ((a, b), c) in zc.iter().zip(&zy).zip(&pen) {
+                        let _ = writeln!(
+                            s,
+                            "{},{},{},{},{},{},{},{},{}",
+                            field(name),
+                            field(&g.name),
+                            a[0],
+                            num(a[1]),
+                            num(b[1]),
+                            num(c[1]),
+                            run.estimator.name(),
+                            run.estimator.is_upper_bound(),
+                            num(ceiling)
+                        );
+                    }
                 }
             }
         }
         PlotKind::Ood => {
+            let current = need_run(data, kind)?;
+            s.push_str("run,group,model,beta,shift,n_seeds,metric,mean,sd\n");
+            for (name, run) in runs(current, data) {
+                let metric = if run.outcome_kind().is_binary() {
+                    "accuracy"
+                } else {
+                    "r2"
+                };
+                for g in &run.groups {
+                    for r in run.group_summary(g) {
+                        let _ = writeln!(
+                            s,
+                            "{},{},{},{},{},{},{metric},{},{}",
+                            field(name),
+                            field(&g.name),
+                            r.model,
+                            r.beta,
+                            r.shift,
+                            r.n_seeds,
+                            num(r.mean.headline()),
+                            num(r.std.headline())
+                        );
+                    }
+                }
+            }
+        }
+        PlotKind::Representation => {
             let run = need_run(data, kind)?;
-            let metric = if run.outcome_kind().is_binary() {
-                "accuracy"
-            } else {
-                "r2"
-            };
-            s.push_str("group,model,beta,shift,n_seeds,metric,mean,sd\n");
-            for g in &run.groups {
-                for r in run.group_summary(g) {
-                    let _ = writeln!(
-                        s,
-                        "{},{},{},{},{},{metric},{},{}",
-                        field(&g.name),
-                        r.model,
-                        r.beta,
-                        r.shift,
-                        r.n_seeds,
-                        num(r.mean.headline()),
-                        num(r.std.headline())
-                    );
+            let rep = run.representation.as_ref().ok_or_else(|| {
+                Error::invalid("the representation data needs a run's projected representations")
+            })?;
+            s.push_str("model,shift,row,pc1,pc2,confounder,outcome\n");
+            for g in run.groups.iter().filter(|g| g.kind != ModelKind::Oracle) {
+                let Some(Some(proj)) = g.members.first().and_then(|&m| rep.members.get(m)) else {
+                    continue;
+                };
+                for (si, points) in proj.points.iter().enumerate() {
+                    let (Some(&shift), Some(c), Some(y)) = (
+                        rep.shifts.get(si),
+                        rep.confounder.get(si),
+                        rep.outcome.get(si),
+                    ) else {
+                        continue;
+                    };
+                    for (row, ((q, c), y)) in points.iter().zip(c).zip(y).enumerate() {
+                        let _ = writeln!(
+                            s,
+                            "{},{shift},{row},{},{},{c},{y}",
+                            field(&g.name),
+                            q[0],
+                            q[1]
+                        );
+                    }
                 }
             }
         }
@@ -140,6 +190,18 @@ pub fn plot_csv(kind: PlotKind, data: &PlotData<'_>) -> Result<String> {
         }
     }
     Ok(s)
+}
+
+/// The current run as `current`, then each shown pinned run under its name.
+fn runs<'a>(current: &'a RunResults, data: &PlotData<'a>) -> Vec<(&'a str, &'a RunResults)> {
+    std::iter::once(("current", current))
+        .chain(
+            data.pinned
+                .iter()
+                .filter(|p| p.shown)
+                .map(|p| (p.name.as_str(), &p.results)),
+        )
+        .collect()
 }
 
 /// Samples `n_rows` rows of `scenario` at `shift` with `seed` and writes them to `path` as CSV

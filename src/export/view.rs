@@ -105,6 +105,10 @@ pub struct PlotSettings {
     pub data: DataSettings,
     /// The calibration view's settings.
     pub calibration: CalibrationSettings,
+    /// The representation view's colouring and shift (not written when default, so older
+    /// files save back unchanged).
+    #[serde(skip_serializing_if = "RepresentationView::is_default")]
+    pub representation: RepresentationView,
 }
 
 impl Default for PlotSettings {
@@ -113,7 +117,44 @@ impl Default for PlotSettings {
             view: Tab::Overview,
             data: DataSettings::default(),
             calibration: CalibrationSettings::default(),
+            representation: RepresentationView::default(),
         }
+    }
+}
+
+/// What the representation view colours its points by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ColourBy {
+    /// The confounder c.
+    #[default]
+    Confounder,
+    /// The outcome y.
+    Outcome,
+}
+
+/// The representation view's settings (the view and its figure).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RepresentationView {
+    /// Points coloured by c or by y.
+    pub colour: ColourBy,
+    /// The shift of the right-hand panels (the nearest in the run's grid).
+    pub shift: f64,
+}
+
+impl Default for RepresentationView {
+    fn default() -> Self {
+        RepresentationView {
+            colour: ColourBy::Confounder,
+            shift: 1.0,
+        }
+    }
+}
+
+impl RepresentationView {
+    /// Whether these are the default settings.
+    pub fn is_default(&self) -> bool {
+        *self == RepresentationView::default()
     }
 }
 

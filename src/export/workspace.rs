@@ -11,6 +11,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::pinned::PinnedRun;
 use super::view::PlotSettings;
 use crate::error::{Error, Result};
 use crate::experiment::{RunResults, TrainSettings};
@@ -51,6 +52,10 @@ pub struct Workspace {
     /// and then not written back, so they round-trip unchanged).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calibration_staircase: Option<Staircase>,
+    /// Finished runs pinned for comparison, in pinning order (not written when there are none,
+    /// so older files round-trip unchanged).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pinned: Vec<PinnedRun>,
 }
 
 impl Workspace {
@@ -67,6 +72,7 @@ impl Workspace {
             results: None,
             calibration_points: Vec::new(),
             calibration_staircase: None,
+            pinned: Vec::new(),
         }
     }
 

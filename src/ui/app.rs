@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use egui::Ui;
 
-use crate::experiment::RunResults;
+use crate::experiment::{RunResults, TrainSettings};
+use crate::export::PinnedRun;
 use crate::scm::Scenario;
 
 use crate::export::available_kinds;
@@ -50,6 +51,13 @@ pub struct CrlApp {
     pub selection: Selection,
     /// The current or last run (training or KuaiRand).
     pub run: Option<RunResults>,
+    /// Finished runs pinned for comparison, in pinning order.
+    pub pinned: Vec<PinnedRun>,
+    /// The scenario and settings the current run was trained with (`None` for a run on real
+    /// logs), which pinning it keeps.
+    pub(crate) run_origin: Option<(Scenario, TrainSettings)>,
+    /// The current run is pinned already.
+    pub(crate) run_pinned: bool,
     /// The calibration view's results.
     pub calibration: CalibrationResults,
     /// The KuaiRand view's results.
@@ -123,6 +131,9 @@ impl CrlApp {
             state,
             selection: Selection::None,
             run: None,
+            pinned: Vec::new(),
+            run_origin: None,
+            run_pinned: false,
             calibration: CalibrationResults::default(),
             kuairand: KuaiRandResults::default(),
             notice: None,
@@ -198,6 +209,10 @@ impl CrlApp {
             Command::Redo => self.redo(),
             // Training (handlers/training.rs).
             Command::StartTraining => self.start_training(),
+            Command::PinRun => self.pin_run(),
+            Command::Unpin(i) => self.unpin(i),
+            Command::RenamePinned(i, name) => self.rename_pinned(i, name),
+            Command::ShowPinned(i, shown) => self.show_pinned(i, shown),
             Command::SetPaused(paused) => self.set_paused(paused),
             Command::StopTraining => self.stop_run(),
             Command::SetBeta(beta) => self.set_beta(beta),
@@ -310,6 +325,8 @@ impl eframe::App for CrlApp {
             validation: &self.validation,
             generation: self.generation,
             run: self.run.as_ref(),
+            pinned: &self.pinned,
+            pin: self.pin_status(),
             calibration: &self.calibration,
             kuairand: &self.kuairand,
             lessons: &self.lessons,
@@ -357,9 +374,7 @@ impl eframe::App for CrlApp {
             .resizable(true)
             .default_size(300.0)
             .min_size(260.0)
-            .show(ui, |ui| {
-                training_panel_ui(ui, &self.state.train, view.run, &mut commands)
-            });
+            .show(ui, |ui| training_panel_ui(ui, &view, &mut commands));
         egui::CentralPanel::default().show(ui, |ui| {
             central_ui(ui, &view, &mut self.data_cache, &mut commands)
         });

@@ -3,7 +3,7 @@
 //! being typed) as `&mut`.
 
 use crate::experiment::RunResults;
-use crate::export::PlotKind;
+use crate::export::{PinnedRun, PlotKind};
 use crate::ui::command::Selection;
 use crate::ui::history::History;
 use crate::ui::lessons::Lessons;
@@ -27,6 +27,10 @@ pub struct AppView<'a> {
     pub generation: u64,
     /// The current or last run (training or KuaiRand).
     pub run: Option<&'a RunResults>,
+    /// The runs pinned for comparison.
+    pub pinned: &'a [PinnedRun],
+    /// Whether the current run can be pinned, or why not.
+    pub pin: Result<(), String>,
     /// The calibration view's results.
     pub calibration: &'a CalibrationResults,
     /// The lessons.

@@ -93,6 +93,14 @@ pub enum Command {
     Redo,
     /// Train with the current settings.
     StartTraining,
+    /// Pin the finished run for comparison.
+    PinRun,
+    /// Remove the pinned run at this index.
+    Unpin(usize),
+    /// Rename the pinned run at this index.
+    RenamePinned(usize, String),
+    /// Show (true) or hide the pinned run at this index on the plots.
+    ShowPinned(usize, bool),
     /// Pause or resume the run.
     SetPaused(bool),
     /// Stop the run, keeping what it has.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::logs::{ColumnRole, LogMapping};
 use crate::experiment::{CalibrationSettings, TrainSettings};
 use crate::export::DataSettings;
-pub use crate::export::Tab;
+pub use crate::export::{ColourBy, RepresentationView, Tab};
 use crate::scm::{DEFAULT_PRESET, Scenario, preset};
 use crate::ui::layout::{Layout, auto_layout};
 
@@ -35,35 +35,6 @@ pub struct AppState {
     pub lesson: LessonProgress,
     /// The representation view's colouring and shift.
     pub representation: RepresentationView,
-}
-
-/// What the representation view colours its points by.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ColourBy {
-    /// The confounder c.
-    #[default]
-    Confounder,
-    /// The outcome y.
-    Outcome,
-}
-
-/// The representation view's settings.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct RepresentationView {
-    /// Points coloured by c or by y.
-    pub colour: ColourBy,
-    /// The shift of the right-hand panels (the nearest in the run's grid).
-    pub shift: f64,
-}
-
-impl Default for RepresentationView {
-    fn default() -> Self {
-        RepresentationView {
-            colour: ColourBy::Confounder,
-            shift: 1.0,
-        }
-    }
 }
 
 /// The lesson going on, the lessons done, and the lesson files opened (read again at start).

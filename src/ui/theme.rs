@@ -40,6 +40,28 @@ pub fn role_colour(role: Role) -> Color32 {
     }
 }
 
+/// The `g`-th of `n` colour groups of the representation view's scatter: grey to the role
+/// colour of what it colours by (the outcome's green, the confounder's vermillion), as the
+/// exported figure.
+pub fn scatter_shade(high: Rgb, g: usize, n: usize) -> Color32 {
+    rgb(palette::scatter_shade(high, g, n))
+}
+
+/// A pinned run's colour for a model's `c`: halfway to white, as the exported figures.
+pub fn pinned_colour(c: Color32) -> Color32 {
+    rgb(palette::pinned_colour(Rgb(c.r(), c.g(), c.b())))
+}
+
+/// The marker of the `i`-th pinned run (the figures' shapes).
+pub fn pin_shape(i: usize) -> egui_plot::MarkerShape {
+    match palette::pin_marker(i) {
+        palette::PinMarker::Square => egui_plot::MarkerShape::Square,
+        palette::PinMarker::Diamond => egui_plot::MarkerShape::Diamond,
+        palette::PinMarker::Triangle => egui_plot::MarkerShape::Up,
+        palette::PinMarker::TriangleDown => egui_plot::MarkerShape::Down,
+    }
+}
+
 /// Scatter points by outcome: class 0 grey, class 1 the outcome's green; a continuous outcome
 /// blends between them by its quantile.
 pub fn outcome_colour(t: f32) -> Color32 {

@@ -1,19 +1,20 @@
 //! The figure builders: from a run's results (or the calibration points and staircase) to the
 //! figure model, one builder per plot: loss, MI, OOD, calibration and β trade-off.
 
-use super::model::{Dash, Figure, LegendEntry, Mark, Panel};
+use super::model::{Dash, Figure, LegendEntry, Mark, Marker, Panel};
 use super::spec::{PlotData, PlotKind};
 use crate::error::{Error, Result};
-use crate::experiment::{Group, RunMode, RunResults, trim};
-use crate::export::palette::{self, Rgb};
+use crate::experiment::{Group, Representation, RunMode, RunResults, colour_groups, trim};
+use crate::export::palette::{self, PIN_MARK_EVERY, PinMarker, Rgb, pin_marker, pinned_colour};
+use crate::export::{ColourBy, PinnedRun, RepresentationView};
 use crate::mi::{Calibration, EstimatorKind, Staircase, ideal_label};
 use crate::train::{MemberReport, ModelKind};
 
 /// The figure of `kind` drawn from `data`, or why `data` cannot give it.
 pub(super) fn build(kind: PlotKind, data: &PlotData<'_>) -> Result<Figure> {
     match kind {
-        PlotKind::Loss => Ok(loss_figure(need_run(data, kind)?)),
-        PlotKind::Mi => Ok(mi_figure(need_run(data, kind)?)),
+        PlotKind::Loss => Ok(loss_figure(need_run(data, kind)?, data.pinned)),
+        PlotKind::Mi => Ok(mi_figure(need_run(data, kind)?, data.pinned)),
         PlotKind::Ood => {
             let run = need_run(data, kind)?;
             if run.eval.is_empty() {
@@ -21,7 +22,17 @@ pub(super) fn build(kind: PlotKind, data: &PlotData<'_>) -> Result<Figure> {
                     "the ood plot needs evaluations at each shift; the run has none",
                 ));
             }
-            Ok(ood_figure(run))
+            Ok(ood_figure(run, data.pinned))
+        }
+        PlotKind::Representation => {
+            let run = need_run(data, kind)?;
+            let rep = run.representation.as_ref().ok_or_else(|| {
+                Error::invalid(
+                    "the representation plot needs the projected representations of a run \
+                     trained by this version of crl-lab; the run has none",
+                )
+            })?;
+            representation_figure(run, rep, data.representation)
         }
         PlotKind::Calibration => {
             if data.calibration.is_empty() {
@@ -185,6 +196,7 @@ fn push_marked_dashed(
         pts,
         colour,
         radius_pt,
+        shape: Marker::Circle,
     });
 }
 
@@ -206,9 +218,9 @@ fn band_curve_dashed(p: &mut Panel, v: &[(f64, f64, f64)], colour: Rgb, dash: Da
     push_marked_dashed(p, v.iter().map(|t| (t.0, t.1)).collect(), colour, 1.8, dash);
 }
 
-fn loss_figure(run: &RunResults) -> Figure {
+fn loss_figure(run: &RunResults, pinned: &[PinnedRun]) -> Figure {
     let unit = run.outcome_kind().loss_axis();
-    let (p, legend) = step_panel(
+    let (mut p, mut legend) = step_panel(
         run,
         unit,
         &[
@@ -216,13 +228,67 @@ fn loss_figure(run: &RunResults) -> Figure {
             StepSeries::new("validation", |m| m.val_loss, 1.0, Dash::Dashed),
         ],
     );
+    pinned_steps(&mut p, &mut legend, pinned, "train", |_| {
+        |m: &MemberReport| m.supervised_loss
+    });
     Figure::single(p, legend)
+}
+
+/// The shown pinned runs with their markers (by pinning order).
+fn shown_pins(pinned: &[PinnedRun]) -> impl Iterator<Item = (PinMarker, &PinnedRun)> {
+    pinned
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.shown)
+        .map(|(i, p)| (pin_marker(i), p))
+}
+
+/// Each shown pinned run's models (the oracle left out) over steps: the quantity `field` picks
+/// for the run, a thin line in the model's lighter colour with the run's marker on every
+/// [`PIN_MARK_EVERY`]-th report, and a legend entry per run and model.
+fn pinned_steps(
+    p: &mut Panel,
+    legend: &mut Vec<LegendEntry>,
+    pinned: &[PinnedRun],
+    what: &str,
+    field: impl Fn(&RunResults) -> fn(&MemberReport) -> f64,
+) {
+    for (marker, pin) in shown_pins(pinned) {
+        let run = &pin.results;
+        let f = field(run);
+        for (i, g) in run.groups.iter().enumerate() {
+            if g.kind == ModelKind::Oracle {
+                continue;
+            }
+            let c = pinned_colour(group_colour(run, i, g));
+            let pts = pairs(run.series(g, f));
+            let marks: Vec<(f64, f64)> = pts.iter().copied().step_by(PIN_MARK_EVERY).collect();
+            p.marks.push(Mark::Line {
+                pts,
+                colour: c,
+                width_pt: 0.9,
+                dash: Dash::Solid,
+            });
+            p.marks.push(Mark::Points {
+                pts: marks,
+                colour: c,
+                radius_pt: 1.8,
+                shape: Marker::Pin(marker),
+            });
+            legend.push(LegendEntry::pinned(
+                format!("{}: {} {what}", pin.name, g.name),
+                c,
+                Dash::Solid,
+                marker,
+            ));
+        }
+    }
 }
 
 /// The MI view: the monitored quantity the penalty targets leads (thick), the other form of
 /// I(z; c) and I(z; y) follow, and the penalty critic's own estimate is drawn thin and named
 /// as the training signal it is, not a measurement.
-fn mi_figure(run: &RunResults) -> Figure {
+fn mi_figure(run: &RunResults, pinned: &[PinnedRun]) -> Figure {
     let ceiling = run.probe_ceiling();
     let (target, other) = mi_series(run.conditional());
     let (mut p, mut legend) = step_panel(
@@ -251,6 +317,9 @@ fn mi_figure(run: &RunResults) -> Figure {
     );
     // The probes cannot exceed log N: draw that ceiling once a curve comes near it (drawn
     // always, it would squash the curves to the floor), as the app does.
+    pinned_steps(&mut p, &mut legend, pinned, "(penalised monitor)", |r| {
+        mi_series(r.conditional()).0.field
+    });
     if run.probe_peak() > 0.5 * ceiling {
         push_ceiling(&mut p, &mut legend, ceiling);
     }
@@ -284,7 +353,7 @@ fn at_step(run: &RunResults, label: &str) -> String {
     }
 }
 
-fn ood_figure(run: &RunResults) -> Figure {
+fn ood_figure(run: &RunResults, pinned: &[PinnedRun]) -> Figure {
     let metric = run.outcome_kind().metric_name();
     let mut p = Panel::new(&at_step(run, "shift s (0 = training distribution)"), metric);
     p.include_x = vec![0.0, 1.0];
@@ -304,6 +373,39 @@ fn ood_figure(run: &RunResults) -> Figure {
         entry.dash = group_dash(g);
         legend.push(entry);
     }
+    // Pinned runs: each model's mean, lighter and thinner, no band, the run's marker.
+    for (marker, pin) in shown_pins(pinned) {
+        let r = &pin.results;
+        for (i, g) in r.groups.iter().enumerate() {
+            let pts: Vec<(f64, f64)> = r
+                .group_summary(g)
+                .iter()
+                .map(|s| (s.shift, s.mean.headline()))
+                .collect();
+            if pts.is_empty() {
+                continue;
+            }
+            let c = pinned_colour(group_colour(r, i, g));
+            p.marks.push(Mark::Line {
+                pts: pts.clone(),
+                colour: c,
+                width_pt: 0.9,
+                dash: group_dash(g),
+            });
+            p.marks.push(Mark::Points {
+                pts,
+                colour: c,
+                radius_pt: 1.8,
+                shape: Marker::Pin(marker),
+            });
+            legend.push(LegendEntry::pinned(
+                format!("{}: {}", pin.name, g.name),
+                c,
+                group_dash(g),
+                marker,
+            ));
+        }
+    }
     legend.push(LegendEntry {
         label: format!(
             "mean ± 1 sd over {} seeds",
@@ -313,9 +415,97 @@ fn ood_figure(run: &RunResults) -> Figure {
         dash: Dash::Solid,
         width_pt: 0.0,
         marker: false,
+        shape: Marker::Circle,
         band: true,
     });
     Figure::single(p, legend)
+}
+
+/// The representation figure: a row per model (the first baseline and the first CRL model of
+/// the run), each at shift 0 and at the view's shift (the nearest in the run's grid), on the
+/// model's own principal axes, points coloured by c or y.
+fn representation_figure(
+    run: &RunResults,
+    rep: &Representation,
+    view: RepresentationView,
+) -> Result<Figure> {
+    let (values, what, high) = match view.colour {
+        ColourBy::Confounder => (&rep.confounder, "c", palette::CONFOUNDER),
+        ColourBy::Outcome => (&rep.outcome, "y", palette::OUTCOME),
+    };
+    let shifts = [rep.nearest_shift(0.0), rep.nearest_shift(view.shift)];
+    let mut panels = Vec::new();
+    let mut names = Vec::new();
+    for kind in [ModelKind::Baseline, ModelKind::Crl] {
+        let Some(g) = run.groups.iter().find(|g| g.kind == kind) else {
+            continue;
+        };
+        let Some(Some(proj)) = g.members.first().and_then(|&m| rep.members.get(m)) else {
+            continue;
+        };
+        for &si in &shifts {
+            let (Some(points), Some(vals)) = (proj.points.get(si), values.get(si)) else {
+                continue;
+            };
+            let (group, group_names) = colour_groups(vals);
+            let mut p = Panel::new(
+                &format!("PC 1 ({:.0}%)", 100.0 * proj.explained[0]),
+                &format!("PC 2 ({:.0}%)", 100.0 * proj.explained[1]),
+            );
+            p.title = Some(format!("{}, s = {}", g.name, trim(rep.shifts[si])));
+            for (k, _) in group_names.iter().enumerate() {
+                p.marks.push(Mark::Points {
+                    pts: points
+                        .iter()
+                        .zip(&group)
+                        .filter(|(_, gi)| **gi == k)
+                        .map(|(q, _)| (f64::from(q[0]), f64::from(q[1])))
+                        .collect(),
+                    colour: palette::scatter_shade(high, k, group_names.len()),
+                    radius_pt: 0.9,
+                    shape: Marker::Circle,
+                });
+            }
+            panels.push(p);
+            if names.is_empty() {
+                names = group_names;
+            }
+        }
+    }
+    if panels.is_empty() {
+        return Err(Error::invalid(
+            "the representation plot needs a baseline or a CRL model; the run has neither",
+        ));
+    }
+    let n = names.len();
+    let mut legend: Vec<LegendEntry> = names
+        .into_iter()
+        .enumerate()
+        .map(|(k, name)| {
+            let mut e = LegendEntry::marked(
+                format!("{what} {name}"),
+                palette::scatter_shade(high, k, n),
+                false,
+            );
+            e.width_pt = 0.0;
+            e
+        })
+        .collect();
+    legend.push(LegendEntry::line(
+        format!(
+            "model at step {}, {} held-out rows per shift",
+            rep.step,
+            rep.confounder.first().map_or(0, Vec::len)
+        ),
+        palette::TRUTH,
+        Dash::Solid,
+        0.0,
+    ));
+    Ok(Figure {
+        panels,
+        columns: 2,
+        legend,
+    })
 }
 
 /// The ideal's line pattern (in ink), the same in the app.
@@ -381,6 +571,7 @@ fn calibration_figure(
         pts: points.iter().map(|c| (c.truth, c.estimate)).collect(),
         colour: palette::CRL,
         radius_pt: 2.0,
+        shape: Marker::Circle,
     });
     legend.push(LegendEntry::marked(
         format!("{}{bound}", est.name()),
@@ -391,7 +582,11 @@ fn calibration_figure(
     if let Some(s) = staircase.filter(|s| !s.history.is_empty()) {
         panels.push(staircase_panel(s, est, log_n));
     }
-    Figure { panels, legend }
+    Figure {
+        panels,
+        columns: 0,
+        legend,
+    }
 }
 
 /// The staircase panel: truth and ideal as staircases over training steps, the estimate on one
@@ -459,6 +654,7 @@ fn trade_off_figure(run: &RunResults) -> Figure {
     band_curve(&mut right, &run.final_mi_vs_beta(), palette::ERROR);
     Figure {
         panels: vec![left, right],
+        columns: 0,
         legend: vec![
             LegendEntry::marked(
                 format!("{metric} at shift {}", trim(max_shift)),

@@ -8,6 +8,7 @@ use plotters::prelude::*;
 
 use super::dash::draw_dashed;
 use super::legend::{draw_legend, layout_legend};
+use super::marker::draw_marker;
 use super::model::{Dash, Figure, Mark, Panel};
 use super::style::{LABEL_PT, TICK_PT, band_fill, draw_error, px, rgb, text_style};
 use crate::error::Result;
@@ -21,7 +22,9 @@ pub(super) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figu
     let layout = layout_legend(root, &fig.legend, w as i32 - 2 * margin);
     let legend_h = layout.height() + margin;
     let (plot_area, legend_area) = root.split_vertically(h as i32 - legend_h);
-    let areas = plot_area.split_evenly((1, fig.panels.len().max(1)));
+    let n = fig.panels.len().max(1);
+    let columns = if fig.columns == 0 { n } else { fig.columns };
+    let areas = plot_area.split_evenly((n.div_ceil(columns), columns));
     for (panel, area) in fig.panels.iter().zip(&areas) {
         draw_panel(area, panel)?;
     }
@@ -114,7 +117,11 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) 
         y0 = y0.min(0.0);
         x0 = x0.min(0.0);
     }
-    let mut chart = ChartBuilder::on(area)
+    let mut builder = ChartBuilder::on(area);
+    if let Some(title) = &panel.title {
+        builder.caption(title.as_str(), text_style(LABEL_PT));
+    }
+    let mut chart = builder
         .margin(margin)
         .margin_right(margin * 2)
         .x_label_area_size(x_label_area)
@@ -188,12 +195,15 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) 
             pts,
             colour,
             radius_pt,
+            shape,
         } = m
         {
             let r = px(*radius_pt) as i32;
-            for &(x, y) in pts.iter().filter(|p| finite(p)) {
-                plot.draw(&Circle::new((x, y), r, rgb(*colour).filled()))
-                    .map_err(draw_error)?;
+            let abs = plot.strip_coord_spec();
+            let (ox, oy) = abs.get_base_pixel();
+            for p in pts.iter().filter(|p| finite(p)) {
+                let (x, y) = plot.map_coordinate(p);
+                draw_marker(&abs, (x - ox, y - oy), r, *colour, *shape)?;
             }
         }
     }

@@ -6,8 +6,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::dash::draw_dashed;
+use super::marker::draw_marker;
 use super::model::LegendEntry;
-use super::style::{LEGEND_PT, band_fill, draw_error, px, rgb, text_style};
+use super::style::{LEGEND_PT, band_fill, draw_error, px, text_style};
 use crate::error::Result;
 
 /// Where each legend entry goes.
@@ -98,12 +99,7 @@ pub(super) fn draw_legend<DB: DrawingBackend>(
             )?;
         }
         if e.marker {
-            area.draw(&Circle::new(
-                (left + sw / 2, cy),
-                px(1.8) as i32,
-                rgb(e.colour).filled(),
-            ))
-            .map_err(draw_error)?;
+            draw_marker(area, (left + sw / 2, cy), px(1.8) as i32, e.colour, e.shape)?;
         }
         area.draw(&Text::new(
             e.label.clone(),

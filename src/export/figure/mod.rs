@@ -20,6 +20,7 @@ mod dash;
 mod draw;
 mod encode;
 mod legend;
+mod marker;
 mod model;
 mod render;
 mod spec;

@@ -1,7 +1,16 @@
 //! The figure model: what a figure holds (panels of marks, and a legend), independent of the
 //! backend that draws it.
 
-use crate::export::palette::Rgb;
+use crate::export::palette::{PinMarker, Rgb};
+
+/// A marker's shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Marker {
+    /// A circle: the current run's.
+    Circle,
+    /// A pinned run's shape.
+    Pin(PinMarker),
+}
 
 /// Line pattern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +58,8 @@ pub(super) enum Mark {
         colour: Rgb,
         /// Radius in points.
         radius_pt: f64,
+        /// The shape.
+        shape: Marker,
     },
     /// A horizontal line across the plot.
     HLine {
@@ -79,8 +90,10 @@ pub(super) struct LegendEntry {
     pub(super) dash: Dash,
     /// The sample line's width in points; 0 draws no line.
     pub(super) width_pt: f64,
-    /// Whether a circle marker sits on the sample.
+    /// Whether a marker sits on the sample.
     pub(super) marker: bool,
+    /// Its shape.
+    pub(super) shape: Marker,
     /// Whether a shaded band sits behind the sample.
     pub(super) band: bool,
 }
@@ -94,6 +107,7 @@ impl LegendEntry {
             dash,
             width_pt,
             marker: false,
+            shape: Marker::Circle,
             band: false,
         }
     }
@@ -107,7 +121,21 @@ impl LegendEntry {
             dash: Dash::Solid,
             width_pt: 1.3,
             marker: true,
+            shape: Marker::Circle,
             band,
+        }
+    }
+
+    /// A pinned run's sample: a thin line of `dash` with its marker.
+    pub(super) fn pinned(label: String, colour: Rgb, dash: Dash, shape: PinMarker) -> Self {
+        LegendEntry {
+            label,
+            colour,
+            dash,
+            width_pt: 0.9,
+            marker: true,
+            shape: Marker::Pin(shape),
+            band: false,
         }
     }
 }
@@ -115,6 +143,8 @@ impl LegendEntry {
 /// One plot of a figure: its axis labels and marks.
 #[derive(Clone, Debug)]
 pub(super) struct Panel {
+    /// A title above the plot, if any.
+    pub(super) title: Option<String>,
     /// The x axis's description.
     pub(super) x_label: String,
     /// The y axis's description.
@@ -133,6 +163,7 @@ impl Panel {
     /// An empty panel with these axis labels.
     pub(super) fn new(x_label: &str, y_label: &str) -> Self {
         Panel {
+            title: None,
             x_label: x_label.into(),
             y_label: y_label.into(),
             marks: Vec::new(),
@@ -143,11 +174,13 @@ impl Panel {
     }
 }
 
-/// A whole figure: panels side by side over one legend.
+/// A whole figure: panels side by side (or in a grid) over one legend.
 #[derive(Clone, Debug)]
 pub(super) struct Figure {
-    /// The panels, left to right.
+    /// The panels, left to right, then top to bottom.
     pub(super) panels: Vec<Panel>,
+    /// Panels per row (0: all in one row).
+    pub(super) columns: usize,
     /// The legend below them.
     pub(super) legend: Vec<LegendEntry>,
 }
@@ -157,6 +190,7 @@ impl Figure {
     pub(super) fn single(panel: Panel, legend: Vec<LegendEntry>) -> Self {
         Figure {
             panels: vec![panel],
+            columns: 0,
             legend,
         }
     }

@@ -6,6 +6,7 @@ use std::str::FromStr;
 
 use crate::error::{Error, Result};
 use crate::experiment::RunResults;
+use crate::export::{PinnedRun, RepresentationView};
 use crate::mi::{Calibration, EstimatorKind, Staircase};
 
 /// Resolution of PNG figures, in dots per inch.
@@ -25,19 +26,24 @@ pub enum PlotKind {
     Calibration,
     /// A β sweep's metric and final I(z; c) against β.
     TradeOff,
+    /// The baseline's and the CRL model's z projected to two dimensions, at shift 0 and at the
+    /// representation view's shift, coloured by the confounder or the outcome.
+    Representation,
 }
 
 impl PlotKind {
     /// Every kind, in menu order.
-    pub const ALL: [PlotKind; 5] = [
+    pub const ALL: [PlotKind; 6] = [
         PlotKind::Loss,
         PlotKind::Mi,
         PlotKind::Ood,
         PlotKind::Calibration,
         PlotKind::TradeOff,
+        PlotKind::Representation,
     ];
 
-    /// The command-line and file name: `loss`, `mi`, `ood`, `calibration`, `tradeoff`.
+    /// The command-line and file name: `loss`, `mi`, `ood`, `calibration`, `tradeoff`,
+    /// `representation`.
     pub fn name(self) -> &'static str {
         match self {
             PlotKind::Loss => "loss",
@@ -45,6 +51,7 @@ impl PlotKind {
             PlotKind::Ood => "ood",
             PlotKind::Calibration => "calibration",
             PlotKind::TradeOff => "tradeoff",
+            PlotKind::Representation => "representation",
         }
     }
 
@@ -143,6 +150,9 @@ impl FigureWidth {
         let h_in = match (self, kind) {
             (FigureWidth::Single, PlotKind::Calibration) => 3.3,
             (FigureWidth::Single, PlotKind::TradeOff) => 2.9,
+            // Two rows of two panels.
+            (FigureWidth::Single, PlotKind::Representation) => 4.0,
+            (FigureWidth::Double, PlotKind::Representation) => 6.0,
             (FigureWidth::Single, _) => 2.8,
             (FigureWidth::Double, _) => 3.0,
         };
@@ -198,6 +208,10 @@ pub struct PlotData<'a> {
     /// The same estimator's staircase run, if there is one (the calibration figure's second
     /// panel).
     pub staircase: Option<&'a Staircase>,
+    /// Runs pinned for comparison: the loss, MI and OOD figures draw the shown ones, lighter.
+    pub pinned: &'a [PinnedRun],
+    /// The representation figure's colouring and second shift.
+    pub representation: RepresentationView,
 }
 
 #[cfg(test)]
@@ -232,7 +246,7 @@ mod tests {
         let plot = "x".parse::<PlotKind>().map_err(detail).unwrap_err();
         assert_eq!(
             plot,
-            "unknown plot `x` (use loss, mi, ood, calibration or tradeoff)"
+            "unknown plot `x` (use loss, mi, ood, calibration, tradeoff or representation)"
         );
         let format = "x".parse::<FigureFormat>().map_err(detail).unwrap_err();
         assert_eq!(format, "unknown figure format `x` (use svg or png)");

@@ -22,6 +22,8 @@ impl CrlApp {
                 .staircase
                 .as_ref()
                 .filter(|s| !s.history.is_empty()),
+            pinned: &self.pinned,
+            representation: self.state.representation,
         }
     }
 

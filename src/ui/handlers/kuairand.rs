@@ -47,6 +47,8 @@ impl CrlApp {
     /// The run on the plots and the view's state once a real-logs job has started.
     pub(crate) fn real_logs_started(&mut self, config: &TrainConfig, n_seeds: usize, status: &str) {
         let members = compare_members(config.seed, n_seeds, config.beta, false);
+        self.run_origin = None;
+        self.run_pinned = false;
         self.run = Some(RunResults::new(
             OutcomeKind::Binary,
             RunMode::Compare,

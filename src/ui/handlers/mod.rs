@@ -7,5 +7,6 @@ mod export;
 mod kuairand;
 mod lesson;
 mod logs;
+mod pinned;
 mod session;
 mod training;

@@ -27,6 +27,7 @@ impl CrlApp {
         );
         ws.plots = plot_settings(&self.state);
         ws.results = self.run.clone().filter(|r| !r.state.is_active());
+        ws.pinned = self.pinned.clone();
         ws.calibration_points = self.calibration.points.clone();
         ws.calibration_staircase = self
             .calibration
@@ -43,6 +44,7 @@ impl CrlApp {
             None => {
                 self.history.can_undo()
                     || self.run.is_some()
+                    || !self.pinned.is_empty()
                     || !self.calibration.points.is_empty()
                     || self
                         .calibration
@@ -126,7 +128,19 @@ impl CrlApp {
         self.state.data = ws.plots.data.clone();
         self.state.calibration = ws.plots.calibration.clone();
         self.state.tab = ws.plots.view;
+        self.state.representation = ws.plots.representation;
         self.run = ws.results.clone();
+        self.run_origin = ws
+            .results
+            .as_ref()
+            .map(|_| (ws.scenario.clone(), ws.train.clone()));
+        self.pinned = ws.pinned.clone();
+        // A file saved after pinning holds its run twice: pinned, and as the current run.
+        self.run_pinned = ws.results.as_ref().is_some_and(|r| {
+            let mut r = r.clone();
+            r.representation = None;
+            ws.pinned.iter().any(|p| p.results == r)
+        });
         self.calibration = CalibrationResults {
             estimator: Some(ws.plots.calibration.estimator),
             points: ws.calibration_points.clone(),
@@ -191,6 +205,7 @@ fn plot_settings(state: &AppState) -> PlotSettings {
         view: state.tab,
         data: state.data.clone(),
         calibration: state.calibration.clone(),
+        representation: state.representation,
     }
 }
 

@@ -26,6 +26,8 @@ impl CrlApp {
         match self.jobs.start_training(job) {
             Ok(()) => {
                 self.run = Some(run);
+                self.run_origin = Some((self.state.scenario.clone(), self.state.train.clone()));
+                self.run_pinned = false;
                 self.notice = None;
                 // The status bar's frame time then describes frames during this run.
                 self.frame_times.clear();

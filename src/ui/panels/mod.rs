@@ -14,6 +14,7 @@ mod lesson;
 mod logs;
 mod menu;
 mod node_parts;
+mod pinned;
 mod plots;
 mod representation;
 mod scenario;

@@ -7,6 +7,8 @@ use egui_plot::{
 };
 
 use crate::experiment::{Group, RunMode, RunResults, trim};
+use crate::export::PinnedRun;
+use crate::export::palette::PIN_MARK_EVERY;
 use crate::train::{MemberReport, ModelKind};
 use crate::ui::theme;
 
@@ -20,6 +22,15 @@ fn group_colour(run: &RunResults, i: usize, g: &Group) -> Color32 {
         _ if g.kind == ModelKind::Oracle => theme::model_colour(ModelKind::Oracle),
         RunMode::Compare => theme::model_colour(g.kind),
         RunMode::BetaSweep => theme::sweep_colour(i, run.groups.len()),
+    }
+}
+
+/// The oracle's curves are dashed, every other group's solid.
+fn group_style(g: &Group) -> LineStyle {
+    if g.kind == ModelKind::Oracle {
+        LineStyle::dashed_loose()
+    } else {
+        LineStyle::Solid
     }
 }
 
@@ -116,9 +127,49 @@ fn named_line(
         .style(style)
 }
 
+/// The shown pinned runs with their index (their marker: pinning order).
+fn shown_pins(pinned: &[PinnedRun]) -> impl Iterator<Item = (usize, &PinnedRun)> {
+    pinned.iter().enumerate().filter(|(_, p)| p.shown)
+}
+
+/// Each shown pinned run's models (the oracle left out) over steps, behind the current run:
+/// the quantity `field` picks for the run, a thin line in the model's lighter colour with the
+/// run's marker on every [`PIN_MARK_EVERY`]-th report, one legend entry per run and model.
+fn pinned_step_lines(
+    p: &mut egui_plot::PlotUi<'_>,
+    pinned: &[PinnedRun],
+    field: impl Fn(&RunResults) -> fn(&MemberReport) -> f64,
+) {
+    for (k, pin) in shown_pins(pinned) {
+        let run = &pin.results;
+        let f = field(run);
+        for (i, g) in run.groups.iter().enumerate() {
+            if g.kind == ModelKind::Oracle {
+                continue;
+            }
+            let c = theme::pinned_colour(group_colour(run, i, g));
+            let name = format!("{}: {}", pin.name, g.name);
+            let mut pts = run.series(g, f);
+            pts.retain(|q| q[1].is_finite());
+            let marks: Vec<[f64; 2]> = pts.iter().copied().step_by(PIN_MARK_EVERY).collect();
+            p.line(
+                Line::new(name.clone(), PlotPoints::from(pts))
+                    .color(c)
+                    .width(1.2),
+            );
+            p.points(
+                Points::new(name, PlotPoints::from(marks))
+                    .color(c)
+                    .radius(3.5)
+                    .shape(theme::pin_shape(k)),
+            );
+        }
+    }
+}
+
 /// Training loss (solid, one legend entry per model) and validation loss (dashed, one shared
-/// entry) of each model over steps.
-pub fn loss_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
+/// entry) of each model over steps; pinned runs' training loss behind them, lighter.
+pub fn loss_ui(ui: &mut Ui, run: Option<&RunResults>, pinned: &[PinnedRun], height: f32) {
     let Some(run) = run.filter(|r| !r.reports.is_empty()) else {
         return empty_hint(
             ui,
@@ -128,6 +179,7 @@ pub fn loss_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
     };
     let unit = run.outcome_kind().loss_axis();
     steps_plot("loss", height, unit).show(ui, |p| {
+        pinned_step_lines(p, pinned, |_| |m: &MemberReport| m.supervised_loss);
         for (i, g) in run.groups.iter().enumerate() {
             let c = group_colour(run, i, g);
             let name = format!("{} (train)", g.name);
@@ -156,8 +208,9 @@ pub fn loss_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
 /// What the probes measure, per model, over steps: the quantity the penalty targets leads
 /// (thick, one legend entry per model; I(z; c | y) for a conditional penalty), the other form of
 /// I(z; c) (dashed) and I(z; y) (dotted) follow with one shared entry each. The penalty critic's
-/// own estimate, the training signal rather than a measurement, is drawn on request.
-pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
+/// own estimate, the training signal rather than a measurement, is drawn on request. Pinned
+/// runs' penalised quantity is drawn behind, lighter.
+pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, pinned: &[PinnedRun], height: f32) {
     let Some(run) = run.filter(|r| !r.reports.is_empty()) else {
         return empty_hint(
             ui,
@@ -205,6 +258,13 @@ pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
     steps_plot("mi", height, "MI (nats)")
         .include_y(top)
         .show(ui, |p| {
+            pinned_step_lines(p, pinned, |r| {
+                if r.conditional() {
+                    |m: &MemberReport| m.mi_zc_given_y
+                } else {
+                    |m: &MemberReport| m.mi_zc
+                }
+            });
             for (i, g) in run.groups.iter().enumerate() {
                 let c = group_colour(run, i, g);
                 let name = format!("{}: {}", g.name, target.0);
@@ -258,8 +318,9 @@ pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
 }
 
 /// The headline metric (accuracy, or R² for a continuous outcome) against shift, mean over
-/// seeds with a band of one standard deviation; fills in shift by shift.
-pub fn ood_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
+/// seeds with a band of one standard deviation; fills in shift by shift. Pinned runs' means are
+/// drawn behind, lighter, without a band, each with its marker.
+pub fn ood_ui(ui: &mut Ui, run: Option<&RunResults>, pinned: &[PinnedRun], height: f32) {
     let Some(run) = run.filter(|r| !r.eval.is_empty()) else {
         let msg = match run {
             Some(r) if r.state.is_active() => {
@@ -280,18 +341,44 @@ pub fn ood_ui(ui: &mut Ui, run: Option<&RunResults>, height: f32) {
         .include_x(0.0)
         .include_x(1.0)
         .show(ui, |p| {
+            for (k, pin) in shown_pins(pinned) {
+                let r = &pin.results;
+                for (i, g) in r.groups.iter().enumerate() {
+                    let pts: Vec<[f64; 2]> = r
+                        .group_summary(g)
+                        .iter()
+                        .map(|s| [s.shift, s.mean.headline()])
+                        .collect();
+                    let c = theme::pinned_colour(group_colour(r, i, g));
+                    let name = format!("{}: {}", pin.name, g.name);
+                    p.line(
+                        Line::new(name.clone(), PlotPoints::from(pts.clone()))
+                            .color(c)
+                            .width(1.2)
+                            .style(group_style(g)),
+                    );
+                    p.points(
+                        Points::new(name, PlotPoints::from(pts))
+                            .color(c)
+                            .radius(4.0)
+                            .shape(theme::pin_shape(k)),
+                    );
+                }
+            }
             for (i, g) in run.groups.iter().enumerate() {
                 let rows: Vec<(f64, f64, f64)> = run
                     .group_summary(g)
                     .iter()
                     .map(|r| (r.shift, r.mean.headline(), r.std.headline()))
                     .collect();
-                let style = if g.kind == ModelKind::Oracle {
-                    LineStyle::dashed_loose()
-                } else {
-                    LineStyle::Solid
-                };
-                band_ui(p, &g.name, &rows, group_colour(run, i, g), 3.0, style);
+                band_ui(
+                    p,
+                    &g.name,
+                    &rows,
+                    group_colour(run, i, g),
+                    3.0,
+                    group_style(g),
+                );
             }
         });
 }

@@ -6,46 +6,12 @@
 use egui::{RichText, Slider, Ui};
 use egui_plot::{Legend, Plot, PlotPoints, Points};
 
-use crate::experiment::{Representation, RunResults};
+use crate::experiment::{Representation, RunResults, colour_groups};
+use crate::export::palette;
 use crate::train::ModelKind;
 use crate::ui::command::Command;
 use crate::ui::state::{ColourBy, RepresentationView};
 use crate::ui::theme;
-
-/// Splits rows into at most four colour groups by `values`: one per value when there are at
-/// most four distinct values (0/1 labels, one-hot classes, a standardised binary confounder),
-/// else below and above the median.
-fn groups(values: &[f32]) -> (Vec<usize>, Vec<String>) {
-    let mut distinct: Vec<f32> = values.to_vec();
-    distinct.sort_by(f32::total_cmp);
-    distinct.dedup();
-    if distinct.len() <= 4 {
-        let small_ints = distinct
-            .iter()
-            .all(|x| x.fract() == 0.0 && (0.0..4.0).contains(x));
-        let names = distinct
-            .iter()
-            .enumerate()
-            .map(|(i, v)| match (small_ints, distinct.len()) {
-                (true, _) => format!("= {v}"),
-                (false, 2) => (if i == 0 { "low" } else { "high" }).to_owned(),
-                (false, _) => format!("= {v:.2}"),
-            })
-            .collect();
-        let group = values
-            .iter()
-            .map(|x| distinct.partition_point(|d| d < x))
-            .collect();
-        return (group, names);
-    }
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f32::total_cmp);
-    let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
-    (
-        values.iter().map(|&x| usize::from(x > median)).collect(),
-        vec!["below the median".into(), "above the median".into()],
-    )
-}
 
 /// The first member of `kind` (seed order) and its name.
 fn first_of(run: &RunResults, kind: ModelKind) -> Option<(usize, String)> {
@@ -96,15 +62,8 @@ pub fn representation_ui(
     if changed {
         commands.push(Command::SetRepresentationView(v.clone()));
     }
-    let nearest = |s: f64| {
-        rep.shifts
-            .iter()
-            .enumerate()
-            .min_by(|a, b| (a.1 - s).abs().total_cmp(&(b.1 - s).abs()))
-            .map_or(0, |(i, _)| i)
-    };
-    let zero = nearest(0.0);
-    let chosen = nearest(v.shift);
+    let zero = rep.nearest_shift(0.0);
+    let chosen = rep.nearest_shift(v.shift);
     let models: Vec<(usize, String)> = [ModelKind::Baseline, ModelKind::Crl]
         .into_iter()
         .filter_map(|k| first_of(run, k))
@@ -112,7 +71,7 @@ pub fn representation_ui(
     let h = ((ui.available_height() - 60.0) / models.len().max(1) as f32).max(140.0);
     let w = (full_width / 2.0 - 12.0).max(140.0);
     for (member, name) in &models {
-        let Some(p) = rep.members.get(*member) else {
+        let Some(Some(p)) = rep.members.get(*member) else {
             continue;
         };
         ui.label(RichText::new(format!(
@@ -146,14 +105,21 @@ fn scatter(
     (w, h): (f32, f32),
     id: &str,
 ) {
-    let Some(points) = rep.members[member].points.get(shift_index) else {
+    let Some(Some(points)) = rep
+        .members
+        .get(member)
+        .map(|p| p.as_ref().and_then(|p| p.points.get(shift_index)))
+    else {
         return;
     };
-    let (values, what) = match view.colour {
-        ColourBy::Confounder => (&rep.confounder[shift_index], "c"),
-        ColourBy::Outcome => (&rep.outcome[shift_index], "y"),
+    let (values, what, high) = match view.colour {
+        ColourBy::Confounder => (rep.confounder.get(shift_index), "c", palette::CONFOUNDER),
+        ColourBy::Outcome => (rep.outcome.get(shift_index), "y", palette::OUTCOME),
     };
-    let (group, names) = groups(values);
+    let Some(values) = values else {
+        return;
+    };
+    let (group, names) = colour_groups(values);
     ui.vertical(|ui| {
         ui.weak(format!("s = {}", rep.shifts[shift_index]));
         Plot::new(format!("repr-{id}"))
@@ -171,15 +137,10 @@ fn scatter(
                         .filter(|(_, gi)| **gi == g)
                         .map(|(q, _)| [f64::from(q[0]), f64::from(q[1])])
                         .collect();
-                    let t = if names.len() == 1 {
-                        1.0
-                    } else {
-                        g as f32 / (names.len() - 1) as f32
-                    };
                     let name = format!("{what} {label}");
                     p.points(
                         Points::new(name, PlotPoints::from(pts))
-                            .color(theme::outcome_colour(t))
+                            .color(theme::scatter_shade(high, g, names.len()))
                             .radius(2.0),
                     );
                 }

@@ -5,10 +5,13 @@ use egui::{Button, ComboBox, DragValue, ProgressBar, RichText, Slider, Ui, vec2}
 
 use crate::experiment::{RunMode, RunResults, RunState, TrainSettings};
 use crate::train::DeviceChoice;
+use crate::ui::app_view::AppView;
 use crate::ui::command::Command;
 use crate::ui::highlight::mark;
+use crate::ui::state::Tab;
 use crate::ui::theme;
 
+use super::pinned::pin_button_ui;
 use super::widgets::{estimator_choice_ui, labelled_ui};
 
 /// Seconds as `1 min 05 s` or `12 s`.
@@ -42,25 +45,16 @@ fn labelled_drag<N: egui::emath::Numeric>(
 }
 
 /// The right-hand panel: its heading, and the controls and settings below it, scrolling.
-pub fn training_panel_ui(
-    ui: &mut Ui,
-    settings: &TrainSettings,
-    run: Option<&RunResults>,
-    commands: &mut Vec<Command>,
-) {
+pub fn training_panel_ui(ui: &mut Ui, app: &AppView<'_>, commands: &mut Vec<Command>) {
     ui.heading("Training");
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
-        .show(ui, |ui| training_ui(ui, settings, run, commands));
+        .show(ui, |ui| training_ui(ui, app, commands));
 }
 
 /// The run controls and settings. `run` is the current or last run.
-fn training_ui(
-    ui: &mut Ui,
-    settings: &TrainSettings,
-    run: Option<&RunResults>,
-    commands: &mut Vec<Command>,
-) {
+fn training_ui(ui: &mut Ui, app: &AppView<'_>, commands: &mut Vec<Command>) {
+    let (settings, run) = (&app.state.train, app.run);
     let active = run.is_some_and(|r| r.state.is_active());
     let mut s = settings.clone();
     let mut changed = false;
@@ -99,6 +93,22 @@ fn training_ui(
     }
     if let Some(run) = run {
         run_status_ui(ui, run);
+    }
+    if run.is_some_and(|r| !r.state.is_active()) || !app.pinned.is_empty() {
+        ui.horizontal_wrapped(|ui| {
+            pin_button_ui(ui, &app.pin, commands);
+            if !app.pinned.is_empty() {
+                let n = app.pinned.len();
+                let text = format!("{n} pinned run{}", if n == 1 { "" } else { "s" });
+                if ui
+                    .link(text)
+                    .on_hover_text("Compare them in the OOD view's table")
+                    .clicked()
+                {
+                    commands.push(Command::SetTab(Tab::Ood));
+                }
+            }
+        });
     }
     ui.separator();
 
