@@ -894,3 +894,106 @@ fn the_app_state_survives_eframes_storage() {
     assert_eq!(back.lesson, state.lesson);
     assert_eq!(back.tab, Tab::Representation);
 }
+
+/// Trains with the state's settings and waits until the run is done.
+fn train_to_the_end(h: &mut Harness<'_, CrlApp>) {
+    h.get_by_label("Train").click();
+    h.step();
+    let t0 = Instant::now();
+    loop {
+        h.step();
+        match h.state().run.as_ref().map(|r| r.state.clone()) {
+            Some(RunState::Done) => break,
+            Some(RunState::Failed(e)) => panic!("training failed: {e}"),
+            _ => {}
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(300),
+            "training did not finish"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run();
+}
+
+/// Issue 14: pin a finished run, change a setting, train again and pin again; the OOD view's
+/// table lists every pinned run, the plots draw them, a workspace file keeps them.
+#[test]
+fn three_pinned_runs_are_named_listed_and_saved() {
+    let mut h = app();
+    {
+        let st = &mut h.state_mut().state.train;
+        st.device = DeviceChoice::Cpu;
+        st.config.steps = 30;
+        st.config.n_train = 1_000;
+        st.config.n_val = 300;
+        st.config.n_test = 400;
+        st.config.beta_warmup_steps = 10;
+        st.n_seeds = 1;
+        st.shift_grid = "0, 1".into();
+    }
+    h.run();
+    assert!(
+        h.query_by_label("Pin this run").is_none(),
+        "nothing to pin before a run"
+    );
+    train_to_the_end(&mut h);
+    h.get_by_label("Pin this run").click();
+    h.run();
+    assert_eq!(h.state().pinned.len(), 1);
+    assert!(
+        h.state().pin_status().is_err(),
+        "the same run is not pinned twice"
+    );
+    h.state_mut().handle_command(Command::SetBeta(3.0));
+    train_to_the_end(&mut h);
+    h.get_by_label("Pin this run").click();
+    h.run();
+    let mut settings = h.state().state.train.clone();
+    settings.config.conditional = false;
+    h.state_mut()
+        .handle_command(Command::SetTrainSettings(Box::new(settings)));
+    train_to_the_end(&mut h);
+    h.get_by_label("Pin this run").click();
+    h.run();
+    let names: Vec<String> = h.state().pinned.iter().map(|p| p.name.clone()).collect();
+    assert_eq!(names[1..], ["β 3", "β 3, conditional off"], "{names:?}");
+    assert!(names[0].contains("30 steps"), "{names:?}");
+    // The training panel links to the table; the table has a row per run and model.
+    h.get_by_label("3 pinned runs").click();
+    h.run();
+    assert_eq!(h.state().state.tab, Tab::Ood);
+    h.get_by_label("Pinned runs");
+    assert_eq!(h.query_all_by_label("Remove").count(), 3);
+    // Two pinned runs with β 3 in the table, and the current run's legend entry.
+    assert_eq!(h.query_all_by_label("CRL (β = 3)").count(), 3);
+    // Hide one, rename one, remove one.
+    h.state_mut().handle_command(Command::ShowPinned(0, false));
+    h.state_mut()
+        .handle_command(Command::RenamePinned(2, "β 3".into()));
+    assert_eq!(h.state().pinned[2].name, "β 3 (2)", "names stay apart");
+    h.run();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pinned.json");
+    h.state_mut()
+        .handle_command(Command::SaveWorkspace(Some(path.clone())));
+    let saved = crl_lab::export::Workspace::load(&path).unwrap();
+    assert_eq!(saved.pinned.len(), 3);
+    assert!(!saved.pinned[0].shown);
+    h.query_all_by_label("Remove").next().unwrap().click();
+    h.run();
+    assert_eq!(h.state().pinned.len(), 2);
+    assert!(h.state().is_dirty(), "removing a pin is a change to save");
+    // Opening the file brings all three back, and its current run counts as pinned.
+    h.state_mut()
+        .handle_command(Command::OpenWorkspace(Some(path.clone())));
+    h.state_mut()
+        .handle_command(Command::AnswerDiscard(DiscardAnswer::Discard));
+    h.run();
+    assert_eq!(h.state().pinned.len(), 3);
+    assert!(h.state().pin_status().is_err());
+    for tab in [Tab::Overview, Tab::Loss, Tab::Mi, Tab::Ood] {
+        h.state_mut().handle_command(Command::SetTab(tab));
+        h.run();
+    }
+}

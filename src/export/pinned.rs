@@ -217,7 +217,8 @@ pub fn differences(
         out.push(format!("{} steps", thousands(a.steps)));
     }
     if train.n_seeds != reference.n_seeds {
-        out.push(format!("{} seeds", train.n_seeds));
+        let s = if train.n_seeds == 1 { "" } else { "s" };
+        out.push(format!("{} seed{s}", train.n_seeds));
     }
     if a.seed != b.seed {
         out.push(format!("seed {}", a.seed));

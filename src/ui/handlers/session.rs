@@ -136,10 +136,14 @@ impl CrlApp {
             .map(|_| (ws.scenario.clone(), ws.train.clone()));
         self.pinned = ws.pinned.clone();
         // A file saved after pinning holds its run twice: pinned, and as the current run.
+        // (Compared as JSON: a "not estimated" NaN is not equal to itself.)
         self.run_pinned = ws.results.as_ref().is_some_and(|r| {
             let mut r = r.clone();
             r.representation = None;
-            ws.pinned.iter().any(|p| p.results == r)
+            let text = serde_json::to_string(&r).ok();
+            ws.pinned
+                .iter()
+                .any(|p| serde_json::to_string(&p.results).ok() == text)
         });
         self.calibration = CalibrationResults {
             estimator: Some(ws.plots.calibration.estimator),
