@@ -158,10 +158,24 @@ fn three_pinned_runs_are_named_compared_overlaid_and_stored() {
     // A pinned run does not carry its projections, and the current run's are compact: one
     // line of `x,y` pairs per model and shift (three models, three shifts, Z_ROWS points).
     assert_eq!(text.matches("\"representation\": {").count(), 1);
-    let rep = ws.results.as_ref().unwrap().representation.as_ref().unwrap();
+    let rep = ws
+        .results
+        .as_ref()
+        .unwrap()
+        .representation
+        .as_ref()
+        .unwrap();
     let rep_text = serde_json::to_string_pretty(rep).unwrap();
-    assert!(rep_text.len() < 30 * 3 * 3 * Z_ROWS, "{} bytes", rep_text.len());
-    assert!(rep_text.lines().count() < 60, "{} lines", rep_text.lines().count());
+    assert!(
+        rep_text.len() < 30 * 3 * 3 * Z_ROWS,
+        "{} bytes",
+        rep_text.len()
+    );
+    assert!(
+        rep_text.lines().count() < 60,
+        "{} lines",
+        rep_text.lines().count()
+    );
 
     // The bundle writes the table and the representation figure.
     let dir = tempfile::tempdir().unwrap();
@@ -244,11 +258,46 @@ fn names_say_what_differs_in_words() {
     );
     let other = preset("anti-causal").unwrap();
     let d = differences((&other, &base), (&scenario, &base));
-    assert_eq!(d, [other.title.clone()]);
+    assert_eq!(d, [other.title.as_str()]);
     let mut edited = scenario.clone();
     edited.nodes.pop();
     assert_eq!(
         differences((&edited, &base), (&scenario, &base)),
         ["graph edited"]
     );
+}
+
+/// A workspace saved before projections were stored trains again for the representation
+/// figure, and `--save` keeps the projections.
+#[test]
+fn the_figure_command_draws_the_representation_of_an_older_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::load(&small()).unwrap();
+    ws.train.n_seeds = 1;
+    ws.train.config.n_train = 2_000;
+    ws.train.config.n_test = 500;
+    let old = dir.path().join("old.json");
+    ws.save(&old).unwrap();
+    assert!(ws.results.as_ref().unwrap().representation.is_none());
+    let svg = dir.path().join("rep.svg");
+    let saved = dir.path().join("saved.json");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_crl-lab"))
+        .args(["figure", old.to_str().unwrap(), "--plot", "representation"])
+        .args(["--device", "cpu", "--save", saved.to_str().unwrap()])
+        .args(["--out", svg.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&svg).unwrap();
+    // The shortcut preset's c is binary, standardised: two groups, low and high.
+    assert!(
+        text.contains("baseline, s = 0") && text.contains("c high"),
+        "{text}"
+    );
+    let back = Workspace::load(&saved).unwrap();
+    assert!(back.results.unwrap().representation.is_some());
 }

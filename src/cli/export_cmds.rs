@@ -61,7 +61,7 @@ pub struct WorkspaceArgs {
 pub struct FigureArgs {
     /// The workspace file (as saved by the app or `crl-lab workspace`).
     workspace: PathBuf,
-    /// Which plot: loss, mi, ood, calibration or tradeoff (β sweeps).
+    /// Which plot: loss, mi, ood, calibration, tradeoff (β sweeps) or representation.
     #[arg(long)]
     plot: PlotKind,
     /// svg or png (300 dpi); default: from the extension of --out.
@@ -223,7 +223,13 @@ pub fn figure_cmd(args: &FigureArgs) -> Result<()> {
         training: args.plot.needs_training(),
         calibration: !args.plot.needs_training(),
     };
-    let computed = rebuild(&mut ws, needs, false, args.device)?;
+    // Results saved before projections were stored are trained again for that figure.
+    let stale = args.plot == PlotKind::Representation
+        && ws
+            .results
+            .as_ref()
+            .is_some_and(|r| r.representation.is_none());
+    let computed = rebuild(&mut ws, needs, stale, args.device)?;
     if let Some(path) = &args.save {
         ws.save(path)?;
     } else if computed {

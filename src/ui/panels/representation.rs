@@ -37,7 +37,7 @@ pub fn representation_ui(
         return;
     };
     let full_width = ui.available_width();
-    let mut v = view.clone();
+    let mut v = *view;
     let mut changed = false;
     ui.horizontal_wrapped(|ui| {
         ui.label("colour by");
@@ -60,7 +60,7 @@ pub fn representation_ui(
         rep.confounder.first().map_or(0, Vec::len)
     ));
     if changed {
-        commands.push(Command::SetRepresentationView(v.clone()));
+        commands.push(Command::SetRepresentationView(v));
     }
     let zero = rep.nearest_shift(0.0);
     let chosen = rep.nearest_shift(v.shift);
