@@ -20,7 +20,10 @@ pub use figure::{
 pub use lesson::{
     LESSON_FORMAT, LESSON_VERSION, Lesson, LessonStep, STEP_KINDS, StepDone, builtin_lessons,
 };
-pub use pinned::{PinnedRow, PinnedRun, differences, pinned_csv, pinned_rows, unique_name};
+pub use pinned::{
+    PinnedCurve, PinnedRow, PinnedRun, differences, pinned_csv, pinned_curves, pinned_rows,
+    unique_name,
+};
 pub use plot_csv::{plot_csv, write_dataset};
 pub use rebuild::{
     CalibrationProgress, Needs, Recomputed, has_calibration, has_training, recompute,

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::csv_text::{field, num};
-use crate::experiment::{RunMode, RunResults, TrainSettings, thousands, trim};
+use crate::experiment::{Group, RunMode, RunResults, TrainSettings, thousands, trim};
 use crate::scm::Scenario;
 use crate::train::ModelKind;
 
@@ -93,6 +93,65 @@ pub struct PinnedRow {
     pub ood: f64,
     /// `id − ood`: what the shift costs the model.
     pub gap: f64,
+}
+
+/// One curve of a pinned run, as a plot draws it.
+#[derive(Clone, Debug)]
+pub struct PinnedCurve<'a> {
+    /// The run's index among the pinned runs (its marker).
+    pub index: usize,
+    /// The run.
+    pub pin: &'a PinnedRun,
+    /// The group's index in the run (its colour in a β sweep).
+    pub group_index: usize,
+    /// The model.
+    pub group: &'a Group,
+    /// The points.
+    pub points: Vec<[f64; 2]>,
+}
+
+/// The curves of the shown pinned runs worth drawing: per run and group, the points `curve`
+/// gives (`None` or empty: nothing to draw), leaving out a curve identical to one of `current`
+/// or of an earlier pinned run. The baseline does not depend on β or on the penalty's form, so
+/// pinning β 3 beside β 14 would otherwise draw (and list) the same baseline twice.
+pub fn pinned_curves<'a>(
+    pinned: &'a [PinnedRun],
+    current: Option<&RunResults>,
+    curve: impl Fn(&RunResults, &Group) -> Option<Vec<[f64; 2]>>,
+) -> Vec<PinnedCurve<'a>> {
+    let bits = |v: &[[f64; 2]]| -> Vec<[u64; 2]> {
+        v.iter().map(|[x, y]| [x.to_bits(), y.to_bits()]).collect()
+    };
+    let mut seen: Vec<(ModelKind, Vec<[u64; 2]>)> = current
+        .into_iter()
+        .flat_map(|run| {
+            run.groups
+                .iter()
+                .filter_map(|g| curve(run, g).map(|pts| (g.kind, bits(&pts))))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (index, pin) in pinned.iter().enumerate().filter(|(_, p)| p.shown) {
+        for (group_index, group) in pin.results.groups.iter().enumerate() {
+            let Some(points) = curve(&pin.results, group).filter(|p| !p.is_empty()) else {
+                continue;
+            };
+            let key = (group.kind, bits(&points));
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+            out.push(PinnedCurve {
+                index,
+                pin,
+                group_index,
+                group,
+                points,
+            });
+        }
+    }
+    out
 }
 
 /// The rows of [`PinnedRun::summary`] for `run` (empty before its first evaluation).

@@ -5,8 +5,8 @@ use super::model::{Dash, Figure, LegendEntry, Mark, Marker, Panel};
 use super::spec::{PlotData, PlotKind};
 use crate::error::{Error, Result};
 use crate::experiment::{Group, Representation, RunMode, RunResults, colour_groups, trim};
-use crate::export::palette::{self, PIN_MARK_EVERY, PinMarker, Rgb, pin_marker, pinned_colour};
-use crate::export::{ColourBy, PinnedRun, RepresentationView};
+use crate::export::palette::{self, PIN_MARK_EVERY, Rgb, pin_marker, pinned_colour};
+use crate::export::{ColourBy, PinnedRun, RepresentationView, pinned_curves};
 use crate::mi::{Calibration, EstimatorKind, Staircase, ideal_label};
 use crate::train::{MemberReport, ModelKind};
 
@@ -228,60 +228,50 @@ fn loss_figure(run: &RunResults, pinned: &[PinnedRun]) -> Figure {
             StepSeries::new("validation", |m| m.val_loss, 1.0, Dash::Dashed),
         ],
     );
-    pinned_steps(&mut p, &mut legend, pinned, "train", |_| {
+    pinned_steps(&mut p, &mut legend, run, pinned, "train", |_| {
         |m: &MemberReport| m.supervised_loss
     });
     Figure::single(p, legend)
 }
 
-/// The shown pinned runs with their markers (by pinning order).
-fn shown_pins(pinned: &[PinnedRun]) -> impl Iterator<Item = (PinMarker, &PinnedRun)> {
-    pinned
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.shown)
-        .map(|(i, p)| (pin_marker(i), p))
-}
-
 /// Each shown pinned run's models (the oracle left out) over steps: the quantity `field` picks
 /// for the run, a thin line in the model's lighter colour with the run's marker on every
-/// [`PIN_MARK_EVERY`]-th report, and a legend entry per run and model.
+/// [`PIN_MARK_EVERY`]-th report, and a legend entry per run and model (a curve the same as one
+/// drawn already is left out).
 fn pinned_steps(
     p: &mut Panel,
     legend: &mut Vec<LegendEntry>,
+    current: &RunResults,
     pinned: &[PinnedRun],
     what: &str,
     field: impl Fn(&RunResults) -> fn(&MemberReport) -> f64,
 ) {
-    for (marker, pin) in shown_pins(pinned) {
-        let run = &pin.results;
-        let f = field(run);
-        for (i, g) in run.groups.iter().enumerate() {
-            if g.kind == ModelKind::Oracle {
-                continue;
-            }
-            let c = pinned_colour(group_colour(run, i, g));
-            let pts = pairs(run.series(g, f));
-            let marks: Vec<(f64, f64)> = pts.iter().copied().step_by(PIN_MARK_EVERY).collect();
-            p.marks.push(Mark::Line {
-                pts,
-                colour: c,
-                width_pt: 0.9,
-                dash: Dash::Solid,
-            });
-            p.marks.push(Mark::Points {
-                pts: marks,
-                colour: c,
-                radius_pt: 1.8,
-                shape: Marker::Pin(marker),
-            });
-            legend.push(LegendEntry::pinned(
-                format!("{}: {} {what}", pin.name, g.name),
-                c,
-                Dash::Solid,
-                marker,
-            ));
-        }
+    let curves = pinned_curves(pinned, Some(current), |run, g| {
+        (g.kind != ModelKind::Oracle).then(|| run.series(g, field(run)))
+    });
+    for c in curves {
+        let colour = pinned_colour(group_colour(&c.pin.results, c.group_index, c.group));
+        let marker = pin_marker(c.index);
+        let pts = pairs(c.points);
+        let marks: Vec<(f64, f64)> = pts.iter().copied().step_by(PIN_MARK_EVERY).collect();
+        p.marks.push(Mark::Line {
+            pts,
+            colour,
+            width_pt: 0.9,
+            dash: Dash::Solid,
+        });
+        p.marks.push(Mark::Points {
+            pts: marks,
+            colour,
+            radius_pt: 1.8,
+            shape: Marker::Pin(marker),
+        });
+        legend.push(LegendEntry::pinned(
+            format!("{}: {} {what}", c.pin.name, c.group.name),
+            colour,
+            Dash::Solid,
+            marker,
+        ));
     }
 }
 
@@ -317,9 +307,14 @@ fn mi_figure(run: &RunResults, pinned: &[PinnedRun]) -> Figure {
     );
     // The probes cannot exceed log N: draw that ceiling once a curve comes near it (drawn
     // always, it would squash the curves to the floor), as the app does.
-    pinned_steps(&mut p, &mut legend, pinned, "(penalised monitor)", |r| {
-        mi_series(r.conditional()).0.field
-    });
+    pinned_steps(
+        &mut p,
+        &mut legend,
+        run,
+        pinned,
+        "(penalised monitor)",
+        |r| mi_series(r.conditional()).0.field,
+    );
     if run.probe_peak() > 0.5 * ceiling {
         push_ceiling(&mut p, &mut legend, ceiling);
     }
@@ -374,37 +369,36 @@ fn ood_figure(run: &RunResults, pinned: &[PinnedRun]) -> Figure {
         legend.push(entry);
     }
     // Pinned runs: each model's mean, lighter and thinner, no band, the run's marker.
-    for (marker, pin) in shown_pins(pinned) {
-        let r = &pin.results;
-        for (i, g) in r.groups.iter().enumerate() {
-            let pts: Vec<(f64, f64)> = r
-                .group_summary(g)
+    let curves = pinned_curves(pinned, Some(run), |r, g| {
+        Some(
+            r.group_summary(g)
                 .iter()
-                .map(|s| (s.shift, s.mean.headline()))
-                .collect();
-            if pts.is_empty() {
-                continue;
-            }
-            let c = pinned_colour(group_colour(r, i, g));
-            p.marks.push(Mark::Line {
-                pts: pts.clone(),
-                colour: c,
-                width_pt: 0.9,
-                dash: group_dash(g),
-            });
-            p.marks.push(Mark::Points {
-                pts,
-                colour: c,
-                radius_pt: 1.8,
-                shape: Marker::Pin(marker),
-            });
-            legend.push(LegendEntry::pinned(
-                format!("{}: {}", pin.name, g.name),
-                c,
-                group_dash(g),
-                marker,
-            ));
-        }
+                .map(|s| [s.shift, s.mean.headline()])
+                .collect(),
+        )
+    });
+    for c in curves {
+        let colour = pinned_colour(group_colour(&c.pin.results, c.group_index, c.group));
+        let marker = pin_marker(c.index);
+        let pts = pairs(c.points);
+        p.marks.push(Mark::Line {
+            pts: pts.clone(),
+            colour,
+            width_pt: 0.9,
+            dash: group_dash(c.group),
+        });
+        p.marks.push(Mark::Points {
+            pts,
+            colour,
+            radius_pt: 1.8,
+            shape: Marker::Pin(marker),
+        });
+        legend.push(LegendEntry::pinned(
+            format!("{}: {}", c.pin.name, c.group.name),
+            colour,
+            group_dash(c.group),
+            marker,
+        ));
     }
     legend.push(LegendEntry {
         label: format!(

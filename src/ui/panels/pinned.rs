@@ -99,7 +99,10 @@ fn rows_ui(ui: &mut Ui, pinned: &[PinnedRun], commands: &mut Vec<Command>) {
                 }
                 let mut name = p.name.clone();
                 if ui
-                    .add(egui::TextEdit::singleline(&mut name).desired_width(130.0))
+                    .add_sized(
+                        vec2(170.0, ROW_H - 4.0),
+                        egui::TextEdit::singleline(&mut name),
+                    )
                     .on_hover_text("The run's name in the legends, the table and the CSVs")
                     .changed()
                 {

@@ -7,8 +7,8 @@ use egui_plot::{
 };
 
 use crate::experiment::{Group, RunMode, RunResults, trim};
-use crate::export::PinnedRun;
 use crate::export::palette::PIN_MARK_EVERY;
+use crate::export::{PinnedRun, pinned_curves};
 use crate::train::{MemberReport, ModelKind};
 use crate::ui::theme;
 
@@ -127,43 +127,39 @@ fn named_line(
         .style(style)
 }
 
-/// The shown pinned runs with their index (their marker: pinning order).
-fn shown_pins(pinned: &[PinnedRun]) -> impl Iterator<Item = (usize, &PinnedRun)> {
-    pinned.iter().enumerate().filter(|(_, p)| p.shown)
-}
-
 /// Each shown pinned run's models (the oracle left out) over steps, behind the current run:
 /// the quantity `field` picks for the run, a thin line in the model's lighter colour with the
-/// run's marker on every [`PIN_MARK_EVERY`]-th report, one legend entry per run and model.
+/// run's marker on every [`PIN_MARK_EVERY`]-th report, one legend entry per run and model (a
+/// curve the same as one drawn already, such as the baseline of a run that differs in β only,
+/// is left out).
 fn pinned_step_lines(
     p: &mut egui_plot::PlotUi<'_>,
+    current: &RunResults,
     pinned: &[PinnedRun],
     field: impl Fn(&RunResults) -> fn(&MemberReport) -> f64,
 ) {
-    for (k, pin) in shown_pins(pinned) {
-        let run = &pin.results;
-        let f = field(run);
-        for (i, g) in run.groups.iter().enumerate() {
-            if g.kind == ModelKind::Oracle {
-                continue;
-            }
-            let c = theme::pinned_colour(group_colour(run, i, g));
-            let name = format!("{}: {}", pin.name, g.name);
-            let mut pts = run.series(g, f);
+    let curves = pinned_curves(pinned, Some(current), |run, g| {
+        (g.kind != ModelKind::Oracle).then(|| {
+            let mut pts = run.series(g, field(run));
             pts.retain(|q| q[1].is_finite());
-            let marks: Vec<[f64; 2]> = pts.iter().copied().step_by(PIN_MARK_EVERY).collect();
-            p.line(
-                Line::new(name.clone(), PlotPoints::from(pts))
-                    .color(c)
-                    .width(1.2),
-            );
-            p.points(
-                Points::new(name, PlotPoints::from(marks))
-                    .color(c)
-                    .radius(3.5)
-                    .shape(theme::pin_shape(k)),
-            );
-        }
+            pts
+        })
+    });
+    for c in curves {
+        let colour = theme::pinned_colour(group_colour(&c.pin.results, c.group_index, c.group));
+        let name = format!("{}: {}", c.pin.name, c.group.name);
+        let marks: Vec<[f64; 2]> = c.points.iter().copied().step_by(PIN_MARK_EVERY).collect();
+        p.line(
+            Line::new(name.clone(), PlotPoints::from(c.points))
+                .color(colour)
+                .width(1.2),
+        );
+        p.points(
+            Points::new(name, PlotPoints::from(marks))
+                .color(colour)
+                .radius(3.5)
+                .shape(theme::pin_shape(c.index)),
+        );
     }
 }
 
@@ -179,7 +175,7 @@ pub fn loss_ui(ui: &mut Ui, run: Option<&RunResults>, pinned: &[PinnedRun], heig
     };
     let unit = run.outcome_kind().loss_axis();
     steps_plot("loss", height, unit).show(ui, |p| {
-        pinned_step_lines(p, pinned, |_| |m: &MemberReport| m.supervised_loss);
+        pinned_step_lines(p, run, pinned, |_| |m: &MemberReport| m.supervised_loss);
         for (i, g) in run.groups.iter().enumerate() {
             let c = group_colour(run, i, g);
             let name = format!("{} (train)", g.name);
@@ -258,7 +254,7 @@ pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, pinned: &[PinnedRun], height
     steps_plot("mi", height, "MI (nats)")
         .include_y(top)
         .show(ui, |p| {
-            pinned_step_lines(p, pinned, |r| {
+            pinned_step_lines(p, run, pinned, |r| {
                 if r.conditional() {
                     |m: &MemberReport| m.mi_zc_given_y
                 } else {
@@ -341,29 +337,30 @@ pub fn ood_ui(ui: &mut Ui, run: Option<&RunResults>, pinned: &[PinnedRun], heigh
         .include_x(0.0)
         .include_x(1.0)
         .show(ui, |p| {
-            for (k, pin) in shown_pins(pinned) {
-                let r = &pin.results;
-                for (i, g) in r.groups.iter().enumerate() {
-                    let pts: Vec<[f64; 2]> = r
-                        .group_summary(g)
+            let curves = pinned_curves(pinned, Some(run), |r, g| {
+                Some(
+                    r.group_summary(g)
                         .iter()
                         .map(|s| [s.shift, s.mean.headline()])
-                        .collect();
-                    let c = theme::pinned_colour(group_colour(r, i, g));
-                    let name = format!("{}: {}", pin.name, g.name);
-                    p.line(
-                        Line::new(name.clone(), PlotPoints::from(pts.clone()))
-                            .color(c)
-                            .width(1.2)
-                            .style(group_style(g)),
-                    );
-                    p.points(
-                        Points::new(name, PlotPoints::from(pts))
-                            .color(c)
-                            .radius(4.0)
-                            .shape(theme::pin_shape(k)),
-                    );
-                }
+                        .collect(),
+                )
+            });
+            for c in curves {
+                let colour =
+                    theme::pinned_colour(group_colour(&c.pin.results, c.group_index, c.group));
+                let name = format!("{}: {}", c.pin.name, c.group.name);
+                p.line(
+                    Line::new(name.clone(), PlotPoints::from(c.points.clone()))
+                        .color(colour)
+                        .width(1.2)
+                        .style(group_style(c.group)),
+                );
+                p.points(
+                    Points::new(name, PlotPoints::from(c.points))
+                        .color(colour)
+                        .radius(5.0)
+                        .shape(theme::pin_shape(c.index)),
+                );
             }
             for (i, g) in run.groups.iter().enumerate() {
                 let rows: Vec<(f64, f64, f64)> = run
