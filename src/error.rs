@@ -118,9 +118,25 @@ pub enum Error {
         /// The row (0-based) of the first such value.
         row: usize,
     },
+    /// The work was stopped (by the user, or because the app is closing) before it finished.
+    #[error("stopped before it finished")]
+    Cancelled,
     /// A problem with the compute device.
     #[error("device: {0}")]
     Device(String),
+    /// A request would take more memory than the budget allows (see [`crate::limits`]).
+    #[error(
+        "{what} would take {needed} of memory, more than the limit of {limit}; {}",
+        crate::limits::BUDGET_HINT
+    )]
+    OverBudget {
+        /// What was asked for, with its sizes (e.g. `100,000 rows × 20,003 columns`).
+        what: String,
+        /// The estimate of what it would hold at once.
+        needed: crate::limits::Bytes,
+        /// The budget.
+        limit: crate::limits::Bytes,
+    },
 }
 
 impl Error {

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    crl_lab::limits::set_process_budget(cli.max_memory_mb);
     let Some(command) = cli.command else {
         return open_app();
     };

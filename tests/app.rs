@@ -13,14 +13,7 @@ use egui_kittest::kittest::Queryable;
 fn app() -> Harness<'static, CrlApp> {
     Harness::builder()
         .with_size([1440.0, 900.0])
-        .build_eframe(|cc| {
-            CrlApp::with_options(
-                cc,
-                AppOptions {
-                    probe_device: false,
-                },
-            )
-        })
+        .build_eframe(|cc| CrlApp::with_options(cc, AppOptions::headless()))
 }
 
 fn edges(h: &Harness<'_, CrlApp>) -> Vec<(String, String)> {
@@ -996,4 +989,93 @@ fn three_pinned_runs_are_named_listed_and_saved() {
         h.state_mut().handle_command(Command::SetTab(tab));
         h.run();
     }
+}
+
+/// Steps the app until `done` holds, at most `secs` seconds.
+fn wait_until(h: &mut Harness<'_, CrlApp>, secs: u64, what: &str, done: impl Fn(&CrlApp) -> bool) {
+    let start = Instant::now();
+    while !done(h.state()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(secs),
+            "timed out waiting for {what}"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.step();
+}
+
+/// A device that fails during a run ends it with a message that names the device (and, once
+/// it started, the step), and offers the CPU; taking the offer trains the same run on the CPU
+/// to the end. On a machine with a wgpu adapter (CI: lavapipe) the run fails at step 5 as
+/// the fault hook makes it; without one, choosing wgpu fails at the start, which is a failing
+/// device too.
+#[test]
+fn a_failing_device_ends_the_run_and_offers_the_cpu() {
+    let mut h = Harness::builder()
+        .with_size([1440.0, 900.0])
+        .build_eframe(|cc| {
+            CrlApp::with_options(
+                cc,
+                AppOptions {
+                    device_fault_at_step: Some(5),
+                    ..AppOptions::headless()
+                },
+            )
+        });
+    h.run();
+    // As small as a run gets, so that a software Vulkan driver compiles little.
+    let mut s = h.state().state.train.clone();
+    s.device = DeviceChoice::Wgpu;
+    s.config.steps = 12;
+    s.config.n_train = 2_000;
+    s.config.n_val = 500;
+    s.config.n_test = 500;
+    s.config.batch_size = 128;
+    s.config.penalty_batch = 64;
+    s.config.report_every = 10;
+    s.n_seeds = 1;
+    s.config.hidden = vec![16];
+    s.config.z_dim = 4;
+    s.config.critic_hidden = 16;
+    s.config.monitor = false;
+    s.config.oracle = false;
+    s.shift_grid = "0".into();
+    h.state_mut()
+        .handle_command(Command::SetTrainSettings(Box::new(s)));
+    h.get_by_label("Train").click();
+    wait_until(&mut h, 300, "the failure", |a| {
+        a.run
+            .as_ref()
+            .is_some_and(|r| matches!(r.state, RunState::Failed(_)))
+    });
+    let notice = h.state().notice.clone().expect("a notice");
+    assert!(
+        notice.error && notice.text.contains("device"),
+        "{}",
+        notice.text
+    );
+    let started = h.state().run.as_ref().is_some_and(|r| r.info.is_some());
+    eprintln!("{}", notice.text);
+    assert!(
+        started || std::env::var_os("CRL_LAB_REQUIRE_WGPU").is_none(),
+        "CI has a wgpu adapter, so the run starts and fails at the injected step"
+    );
+    if started {
+        assert!(notice.text.contains("step 5"), "{}", notice.text);
+    }
+    h.get_by_label("Train on the CPU instead").click();
+    h.step();
+    assert_eq!(h.state().state.train.device, DeviceChoice::Cpu);
+    wait_until(&mut h, 300, "the run on the CPU", |a| {
+        a.run.as_ref().is_some_and(|r| r.state == RunState::Done)
+    });
+    let info = h
+        .state()
+        .run
+        .as_ref()
+        .and_then(|r| r.info.clone())
+        .expect("info");
+    assert_eq!(info.backend, Some(crl_lab::train::Backend::Cpu));
+    assert!(h.state_mut().shut_down());
 }

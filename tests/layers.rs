@@ -20,9 +20,9 @@ const LAYERS: [(&str, usize); 10] = [
     ("ui", 8),
 ];
 
-/// Modules every layer may use: the error type (and its re-exports at the root) and the serde
-/// helpers sit below `fs`.
-const BASE: [&str; 4] = ["error", "serde_float", "Error", "Result"];
+/// Modules every layer may use: the error type (and its re-exports at the root), the resource
+/// limits and the serde helpers sit below `fs`.
+const BASE: [&str; 5] = ["error", "limits", "serde_float", "Error", "Result"];
 
 fn rank(module: &str) -> Option<usize> {
     LAYERS.iter().find(|(m, _)| *m == module).map(|(_, r)| *r)

@@ -14,14 +14,7 @@ use egui_kittest::kittest::Queryable;
 fn app() -> Harness<'static, CrlApp> {
     Harness::builder()
         .with_size([1600.0, 950.0])
-        .build_eframe(|cc| {
-            CrlApp::with_options(
-                cc,
-                AppOptions {
-                    probe_device: false,
-                },
-            )
-        })
+        .build_eframe(|cc| CrlApp::with_options(cc, AppOptions::headless()))
 }
 
 /// Opens the Lessons menu and clicks the lesson titled `title`.

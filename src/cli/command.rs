@@ -25,6 +25,10 @@ pub struct Cli {
     /// What to do; none opens the desktop app.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Memory one request (rows sampled, rows uploaded for training, logs parsed) may take, in
+    /// MB [default: half the memory available]; larger requests are refused before they start.
+    #[arg(long, global = true, value_name = "MB")]
+    pub max_memory_mb: Option<u64>,
 }
 
 /// The subcommands.

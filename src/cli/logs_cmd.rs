@@ -71,9 +71,6 @@ pub struct LogsArgs {
     /// Write the resolved mapping to this file (to keep beside the data).
     #[arg(long, value_name = "FILE")]
     save_map: Option<PathBuf>,
-    /// Memory the parsed logs may take, in MB [default: half the memory available].
-    #[arg(long)]
-    max_memory_mb: Option<u64>,
     /// Training, selection, seeds, device and output.
     #[command(flatten)]
     run: RunArgs,
@@ -94,9 +91,6 @@ pub struct RatingArgs {
     /// Buckets of the item id.
     #[arg(long, default_value_t = 256)]
     item_buckets: usize,
-    /// Memory the parsed logs may take, in MB [default: half the memory available].
-    #[arg(long)]
-    max_memory_mb: Option<u64>,
     /// Training, selection, seeds, device and output.
     #[command(flatten)]
     run: RunArgs,
@@ -146,13 +140,6 @@ pub struct RatingFixtureArgs {
     /// Seed of every draw.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-}
-
-/// The limits from `--max-memory-mb`, or half the memory available.
-fn limits(max_memory_mb: Option<u64>) -> ReadLimits {
-    max_memory_mb.map_or_else(ReadLimits::from_memory, |mb| ReadLimits {
-        max_bytes: mb.saturating_mul(1_000_000),
-    })
 }
 
 /// The mapping from `--map` (if any) with the flags' fields over it.
@@ -328,7 +315,7 @@ pub fn logs_cmd(args: &LogsArgs) -> Result<()> {
         test: args.test.clone(),
         mapping: Box::new(mapping),
     };
-    run_source(source, &args.run, limits(args.max_memory_mb))
+    run_source(source, &args.run, ReadLimits::process())
 }
 
 fn rating_options(args: &RatingArgs) -> RatingOptions {
@@ -346,7 +333,7 @@ pub fn yahoo_cmd(args: &RatingArgs) -> Result<()> {
         dir: args.dir.clone(),
         options: rating_options(args),
     };
-    run_source(source, &args.run, limits(args.max_memory_mb))
+    run_source(source, &args.run, ReadLimits::process())
 }
 
 /// `crl-lab coat`.
@@ -355,7 +342,7 @@ pub fn coat_cmd(args: &RatingArgs) -> Result<()> {
         dir: args.dir.clone(),
         options: rating_options(args),
     };
-    run_source(source, &args.run, limits(args.max_memory_mb))
+    run_source(source, &args.run, ReadLimits::process())
 }
 
 /// `crl-lab logs-fixture`.

@@ -9,7 +9,8 @@ pub mod logs;
 mod sample;
 mod table;
 
+pub use crate::limits::MAX_ROWS;
 pub use csv_io::{SIDECAR_FORMAT, SIDECAR_VERSION, Sidecar, sidecar_path, write_csv, write_csv_to};
 pub use dataset::{Column, ColumnInfo, Dataset};
-pub use sample::{MAX_ROWS, Sampler, sample};
+pub use sample::{Sampler, sample};
 pub use table::{HostTable, PreparedTables};

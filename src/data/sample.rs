@@ -11,13 +11,11 @@ use rand_distr::StandardNormal;
 
 use super::dataset::{Column, Dataset};
 use crate::error::{Error, Result};
+use crate::limits::{MAX_ROWS, MemoryBudget, product, thousands};
 use crate::scm::{
     Activation, Intervention, Mechanism, Node, Noise, Role, Scenario, check_shift, derive_seed,
     sigmoid, splitmix64,
 };
-
-/// Largest number of rows one call may ask for.
-pub const MAX_ROWS: usize = 100_000_000;
 
 /// A node with all parameters resolved at one shift value.
 #[derive(Clone, Debug)]
@@ -62,6 +60,8 @@ pub struct Sampler {
     /// Probability that a row comes from the intervened (test) environment.
     mix_prob: f64,
     shift: f64,
+    /// What one call of [`Sampler::sample`] may hold at once.
+    budget: MemoryBudget,
 }
 
 impl Sampler {
@@ -143,7 +143,63 @@ impl Sampler {
             nodes,
             alt,
             shift,
+            budget: MemoryBudget::process(),
         })
+    }
+
+    /// The same sampler with another memory budget (the process's by default).
+    pub fn with_budget(mut self, budget: MemoryBudget) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// Columns of a sampled dataset (one per node dimension).
+    pub fn n_columns(&self) -> usize {
+        self.nodes.iter().map(|n| n.dim).sum()
+    }
+
+    /// An estimate of the bytes drawing `chunk_rows` rows to keep `n_rows` holds at once: the
+    /// dataset's columns (f32), every node's values in the chunk (f64), and what a mechanism
+    /// holds beyond its values (a categorical node's logits, an intervened node's other column).
+    pub fn bytes_for(&self, n_rows: usize, chunk_rows: usize) -> u64 {
+        let cols = self.n_columns();
+        let logits = self
+            .nodes
+            .iter()
+            .chain(self.alt.iter().flatten())
+            .map(|n| n.rows.saturating_sub(n.dim))
+            .max()
+            .unwrap_or(0);
+        let intervened = self.alt.iter().flatten().map(|n| n.dim).max().unwrap_or(0);
+        product(&[n_rows, cols, 4])
+            .saturating_add(product(&[chunk_rows, cols, 8]))
+            .saturating_add(product(&[chunk_rows, logits + intervened, 8]))
+    }
+
+    /// Refuses a request for `n_rows` rows that would pass the budget from the start (before
+    /// anything is drawn; an exposure node that logs few rows is checked again as it draws).
+    pub fn check_rows(&self, n_rows: usize) -> Result<()> {
+        self.check_budget(n_rows, n_rows)
+    }
+
+    /// Refuses drawing `chunk_rows` rows towards `n_rows` when it would pass the budget.
+    fn check_budget(&self, n_rows: usize, chunk_rows: usize) -> Result<()> {
+        self.budget.check(
+            format_args!(
+                "sampling {} rows × {} columns{}",
+                thousands(n_rows),
+                thousands(self.n_columns()),
+                if chunk_rows > n_rows {
+                    format!(
+                        " (drawing {} rows to log them through the exposure node)",
+                        thousands(chunk_rows)
+                    )
+                } else {
+                    String::new()
+                }
+            ),
+            self.bytes_for(n_rows, chunk_rows),
+        )
     }
 
     /// Draws `n_rows` logged rows (rows that every exposure node lets through).
@@ -156,6 +212,7 @@ impl Sampler {
                 "{n_rows} rows is more than the limit of {MAX_ROWS}"
             )));
         }
+        self.check_budget(n_rows, n_rows)?;
         let mut out: Vec<Column> = Vec::new();
         for (i, name) in self.names.iter().enumerate() {
             for d in 0..self.nodes[i].dim {
@@ -181,6 +238,9 @@ impl Sampler {
                 let rate = (logged as f64 / drawn as f64).max(1e-3);
                 ((missing as f64 / rate) * 1.1) as usize + 256
             };
+            if size > missing {
+                self.check_budget(n_rows, size)?;
+            }
             let vals = self.draw_chunk(size, seed, chunk, drawn)?;
             let keep: Vec<usize> = if self.exposure.is_empty() {
                 (0..size).collect()

@@ -7,9 +7,9 @@
 
 use std::ops::ControlFlow;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::mi::{
-    Calibration, CalibrationConfig, Staircase, StaircaseConfig, StaircasePoint, calibrate,
+    Calibration, CalibrationConfig, Staircase, StaircaseConfig, StaircasePoint, calibrate_until,
     staircase,
 };
 use crate::train::{DeviceChoice, RunControl, select_device};
@@ -29,7 +29,10 @@ pub fn run_calibration(
         if control.is_cancelled() {
             break;
         }
-        let c = calibrate(config, &device.device)?;
+        let c = match calibrate_until(config, &device.device, &|| control.is_cancelled()) {
+            Err(Error::Cancelled) => break,
+            other => other?,
+        };
         on_point(i, &c);
         out.push(c);
     }

@@ -6,11 +6,14 @@ use super::eval::{EvalAt, EvalRow, shift_rows, test_set};
 use super::representation::{Representation, confounder_value, project_member, shown_members};
 use super::run::{JobEnd, RunResults};
 use super::settings::TrainSettings;
+use crate::data::Sampler;
 use crate::error::{Error, Result};
+use crate::limits::MemoryBudget;
+use crate::mi::EstimatorKind;
 use crate::scm::Scenario;
 use crate::train::{
-    DeviceChoice, MemberSpec, Observer, Problem, Report, RunControl, RunInfo, TestOutputs,
-    TestSets, TrainConfig, Z_ROWS, select_device, train_scored,
+    DeviceChoice, MemberSpec, Observer, Problem, REFERENCE_ROWS, Report, RunControl, RunInfo,
+    TestOutputs, TestSets, TrainConfig, Z_ROWS, check_training_memory, select_device, train_scored,
 };
 
 /// Test rows per shift scored at every report before the last, so the OOD curve appears at the
@@ -44,6 +47,30 @@ impl TrainJob {
             shifts,
             device: settings.device,
         })
+    }
+
+    /// Refuses the job, before anything is sampled or trained, when a sample it draws (the
+    /// standardisation's reference rows, a seed's training and validation rows, a shift's test
+    /// rows) or the training itself (every member's rows, models and optimiser state) would
+    /// pass the process's memory budget (see [`crate::limits`]).
+    pub fn check_memory(&self) -> Result<()> {
+        let c = &self.config;
+        let sampler = Sampler::new(&self.scenario, 0.0)?;
+        for n in [REFERENCE_ROWS, c.n_train, c.n_val, c.n_test] {
+            sampler.check_rows(n)?;
+        }
+        let one_hot = c.estimator == EstimatorKind::ClubCategorical;
+        let mut seeds: Vec<u64> = self.members.iter().map(|m| m.seed).collect();
+        seeds.sort_unstable();
+        seeds.dedup();
+        check_training_memory(
+            (c.n_train, c.n_val),
+            Problem::input_widths(&self.scenario, one_hot),
+            (self.members.len(), seeds.len()),
+            c,
+            self.shifts.len().saturating_mul(c.n_test),
+            MemoryBudget::process(),
+        )
     }
 
     /// Empty results for this job, ready to be filled by a [`ResultsRecorder`]. (A scenario
@@ -83,6 +110,7 @@ pub fn run_job(
     observer: &mut dyn JobObserver,
     control: &RunControl,
 ) -> Result<JobEnd> {
+    job.check_memory()?;
     let device = select_device(job.device)?;
     let problem = Problem::new(&job.scenario, job.config.seed)?;
     let mut tables = Vec::with_capacity(job.shifts.len());

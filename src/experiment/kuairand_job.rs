@@ -52,11 +52,15 @@ pub struct KuaiRandOutput {
 }
 
 /// Forwards the loader's events to a [`KuaiRandObserver`].
-struct LoadEvents<'a>(&'a mut dyn KuaiRandObserver);
+struct LoadEvents<'a>(&'a mut dyn KuaiRandObserver, &'a RunControl);
 
 impl LoadObserver for LoadEvents<'_> {
     fn on_event(&mut self, event: &LoadEvent) {
         self.0.on_load(event);
+    }
+
+    fn stop_requested(&self) -> bool {
+        self.1.is_cancelled()
     }
 }
 
@@ -69,7 +73,7 @@ pub fn run_kuairand_job(
     control: &RunControl,
 ) -> Result<KuaiRandOutput> {
     job.config.validate()?;
-    let data = load_kuairand(&job.dir, job.cache, &mut LoadEvents(observer))?;
+    let data = load_kuairand(&job.dir, job.cache, &mut LoadEvents(observer, control))?;
     observer.on_loaded(&data);
     let mut config = job.config.clone();
     if job.all_training_rows {

@@ -111,11 +111,15 @@ pub struct LogsOutput {
     pub device: String,
 }
 
-struct LoadEvents<'a>(&'a mut dyn LogsObserver);
+struct LoadEvents<'a>(&'a mut dyn LogsObserver, &'a RunControl);
 
 impl LoadObserver for LoadEvents<'_> {
     fn on_event(&mut self, event: &LoadEvent) {
         self.0.on_load(event);
+    }
+
+    fn stop_requested(&self) -> bool {
+        self.1.is_cancelled()
     }
 }
 
@@ -132,7 +136,9 @@ pub fn run_logs_job(
         config.n_train = 1;
     }
     config.validate()?;
-    let data = job.source.read(job.limits, &mut LoadEvents(observer))?;
+    let data = job
+        .source
+        .read(job.limits, &mut LoadEvents(observer, control))?;
     observer.on_loaded(&data);
     if all_rows {
         config.n_train = data.train.n.max(1);

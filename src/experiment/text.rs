@@ -7,18 +7,7 @@ pub fn trim(x: f64) -> String {
     s.to_owned()
 }
 
-/// A count with thousands separated by commas: 950, 1,000, 20,000.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
+pub use crate::limits::thousands;
 
 #[cfg(test)]
 mod tests {

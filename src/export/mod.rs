@@ -9,6 +9,7 @@ pub mod palette;
 mod pinned;
 mod plot_csv;
 mod rebuild;
+mod recovery;
 mod results_csv;
 mod view;
 mod workspace;
@@ -27,6 +28,9 @@ pub use pinned::{
 pub use plot_csv::{plot_csv, write_dataset};
 pub use rebuild::{
     CalibrationProgress, Needs, Recomputed, has_calibration, has_training, recompute,
+};
+pub use recovery::{
+    RECOVERY_FORMAT, RECOVERY_VERSION, Recovery, process_alive, recovery_path, unclean_sessions,
 };
 pub use results_csv::{
     kuairand_references_csv, kuairand_rows_csv, kuairand_summary_csv, metrics_csv, reliance_csv,

@@ -268,6 +268,16 @@ pub(super) const POOL_BATCHES: usize = 64;
 /// truth and with the estimator's ideal ([`ideal_estimate`]). The data pool is uploaded once;
 /// each step takes the next window of it.
 pub fn calibrate(config: &CalibrationConfig, device: &Device) -> Result<Calibration> {
+    calibrate_until(config, device, &|| false)
+}
+
+/// [`calibrate`], asking `stop` before every critic step: once it says yes the calibration
+/// ends with [`Error::Cancelled`] (within a step, so a closing window never waits long).
+pub fn calibrate_until(
+    config: &CalibrationConfig,
+    device: &Device,
+    stop: &dyn Fn() -> bool,
+) -> Result<Calibration> {
     config.validate()?;
     let ad = device.clone().autodiff();
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
@@ -288,6 +298,9 @@ pub fn calibrate(config: &CalibrationConfig, device: &Device) -> Result<Calibrat
     );
     let mut history = Vec::new();
     for t in 0..config.steps {
+        if stop() {
+            return Err(Error::Cancelled);
+        }
         trainer.step(&pool.batch(t, trainer.roll(t), false))?;
         if (t + 1) % config.report_every == 0 {
             history.push((t + 1, trainer.estimate(&held, 0..HELD_OUT_BATCHES, t + 1)?));

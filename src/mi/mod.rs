@@ -13,7 +13,7 @@ pub use batch::{
     Conditioning, PairBatch, Y_BINS, diagonal, masked_logsumexp, masked_row_mean, per_member_mean,
     roll_rows, weighted_member_mean,
 };
-pub use calibrate::{Calibration, CalibrationConfig, calibrate};
+pub use calibrate::{Calibration, CalibrationConfig, calibrate, calibrate_until};
 pub use estimators::{
     Club, ClubCategorical, Estimator, EstimatorInputs, InfoNce, LOGVAR_RANGE, MiEstimator, NceClub,
     first_rows,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::node::{Edge, Mechanism, Node, Noise, OutcomeKind, Role};
 use super::param::Param;
 use crate::error::{Error, Result};
+use crate::limits::{MAX_CLASSES, MAX_EDGE_WEIGHTS, MAX_NODE_DIM, MAX_NODES, check_cap};
 
 /// Index of a node inside [`Scenario::nodes`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -288,6 +289,7 @@ impl Scenario {
     /// Checks the whole scenario: names, parents, acyclicity, one outcome, shapes of weights and
     /// biases, parameter ranges and interventions. Returns a topological order and warnings.
     pub fn validate(&self) -> Result<(Vec<NodeId>, Vec<Warning>)> {
+        check_cap("the number of nodes", self.nodes.len(), MAX_NODES)?;
         let mut seen = BTreeMap::new();
         for n in &self.nodes {
             if n.name.trim().is_empty() {
@@ -387,7 +389,17 @@ impl Scenario {
         if n.dim == 0 {
             return Err(Error::shape(name, "dimension must be at least 1"));
         }
+        check_cap(
+            format_args!("node `{name}`'s dimension"),
+            n.dim,
+            MAX_NODE_DIM,
+        )?;
         if let Mechanism::Categorical { classes } = n.mechanism {
+            check_cap(
+                format_args!("node `{name}`'s number of classes"),
+                classes,
+                MAX_CLASSES,
+            )?;
             if n.dim != 1 {
                 return Err(Error::shape(
                     name,
@@ -436,6 +448,14 @@ impl Scenario {
                 node: n.name.clone(),
                 parent: e.from.clone(),
             })?);
+            check_cap(
+                format_args!(
+                    "the weight matrix of `{} -> {name}` ({rows} × {})",
+                    e.from, parent.dim
+                ),
+                rows.saturating_mul(parent.dim),
+                MAX_EDGE_WEIGHTS,
+            )?;
             if e.weights.len() != rows {
                 return Err(Error::shape(
                     name,

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::limits::{MAX_BATCH, MAX_LAYERS, MAX_ROWS, MAX_WIDTH, check_cap};
 use crate::mi::EstimatorKind;
 use crate::models::CriticKind;
 use crate::scm::{Scenario, TrainingHints};
@@ -191,6 +192,27 @@ impl TrainConfig {
         }
         if self.hidden.contains(&0) {
             return Err(Error::invalid("hidden widths must be at least 1"));
+        }
+        check_cap("the number of hidden layers", self.hidden.len(), MAX_LAYERS)?;
+        let widths = self.hidden.iter().map(|&w| ("a hidden width", w));
+        for (name, v) in widths.chain([
+            ("`z_dim`", self.z_dim),
+            ("`critic_hidden`", self.critic_hidden),
+        ]) {
+            check_cap(name, v, MAX_WIDTH)?;
+        }
+        for (name, v) in [
+            ("`batch_size`", self.batch_size),
+            ("`penalty_batch`", self.penalty_batch),
+        ] {
+            check_cap(name, v, MAX_BATCH)?;
+        }
+        for (name, v) in [
+            ("`n_train`", self.n_train),
+            ("`n_val`", self.n_val),
+            ("`n_test`", self.n_test),
+        ] {
+            check_cap(name, v, MAX_ROWS)?;
         }
         for (name, v) in [("lr", self.lr), ("critic_lr", self.critic_lr)] {
             if !(v.is_finite() && v > 0.0) {

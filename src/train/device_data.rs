@@ -12,6 +12,7 @@ use super::observer::MemberSpec;
 use super::problem::Problem;
 use crate::data::{HostTable, Sampler};
 use crate::error::Result;
+use crate::limits::{MemoryBudget, product, thousands};
 use crate::scm::derive_seed;
 
 /// Epoch orders uploaded at the start; epoch e uses order e mod this.
@@ -77,6 +78,54 @@ pub(super) struct InputSpec {
     pub(super) confounder_width: usize,
     /// Binary outcome.
     pub(super) binary: bool,
+}
+
+/// Refuses a run whose rows, models and optimiser state would pass `budget`, before anything is
+/// sampled or uploaded. The estimate counts, for `m` members: the host tables of `seeds`
+/// distinct data seeds, every member's uploaded rows and epoch orders, the parameters with
+/// their gradients and Adam's two moments (encoder, head and a critic as wide as the encoder),
+/// a step's activations, and `test_rows` scored rows per member.
+///
+/// `widths` are the feature and confounder columns; `(n, nv)` the training and validation rows.
+pub fn check_training_memory(
+    (n, nv): (usize, usize),
+    (n_features, confounder_width): (usize, usize),
+    (m, seeds): (usize, usize),
+    config: &TrainConfig,
+    test_rows: usize,
+    budget: MemoryBudget,
+) -> Result<()> {
+    let width = n_features + confounder_width + 1;
+    let rows = n.saturating_add(nv);
+    let mut widths = vec![n_features];
+    widths.extend(config.hidden.iter().copied());
+    widths.push(config.z_dim);
+    widths.push(1);
+    let encoder: u64 = widths.windows(2).map(|w| product(&[w[0] + 1, w[1]])).sum();
+    let critic = product(&[config.z_dim + confounder_width + 2, config.critic_hidden, 3]);
+    let params = encoder.saturating_add(critic);
+    let activations = product(&[
+        config.batch_size,
+        widths.iter().sum::<usize>() + config.critic_hidden,
+        8,
+    ])
+    .saturating_add(product(&[config.penalty_batch, config.penalty_batch, 8]));
+    let per_member = product(&[rows, width, 4])
+        .saturating_add(product(&[EPOCH_ORDERS, n, 8]))
+        .saturating_add(params.saturating_mul(16))
+        .saturating_add(activations.saturating_mul(4))
+        .saturating_add(product(&[test_rows, config.z_dim + 2, 4]));
+    let bytes =
+        product(&[seeds, rows, width, 4]).saturating_add(per_member.saturating_mul(m as u64));
+    budget.check(
+        format_args!(
+            "training {m} model(s) on {} + {} rows × {} columns each",
+            thousands(n),
+            thousands(nv),
+            thousands(width)
+        ),
+        bytes,
+    )
 }
 
 /// The variance of y over `val`'s rows (the denominator of a validation R²), at least 1e-12.

@@ -9,7 +9,7 @@ use burn::tensor::{Int, Tensor, TensorData};
 
 use super::config::TrainConfig;
 use super::device::{Backend, ComputeDevice};
-use super::device_data::{InputSpec, sample_tables};
+use super::device_data::{InputSpec, check_training_memory, sample_tables};
 use super::join::Joiner;
 use super::observer::{MemberSpec, ModelKind, Observer, Report, RunControl, RunInfo};
 use super::problem::Problem;
@@ -17,6 +17,7 @@ use super::scoring::TestSets;
 use super::shard::{ShardEnd, ShardEvent, ShardRun, run_shard};
 use crate::data::PreparedTables;
 use crate::error::{Error, Result};
+use crate::limits::MemoryBudget;
 use crate::mi::{Conditioning, EstimatorKind};
 use crate::models::Predictor;
 
@@ -110,6 +111,22 @@ pub fn train_scored(
 ) -> Result<Trained> {
     let cond = check_run(config, members, problem.binary)?;
     let one_hot = config.estimator == EstimatorKind::ClubCategorical;
+    let spec = InputSpec {
+        n_features: problem.features.len(),
+        confounder_width: problem.confounder_width(one_hot),
+        binary: problem.binary,
+    };
+    let mut seeds: Vec<u64> = members.iter().map(|m| m.seed).collect();
+    seeds.sort_unstable();
+    seeds.dedup();
+    check_training_memory(
+        (config.n_train, config.n_val),
+        (spec.n_features, spec.confounder_width),
+        (members.len(), seeds.len()),
+        config,
+        tests.map_or(0, |t| t.tables.iter().map(|t| t.n).sum()),
+        MemoryBudget::process(),
+    )?;
     let tables = sample_tables(problem, members, config, one_hot)?;
     let find = |seed: u64| {
         tables
@@ -133,11 +150,6 @@ pub fn train_scored(
             "a test set's columns do not match the problem's features",
         ));
     }
-    let spec = InputSpec {
-        n_features: problem.features.len(),
-        confounder_width: problem.confounder_width(one_hot),
-        binary: problem.binary,
-    };
     let causal = problem.causal_mask();
     let masks: Vec<Vec<f32>> = members
         .iter()
@@ -188,15 +200,24 @@ pub fn train_tables(
         )));
     }
     let m = members.len();
+    let spec = InputSpec {
+        n_features: tables.n_features,
+        confounder_width: tables.confounder_width,
+        binary: tables.binary,
+    };
+    check_training_memory(
+        (tables.train.n, tables.val.n),
+        (spec.n_features, spec.confounder_width),
+        (m, 1),
+        config,
+        0,
+        MemoryBudget::process(),
+    )?;
     let run = ShardRun {
         train: vec![&tables.train; m],
         val: vec![&tables.val; m],
         rows: (tables.train.n, tables.val.n),
-        spec: InputSpec {
-            n_features: tables.n_features,
-            confounder_width: tables.confounder_width,
-            binary: tables.binary,
-        },
+        spec,
         cond,
         masks: vec![vec![1.0; tables.n_features]; m],
         members,
@@ -307,8 +328,12 @@ fn coordinate(run: &ShardRun<'_>, observer: &mut dyn Observer) -> Result<Trained
             handles
                 .into_iter()
                 .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err(Error::Device("a training thread panicked".into())))
+                    h.join().unwrap_or_else(|payload| {
+                        Err(Error::Device(format!(
+                            "a training thread failed: {}",
+                            panic_text(payload.as_ref())
+                        )))
+                    })
                 })
                 .collect()
         })
@@ -340,6 +365,16 @@ fn coordinate(run: &ShardRun<'_>, observer: &mut dyn Observer) -> Result<Trained
         selected_steps,
         device: run.device.clone(),
     })
+}
+
+/// What a panic said (a backend's "device lost", an allocation that failed), for the message
+/// that ends the run.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "it panicked".into())
 }
 
 #[cfg(test)]

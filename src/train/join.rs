@@ -42,6 +42,7 @@ impl Joiner {
                     0
                 },
                 threads: k,
+                backend: Some(run.device.backend),
             },
             pending: Default::default(),
             history: Vec::new(),

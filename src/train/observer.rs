@@ -2,7 +2,7 @@
 //! they can steer it.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -195,6 +195,9 @@ pub struct RunInfo {
     /// Threads the ensemble was split across (0 in results written before it was told).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub threads: usize,
+    /// The backend it trained on (absent in results written before it was told).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backend: Option<super::device::Backend>,
 }
 
 fn is_zero(v: &usize) -> bool {
@@ -225,6 +228,9 @@ impl Observer for Silent {}
 pub struct RunControl {
     cancel: AtomicBool,
     pause: AtomicBool,
+    /// The model step at which the run fails as a lost device would (0: never); see
+    /// [`RunControl::inject_device_fault`].
+    device_fault_at: AtomicUsize,
     /// The latest betas the user set, and how many times they were set.
     betas: Mutex<(u64, Option<Vec<f64>>)>,
 }
@@ -248,6 +254,23 @@ impl RunControl {
     /// Whether the run is paused.
     pub fn is_paused(&self) -> bool {
         self.pause.load(Ordering::SeqCst)
+    }
+
+    /// Makes the run fail at model step `step` (1-based) exactly as a device that stops
+    /// responding does: the step returns [`crate::Error::Device`] and the run ends with it.
+    /// A fault hook, so that what callers do with a failing GPU can be tested on any machine.
+    pub fn inject_device_fault(&self, step: usize) {
+        self.device_fault_at.store(step, Ordering::SeqCst);
+    }
+
+    /// The injected device fault of model step `step` (1-based), if any.
+    pub(crate) fn device_fault(&self, step: usize) -> crate::error::Result<()> {
+        if self.device_fault_at.load(Ordering::SeqCst) == step && step > 0 {
+            return Err(crate::error::Error::Device(format!(
+                "the device stopped responding at step {step} (a fault injected on purpose)"
+            )));
+        }
+        Ok(())
     }
 
     /// New penalty weights, one per member, applied from the next step.

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::scm::{Mechanism, Role, Scenario, derive_seed};
 
 /// Rows of the reference sample the standardisation is computed on.
-const REFERENCE_ROWS: usize = 20_000;
+pub const REFERENCE_ROWS: usize = 20_000;
 
 /// Per-column affine standardisation `(x − mean) / sd`.
 #[derive(Clone, Debug, PartialEq)]
@@ -93,19 +93,7 @@ impl Problem {
                 "the scenario has no confounder node: the penalty needs one to remove",
             ));
         }
-        let conf_nodes = scenario.nodes_with_role(Role::Confounder);
-        let confounder_classes = match conf_nodes.as_slice() {
-            [one] => match scenario.node(*one).mechanism {
-                Mechanism::Categorical { classes } => Some(classes),
-                Mechanism::Logistic | Mechanism::Threshold { .. }
-                    if scenario.node(*one).dim == 1 =>
-                {
-                    Some(2)
-                }
-                _ => None,
-            },
-            _ => None,
-        };
+        let confounder_classes = confounder_classes(scenario);
         let causal = scenario.causal_features()?;
         let spurious_features = features
             .iter()
@@ -138,6 +126,23 @@ impl Problem {
             c_norm,
             y_norm,
         })
+    }
+
+    /// The widths of a scenario's model inputs without sampling it: the feature columns and the
+    /// confounder's (its classes when `one_hot` and it is one discrete node).
+    pub fn input_widths(scenario: &Scenario, one_hot: bool) -> (usize, usize) {
+        let dims = |role: Role| -> usize {
+            scenario
+                .nodes_with_role(role)
+                .iter()
+                .map(|&id| scenario.node(id).dim)
+                .sum()
+        };
+        let confounder = match (one_hot, confounder_classes(scenario)) {
+            (true, Some(k)) => k,
+            _ => dims(Role::Confounder),
+        };
+        (dims(Role::Feature), confounder)
     }
 
     /// Width of the confounder input: classes when one-hot, else columns.
@@ -206,6 +211,20 @@ impl Problem {
     /// Index of a feature column among the inputs.
     pub fn feature_index(&self, name: &str) -> Option<usize> {
         self.features.iter().position(|f| f == name)
+    }
+}
+
+/// The number of classes of the confounder when it is one discrete node.
+fn confounder_classes(scenario: &Scenario) -> Option<usize> {
+    match scenario.nodes_with_role(Role::Confounder).as_slice() {
+        [one] => match scenario.node(*one).mechanism {
+            Mechanism::Categorical { classes } => Some(classes),
+            Mechanism::Logistic | Mechanism::Threshold { .. } if scenario.node(*one).dim == 1 => {
+                Some(2)
+            }
+            _ => None,
+        },
+        _ => None,
     }
 }
 

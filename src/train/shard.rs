@@ -236,6 +236,7 @@ pub(super) fn run_shard<'a>(
             break;
         }
         let started = Instant::now();
+        control.device_fault(t + 1)?;
         // New betas from the user apply from this step; anything that is not one finite,
         // non-negative value per member of the run is ignored.
         if let Some(new) = control.betas_since(&mut betas_seen)

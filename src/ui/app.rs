@@ -2,6 +2,7 @@
 //! and the frame: `logic` takes in what the jobs sent and the keys, `ui` lays out the panels and
 //! applies the commands they pushed.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -11,8 +12,9 @@ use crate::experiment::{RunResults, TrainSettings};
 use crate::export::PinnedRun;
 use crate::scm::Scenario;
 
-use crate::export::available_kinds;
+use crate::export::{Recovery, available_kinds};
 use crate::ui::app_view::AppView;
+use crate::ui::autosave::{AUTOSAVE_EVERY, Autosave};
 use crate::ui::command::{Command, Selection};
 use crate::ui::files::Files;
 use crate::ui::frame_times::FrameTimes;
@@ -23,24 +25,58 @@ use crate::ui::lessons::Lessons;
 use crate::ui::notice::Notice;
 use crate::ui::panels::{
     DataCache, ScenarioPanel, about_ui, central_ui, discard_ui, lesson_panel_ui, menu_ui,
-    status_ui, training_panel_ui,
+    recovery_ui, status_ui, training_panel_ui,
 };
 use crate::ui::results::{CalibrationResults, KuaiRandResults};
 use crate::ui::shortcuts::shortcut_commands;
 use crate::ui::state::AppState;
 use crate::ui::worker::Waker;
 
-/// How the app starts (tests switch the device probe off).
+/// How the app starts (tests switch the device probe and autosave off, or point autosave at a
+/// folder of their own).
 #[derive(Clone, Debug)]
 pub struct AppOptions {
     /// Look for a GPU at start-up, in the background, to show the device in the status bar.
     pub probe_device: bool,
+    /// Where the session is autosaved and where sessions left by unclean exits are looked for
+    /// (`None`: no autosave).
+    pub recovery_dir: Option<PathBuf>,
+    /// How often the session is looked at for changes to autosave.
+    pub autosave_every: Duration,
+    /// A fault hook for tests: the device of every training run not asked to run on the CPU
+    /// fails at this model step.
+    pub device_fault_at_step: Option<usize>,
 }
 
 impl Default for AppOptions {
     fn default() -> Self {
-        AppOptions { probe_device: true }
+        AppOptions {
+            probe_device: true,
+            recovery_dir: default_recovery_dir(),
+            autosave_every: AUTOSAVE_EVERY,
+            device_fault_at_step: None,
+        }
     }
+}
+
+impl AppOptions {
+    /// What tests start with: no device probe, no autosave, no faults.
+    pub fn headless() -> Self {
+        AppOptions {
+            probe_device: false,
+            recovery_dir: None,
+            autosave_every: AUTOSAVE_EVERY,
+            device_fault_at_step: None,
+        }
+    }
+}
+
+/// The recovery folder beside eframe's stored state (`~/.local/share/crl-lab/recovery` on
+/// Linux), or `$CRL_LAB_RECOVERY_DIR`.
+fn default_recovery_dir() -> Option<PathBuf> {
+    std::env::var_os("CRL_LAB_RECOVERY_DIR")
+        .map(PathBuf::from)
+        .or_else(|| eframe::storage_dir("crl-lab").map(|d| d.join("recovery")))
 }
 
 /// The crl-lab desktop app.
@@ -80,6 +116,8 @@ pub struct CrlApp {
     show_about: bool,
     /// The lessons and the current step's bookkeeping.
     pub(crate) lessons: Lessons,
+    /// The recovery file, and the sessions earlier processes left.
+    pub(crate) autosave: Autosave,
 }
 
 /// The scenario's validation: its warnings, or the error that stops training.
@@ -123,10 +161,18 @@ impl CrlApp {
         // report and its evaluation) share one frame, so a fast run does not repaint for each.
         let wake: Waker = Arc::new(move || ctx.request_repaint_after(redraw));
         let mut jobs = Jobs::new(wake);
+        jobs.device_fault_at_step = options.device_fault_at_step;
+        let (autosave, autosave_error) =
+            Autosave::new(options.recovery_dir.as_deref(), options.autosave_every);
         if options.probe_device {
             jobs.start_probe();
         }
         let validation = validation_of(&state.scenario);
+        // The memory limit the user set in an earlier session (else the process's: half the
+        // memory available, or `--max-memory-mb`).
+        if state.memory_limit_mb.is_some() {
+            crate::limits::set_process_budget(state.memory_limit_mb);
+        }
         let mut app = CrlApp {
             state,
             selection: Selection::None,
@@ -153,7 +199,11 @@ impl CrlApp {
             data_cache: DataCache::default(),
             show_about: false,
             lessons: Lessons::default(),
+            autosave,
         };
+        if let Some(e) = autosave_error {
+            app.say(Notice::error(e));
+        }
         // Your logs' first rows, for the column table the state restored (a file gone says so
         // in the view).
         if app.state.kuairand.kind == crate::ui::state::LogSourceKind::Files
@@ -215,8 +265,14 @@ impl CrlApp {
             Command::ShowPinned(i, shown) => self.show_pinned(i, shown),
             Command::SetPaused(paused) => self.set_paused(paused),
             Command::StopTraining => self.stop_run(),
+            Command::TrainOnCpu => self.train_on_cpu(),
+            Command::AnswerRecovery(answer) => self.answer_recovery(answer),
             Command::SetBeta(beta) => self.set_beta(beta),
             Command::SetTrainSettings(s) => self.state.train = *s,
+            Command::SetMemoryLimit(mb) => {
+                self.state.memory_limit_mb = mb;
+                crate::limits::set_process_budget(mb);
+            }
             // Calibration (handlers/calibration.rs).
             Command::SetCalibrationSettings(s) => self.state.calibration = s,
             Command::StartCalibration => self.start_calibration(),
@@ -263,6 +319,10 @@ impl CrlApp {
 
     /// Applies what a job sent (see [`Jobs::drain`]).
     fn apply_job_event(&mut self, event: JobEvent) {
+        let event_kind = match &event {
+            JobEvent::Ended(kind) => Some(*kind),
+            _ => None,
+        };
         match event {
             JobEvent::Training(m) => self.apply_train_msg(m),
             JobEvent::KuaiRand(m) => self.apply_kuairand_msg(m),
@@ -273,6 +333,44 @@ impl CrlApp {
             JobEvent::Ended(JobKind::Calibration) => self.calibration_ended(),
             JobEvent::Ended(JobKind::Probe) => {}
         }
+        // A run's end is autosaved at once, whatever the interval.
+        if matches!(
+            event_kind,
+            Some(JobKind::Training | JobKind::KuaiRand | JobKind::Calibration)
+        ) {
+            self.autosave.soon();
+        }
+    }
+
+    /// Autosaves the session when it is due and changed, and says when a write failed.
+    fn autosave_frame(&mut self, ctx: &egui::Context) {
+        if let Some(e) = self.autosave.failure() {
+            self.say(Notice::error(format!(
+                "Autosave failed: {e}. Your work is still open: save it with File ▸ Save as"
+            )));
+        }
+        let now = Instant::now();
+        if self.autosave.is_due(now) {
+            let ws = self.workspace();
+            if let Ok(json) = ws.to_json() {
+                let recovery = Recovery::now(ws, self.files.path.clone());
+                self.autosave.offer(now, &json, recovery);
+            }
+        }
+        if let Some(next) = self.autosave.next_in(now) {
+            ctx.request_repaint_after(next);
+        }
+    }
+
+    /// What closing the window does once the user agreed: every job is cancelled and waited
+    /// for (each sees its flag within a step or a block of rows), then the autosave writer ends
+    /// and the recovery file goes, since a clean exit leaves nothing to recover. Returns
+    /// whether every job ended within a second (a thread still going is left to the process's
+    /// end).
+    pub fn shut_down(&mut self) -> bool {
+        let ended = self.jobs.shutdown(Duration::from_secs(1));
+        self.autosave.close();
+        ended
     }
 
     fn busy(&self) -> bool {
@@ -295,6 +393,7 @@ impl eframe::App for CrlApp {
         }
         self.guard_close(ctx);
         self.lesson_frame();
+        self.autosave_frame(ctx);
         if self.busy() {
             // ETA and spinners move even between reports; otherwise repaint only on input or
             // when a worker sends.
@@ -387,6 +486,7 @@ impl eframe::App for CrlApp {
         }
         about_ui(&ctx, &mut self.show_about);
         discard_ui(&ctx, &self.files, &mut commands);
+        recovery_ui(&ctx, self.autosave.offers.first(), &mut commands);
         for c in commands {
             self.handle_command(c);
         }
@@ -405,7 +505,9 @@ impl eframe::App for CrlApp {
     }
 
     fn on_exit(&mut self) {
-        self.jobs.cancel_all();
+        if !self.shut_down() {
+            eprintln!("crl-lab: a background job did not stop within a second of closing");
+        }
         self.frame_times.log_summary();
     }
 }

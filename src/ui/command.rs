@@ -32,6 +32,17 @@ pub enum Selection {
     },
 }
 
+/// The answer to "restore the session an unclean exit left?".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecoveryAnswer {
+    /// Make it the session.
+    Restore,
+    /// Delete it.
+    Discard,
+    /// Keep it for the next start.
+    Later,
+}
+
 /// A request from a widget.
 #[derive(Clone, Debug)]
 pub enum Command {
@@ -105,8 +116,14 @@ pub enum Command {
     SetPaused(bool),
     /// Stop the run, keeping what it has.
     StopTraining,
+    /// Train the same run again on the CPU (after the GPU failed).
+    TrainOnCpu,
+    /// Answer the offer of a session an unclean exit left.
+    AnswerRecovery(RecoveryAnswer),
     /// New training settings (the panel's edits).
     SetTrainSettings(Box<TrainSettings>),
+    /// The memory one request may take, in MB (`None`: half the memory available).
+    SetMemoryLimit(Option<u64>),
     /// New data view settings.
     SetDataSettings(DataSettings),
     /// New calibration settings.

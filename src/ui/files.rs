@@ -28,4 +28,6 @@ pub struct Files {
     pub allow_close: bool,
     /// Close the window at the next frame (after "discard unsaved work?").
     pub close_now: bool,
+    /// The session was restored from a recovery file and not saved since: it is in no file.
+    pub restored: bool,
 }

@@ -63,6 +63,15 @@ impl<M, C> Slot<M, C> {
         self.control = Some(control);
     }
 
+    /// Whether the thread is still going; its queue is emptied, so a thread blocked on a full
+    /// queue goes on to see that it was cancelled.
+    fn still_running(&self) -> bool {
+        self.job.as_ref().is_some_and(|j| {
+            j.discard_messages();
+            !j.is_finished()
+        })
+    }
+
     /// Moves what the thread has sent into `out`, each message wrapped by `wrap`; once the
     /// thread has gone and its queue is empty, forgets it and says so.
     fn drain_into(&mut self, kind: JobKind, wrap: fn(M) -> JobEvent, out: &mut Vec<JobEvent>) {
@@ -92,6 +101,9 @@ pub struct Jobs {
     calibration: Slot<CalibrationMsg, Arc<RunControl>>,
     probe: Slot<String, ()>,
     plotted: Option<Plotted>,
+    /// A fault hook: the device of every training run not asked to run on the CPU fails at
+    /// this model step.
+    pub(crate) device_fault_at_step: Option<usize>,
 }
 
 impl Jobs {
@@ -104,6 +116,7 @@ impl Jobs {
             calibration: Slot::default(),
             probe: Slot::default(),
             plotted: None,
+            device_fault_at_step: None,
         }
     }
 
@@ -118,6 +131,11 @@ impl Jobs {
     /// Starts training `job`; its run is then the one on the plots.
     pub fn start_training(&mut self, job: TrainJob) -> std::io::Result<()> {
         let control = Arc::new(RunControl::default());
+        if let Some(step) = self.device_fault_at_step
+            && job.device != DeviceChoice::Cpu
+        {
+            control.inject_device_fault(step);
+        }
         let j = spawn_training(job, Arc::clone(&control), Arc::clone(&self.wake))?;
         self.training.start(j, control);
         self.plotted = Some(Plotted::Training);
@@ -195,6 +213,29 @@ impl Jobs {
             c.cancel();
         }
         self.stop_calibration();
+    }
+
+    /// Stops everything and waits, at most `timeout`, for every thread to end (the window is
+    /// closing). Returns whether they all did; the probe, which cannot be stopped, is not
+    /// waited for.
+    pub fn shutdown(&mut self, timeout: std::time::Duration) -> bool {
+        self.cancel_all();
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            // Not short-circuited: every slot's queue is emptied on each pass.
+            let running = [
+                self.training.still_running(),
+                self.kuairand.still_running(),
+                self.calibration.still_running(),
+            ];
+            if !running.contains(&true) {
+                return true;
+            }
+            if std::time::Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
     }
 
     /// Everything the threads have sent since the last call, without waiting: training's

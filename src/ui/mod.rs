@@ -4,12 +4,14 @@
 //!
 //! Files point one way. At the bottom, state and pure functions: `state`, `layout`, `command`,
 //! `history`, `notice`, `results`, `files`, `theme`, `dialogs`, `frame_times`.
-//! Above them `worker/` (what each thread runs) and `jobs` (who owns the threads); then the
+//! Above them `worker/` (what each thread runs), `jobs` (who owns the threads) and `autosave`
+//! (the recovery file and its writer thread); then the
 //! views in `panels/` and `shortcuts`, which read an `AppView`; then `app`; then `handlers/`,
 //! whose `impl CrlApp` blocks apply the commands `app` dispatches, and `window`.
 
 mod app;
 mod app_view;
+mod autosave;
 mod command;
 mod dialogs;
 mod files;
@@ -30,7 +32,8 @@ mod window;
 mod worker;
 
 pub use app::{AppOptions, CrlApp};
-pub use command::{Command, DiscardAnswer, LogPath, Selection};
+pub use autosave::AUTOSAVE_EVERY;
+pub use command::{Command, DiscardAnswer, LogPath, RecoveryAnswer, Selection};
 pub use history::{History, Snapshot};
 pub use layout::{Layout, auto_layout};
 pub use notice::Notice;

@@ -11,6 +11,24 @@ pub struct Notice {
     pub error: bool,
     /// About the graph: also shown over the canvas, and cleared by the next accepted edit.
     pub graph: bool,
+    /// What the user can do about it, offered as a button beside it.
+    pub action: Option<NoticeAction>,
+}
+
+/// A way out that a notice offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeAction {
+    /// The GPU failed during a run: train the same run on the CPU.
+    TrainOnCpu,
+}
+
+impl NoticeAction {
+    /// The button's text.
+    pub fn label(self) -> &'static str {
+        match self {
+            NoticeAction::TrainOnCpu => "Train on the CPU instead",
+        }
+    }
 }
 
 impl Notice {
@@ -20,6 +38,7 @@ impl Notice {
             text: text.into(),
             error: false,
             graph: false,
+            action: None,
         }
     }
 

@@ -35,6 +35,9 @@ pub struct AppState {
     pub lesson: LessonProgress,
     /// The representation view's colouring and shift.
     pub representation: RepresentationView,
+    /// The memory one request may take, in MB (`None`: half the memory available); see
+    /// [`crate::limits`].
+    pub memory_limit_mb: Option<u64>,
 }
 
 /// The lesson going on, the lessons done, and the lesson files opened (read again at start).
@@ -82,6 +85,7 @@ impl AppState {
             recent: Vec::new(),
             lesson: LessonProgress::default(),
             representation: RepresentationView::default(),
+            memory_limit_mb: None,
         }
     }
 }

@@ -11,6 +11,7 @@ use super::tables::{
 };
 use crate::data::logs::LoadObserver;
 use crate::error::{Error, Result};
+use crate::limits::{MemoryBudget, thousands};
 
 /// The log columns the loader reads, in the order [`read_log`] uses them.
 const LOG_READ: [&str; 8] = [
@@ -78,15 +79,15 @@ pub(super) fn parse(
     let n_known_users = users.len();
     let mut video_rows: HashMap<u64, u32> = HashMap::new();
     let mut video_ids: Vec<u64> = Vec::new();
+    let budget = MemoryBudget::process();
     let mut standard = LogTable::default();
     for path in &files.standard {
         read_log(
             path,
             &mut standard,
-            &mut users,
-            &mut user_rows,
-            &mut video_rows,
-            &mut video_ids,
+            (&mut users, &mut user_rows),
+            (&mut video_rows, &mut video_ids),
+            (budget, 0),
             observer,
         )?;
     }
@@ -94,10 +95,9 @@ pub(super) fn parse(
     read_log(
         &files.random,
         &mut random,
-        &mut users,
-        &mut user_rows,
-        &mut video_rows,
-        &mut video_ids,
+        (&mut users, &mut user_rows),
+        (&mut video_rows, &mut video_ids),
+        (budget, standard.len()),
         observer,
     )?;
     let mut videos = EntityTable::with_columns(&VIDEO_NUMERIC, &VIDEO_CATEGORICAL);
@@ -149,14 +149,18 @@ fn read_users(
     Ok((table, rows))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Bytes one parsed log row takes (user and video rows, date, hour, tab, two labels, duration),
+/// with room for the vectors' growth.
+const LOG_ROW_BYTES: u64 = 2 * (4 + 4 + 4 + 1 + 1 + 1 + 1 + 4);
+
+/// Reads one log file into `log`, adding the users and videos it names; stops with a message
+/// before the rows (with `rows_before` read from earlier logs) would pass `budget`.
 fn read_log(
     path: &std::path::Path,
     log: &mut LogTable,
-    users: &mut EntityTable,
-    user_rows: &mut HashMap<u64, u32>,
-    video_rows: &mut HashMap<u64, u32>,
-    video_ids: &mut Vec<u64>,
+    (users, user_rows): (&mut EntityTable, &mut HashMap<u64, u32>),
+    (video_rows, video_ids): (&mut HashMap<u64, u32>, &mut Vec<u64>),
+    (budget, rows_before): (MemoryBudget, usize),
     observer: &mut dyn LoadObserver,
 ) -> Result<()> {
     let mut src = CsvSource::open(path)?;
@@ -166,6 +170,18 @@ fn read_log(
     };
     src.start(observer);
     while src.next(observer)? {
+        let rows = (rows_before + log.len()) as u64 + 1;
+        if rows * LOG_ROW_BYTES > budget.max_bytes {
+            budget.check(
+                format_args!(
+                    "reading {} (stopped at data row {}: {} log rows in all)",
+                    src.path().display(),
+                    src.row(),
+                    thousands(rows as usize)
+                ),
+                rows * LOG_ROW_BYTES,
+            )?;
+        }
         let user_id = src.id(user)?;
         let user_row = match user_rows.get(&user_id) {
             Some(&r) => r,

@@ -121,6 +121,9 @@ impl CsvSource {
         self.row += 1;
         if self.row.is_multiple_of(PROGRESS_EVERY) {
             self.progress(observer, self.reader.position().byte());
+            if observer.stop_requested() {
+                return Err(Error::Cancelled);
+            }
         }
         Ok(true)
     }
@@ -135,6 +138,16 @@ impl CsvSource {
         std::str::from_utf8(self.raw(col))
             .map(str::trim)
             .map_err(|_| self.bad(col, "UTF-8 text"))
+    }
+
+    /// The path being read.
+    pub(super) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Data rows read so far.
+    pub(super) fn row(&self) -> u64 {
+        self.row
     }
 
     /// An error naming the file, the data row, the line, the column and the value.

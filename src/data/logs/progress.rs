@@ -49,6 +49,11 @@ pub enum LoadEvent {
 pub trait LoadObserver {
     /// Called for every event, in order.
     fn on_event(&mut self, event: &LoadEvent);
+    /// Whether the reader should stop (the user stopped the run, or the app is closing); asked
+    /// at every progress event, so a read stops within a fraction of a second.
+    fn stop_requested(&self) -> bool {
+        false
+    }
 }
 
 impl<F: FnMut(&LoadEvent)> LoadObserver for F {

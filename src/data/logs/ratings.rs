@@ -121,6 +121,9 @@ pub(super) fn for_each_line(
         }
         if number % 65_536 == 0 {
             observer.on_event(&event(done));
+            if observer.stop_requested() {
+                return Err(Error::Cancelled);
+            }
         }
     }
     observer.on_event(&event(total));

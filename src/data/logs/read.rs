@@ -20,31 +20,8 @@ pub const MAX_CONFOUNDER_VALUES: usize = 256;
 /// Rows between two progress events.
 const PROGRESS_ROWS: usize = 65_536;
 
-/// How much memory a source may take once parsed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ReadLimits {
-    /// Bytes the parsed columns may take.
-    pub max_bytes: u64,
-}
-
-impl ReadLimits {
-    /// Half the memory available now (`MemAvailable` in /proc/meminfo), or 4 GiB where that
-    /// cannot be read.
-    pub fn from_memory() -> Self {
-        let available = std::fs::read_to_string("/proc/meminfo")
-            .ok()
-            .and_then(|t| {
-                t.lines()
-                    .find(|l| l.starts_with("MemAvailable:"))
-                    .and_then(|l| l.split_whitespace().nth(1))
-                    .and_then(|kb| kb.parse::<u64>().ok())
-            })
-            .map(|kb| kb * 1024);
-        ReadLimits {
-            max_bytes: available.map_or(4 << 30, |b| b / 2),
-        }
-    }
-}
+/// How much memory a source may take once parsed (the process's memory budget).
+pub type ReadLimits = crate::limits::MemoryBudget;
 
 /// The training and test files of a source: two files, or one with a split column.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -194,7 +171,8 @@ impl LogsBuilder {
             return Err(Error::invalid(format!(
                 "stopped reading {} at line {line}: the {} rows so far take {:.1} MB once \
                  parsed, the limit is {:.1} MB (by default half the memory available; \
-                 --max-memory-mb sets it): map fewer columns, or read a sample of the file",
+                 --max-memory-mb or Training ▸ Limits ▸ memory limit in the app sets it): map \
+                 fewer columns, or read a sample of the file",
                 ix.file,
                 self.rows(),
                 (self.rows() as u64 * self.row_bytes) as f64 / 1e6,
@@ -433,6 +411,9 @@ fn read_file(
         rows += 1;
         if rows.is_multiple_of(PROGRESS_ROWS) {
             observer.on_event(&event(reader.position().byte()));
+            if observer.stop_requested() {
+                return Err(Error::Cancelled);
+            }
         }
     }
     observer.on_event(&event(total));

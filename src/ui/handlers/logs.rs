@@ -156,7 +156,7 @@ impl CrlApp {
             config: config.clone(),
             n_seeds,
             device: self.state.train.device,
-            limits: ReadLimits::from_memory(),
+            limits: ReadLimits::process(),
         };
         match self.jobs.start_logs(job) {
             Ok(()) => self.real_logs_started(&config, n_seeds, "opening the logs…"),

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::export::{PlotSettings, Workspace};
 use crate::ui::app::CrlApp;
-use crate::ui::command::{DiscardAnswer, Selection};
+use crate::ui::autosave::RecoveryOffer;
+use crate::ui::command::{DiscardAnswer, RecoveryAnswer, Selection};
 use crate::ui::files::Pending;
 use crate::ui::history::History;
 use crate::ui::layout::auto_layout;
@@ -42,7 +43,8 @@ impl CrlApp {
         match &self.files.saved_json {
             Some(saved) => json_of(&self.workspace()).as_ref() != Some(saved),
             None => {
-                self.history.can_undo()
+                self.files.restored
+                    || self.history.can_undo()
                     || self.run.is_some()
                     || !self.pinned.is_empty()
                     || !self.calibration.points.is_empty()
@@ -87,6 +89,7 @@ impl CrlApp {
         match ws.save(path) {
             Ok(()) => {
                 self.files.saved_json = json_of(&ws);
+                self.files.restored = false;
                 self.files.path = Some(path.to_owned());
                 remember(&mut self.state.recent, path);
                 self.say(Notice::info(format!("Saved {}", path.display())));
@@ -113,6 +116,17 @@ impl CrlApp {
                 return self.say(Notice::error(format!("Could not open the workspace: {e}")));
             }
         };
+        self.apply_workspace(&ws);
+        self.files.saved_json = json_of(&self.workspace());
+        self.files.path = Some(path.to_owned());
+        self.files.restored = false;
+        remember(&mut self.state.recent, path);
+        self.say(Notice::info(format!("Opened {}", path.display())));
+    }
+
+    /// Makes `ws` the session: scenario, layout, settings, view, results, pinned runs and
+    /// calibration; the edit history starts afresh.
+    fn apply_workspace(&mut self, ws: &Workspace) {
         let complete = ws
             .scenario
             .nodes
@@ -155,10 +169,56 @@ impl CrlApp {
         self.history = History::default();
         self.selection = Selection::None;
         self.scenario_changed();
-        self.files.saved_json = json_of(&self.workspace());
-        self.files.path = Some(path.to_owned());
-        remember(&mut self.state.recent, path);
-        self.say(Notice::info(format!("Opened {}", path.display())));
+    }
+
+    /// Answers the offer of a session an unclean exit left: restore it (the session becomes
+    /// it, unsaved, its file remembered), discard it, or leave it for the next start.
+    pub(crate) fn answer_recovery(&mut self, answer: RecoveryAnswer) {
+        if self.autosave.offers.is_empty() {
+            return;
+        }
+        let offer = self.autosave.offers.remove(0);
+        match answer {
+            RecoveryAnswer::Later => {}
+            RecoveryAnswer::Discard => {
+                if let Err(e) = std::fs::remove_file(&offer.path) {
+                    self.say(Notice::error(format!(
+                        "Cannot remove {}: {e}",
+                        offer.path.display()
+                    )));
+                }
+            }
+            RecoveryAnswer::Restore => {
+                let recovery = match offer.recovery {
+                    Ok(r) => r,
+                    Err(e) => return self.say(Notice::error(format!("Cannot restore: {e}"))),
+                };
+                if self.run.as_ref().is_some_and(|r| r.state.is_active()) {
+                    self.autosave.offers.insert(
+                        0,
+                        RecoveryOffer {
+                            path: offer.path,
+                            recovery: Ok(recovery),
+                        },
+                    );
+                    return self.say(Notice::error("A run is going: stop it before restoring"));
+                }
+                self.apply_workspace(&recovery.workspace);
+                // The restored session is in no file until saved: closing asks first.
+                self.files.saved_json = None;
+                self.files.restored = true;
+                self.files.path = recovery.file.clone();
+                let _ = std::fs::remove_file(&offer.path);
+                self.autosave.soon();
+                self.say(Notice::info(match &recovery.file {
+                    Some(f) => format!(
+                        "Restored the session (from {}); save it to keep it",
+                        f.display()
+                    ),
+                    None => "Restored the session; save it to keep it".into(),
+                }));
+            }
+        }
     }
 
     /// Goes on with what waited for the answer (opening, or closing), saving first if asked.

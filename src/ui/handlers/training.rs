@@ -3,9 +3,9 @@
 //! fill the same plots).
 
 use crate::experiment::{RunMode, RunState, TrainJob};
-use crate::train::ModelKind;
+use crate::train::{Backend, DeviceChoice, ModelKind};
 use crate::ui::app::CrlApp;
-use crate::ui::notice::Notice;
+use crate::ui::notice::{Notice, NoticeAction};
 use crate::ui::worker::TrainMsg;
 
 impl CrlApp {
@@ -18,7 +18,10 @@ impl CrlApp {
             self.say(Notice::error(text));
             return;
         }
-        let job = match TrainJob::from_settings(&self.state.scenario, &self.state.train) {
+        // A run too large for the memory budget is refused here, before a thread starts.
+        let job = match TrainJob::from_settings(&self.state.scenario, &self.state.train)
+            .and_then(|j| j.check_memory().map(|()| j))
+        {
             Ok(j) => j,
             Err(e) => return self.say(Notice::error(format!("Cannot train: {e}"))),
         };
@@ -36,6 +39,12 @@ impl CrlApp {
                 "Cannot start the training thread: {e}"
             ))),
         }
+    }
+
+    /// Trains again with the same settings on the CPU (what a failed GPU run offers).
+    pub(crate) fn train_on_cpu(&mut self) {
+        self.state.train.device = DeviceChoice::Cpu;
+        self.start_training();
     }
 
     /// Pauses or resumes the run on the plots (a training or a KuaiRand run).
@@ -106,9 +115,18 @@ impl CrlApp {
                 self.frame_times
                     .log_run_event(&format!("run {:?}", run.state));
             }
-            TrainMsg::Failed(e) => {
-                self.notice = Some(Notice::error(format!("Training failed: {e}")));
-                run.record_failure(e);
+            TrainMsg::Failed { message, device } => {
+                let mut notice = Notice::error(format!("Training failed: {message}"));
+                // A device that failed under a run that was not on the CPU: offer the CPU.
+                let on_gpu = run
+                    .info
+                    .as_ref()
+                    .is_none_or(|i| i.backend != Some(Backend::Cpu));
+                if device && on_gpu {
+                    notice.action = Some(NoticeAction::TrainOnCpu);
+                }
+                self.notice = Some(notice);
+                run.record_failure(message);
             }
         }
     }

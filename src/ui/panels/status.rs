@@ -6,6 +6,7 @@ use crate::experiment::RunState;
 use crate::ui::app_view::AppView;
 use crate::ui::command::Command;
 use crate::ui::frame_times::FrameTimes;
+use crate::ui::notice::NoticeAction;
 use crate::ui::theme;
 
 /// Shows the bar.
@@ -51,6 +52,13 @@ pub fn status_ui(ui: &mut Ui, app: &AppView<'_>, frames: &FrameTimes, commands: 
                 ui.visuals().text_color()
             };
             ui.label(RichText::new(&n.text).color(colour));
+            if let Some(action) = n.action
+                && ui.button(action.label()).clicked()
+            {
+                commands.push(match action {
+                    NoticeAction::TrainOnCpu => Command::TrainOnCpu,
+                });
+            }
             if ui
                 .small_button("dismiss")
                 .on_hover_text("Dismiss")

@@ -167,6 +167,8 @@ fn training_ui(ui: &mut Ui, app: &AppView<'_>, commands: &mut Vec<Command>) {
     if changed {
         commands.push(Command::SetTrainSettings(Box::new(s)));
     }
+    ui.add_space(4.0);
+    super::limits::limits_ui(ui, app.state.memory_limit_mb, commands);
 }
 
 /// The rows of the settings grid other than β; returns whether any changed.

@@ -50,6 +50,19 @@ impl<M> Job<M> {
     }
 }
 
+impl<M> Job<M> {
+    /// Whether the thread has returned (or was already collected).
+    pub fn is_finished(&self) -> bool {
+        self.handle.as_ref().is_none_or(JoinHandle::is_finished)
+    }
+
+    /// Drops what the thread has sent, so that a thread blocked on a full queue can go on to
+    /// see that it was cancelled.
+    pub fn discard_messages(&self) {
+        while self.rx.try_recv().is_ok() {}
+    }
+}
+
 /// Runs `body` on a thread named `name`; what it sends on its end of a bounded queue arrives
 /// through the returned job.
 pub fn spawn_worker<M: Send + 'static>(

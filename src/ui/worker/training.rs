@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::error::Error;
 use crate::experiment::{EvalAt, EvalRow, JobEnd, JobObserver, Representation, TrainJob, run_job};
 use crate::train::{Report, RunControl, RunInfo};
 
@@ -27,7 +28,13 @@ pub enum TrainMsg {
     /// The job is over: done, or stopped by the user.
     Finished(JobEnd),
     /// The job failed; the message names why.
-    Failed(String),
+    Failed {
+        /// What went wrong.
+        message: String,
+        /// The compute device failed (lost, out of memory, a backend panic), so the same run
+        /// may go through on the CPU.
+        device: bool,
+    },
 }
 
 impl TrainEvents for TrainMsg {
@@ -64,7 +71,10 @@ pub fn spawn_training(
         let result = run_job(&job, &mut obs, &control);
         match result {
             Ok(end) => obs.send(TrainMsg::Finished(end)),
-            Err(e) => obs.send(TrainMsg::Failed(e.to_string())),
+            Err(e) => obs.send(TrainMsg::Failed {
+                device: matches!(e, Error::Device(_)),
+                message: e.to_string(),
+            }),
         }
     })
 }
