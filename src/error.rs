@@ -1,6 +1,7 @@
 //! The library's error type. Every variant names what went wrong and where, so a user can fix
 //! the input without reading code.
 
+use std::fmt;
 use std::path::PathBuf;
 
 /// Result alias used across the core.
@@ -124,18 +125,15 @@ pub enum Error {
     /// A problem with the compute device.
     #[error("device: {0}")]
     Device(String),
-    /// A request would take more memory than the budget allows (see [`crate::limits`]).
-    #[error(
-        "{what} would take {needed} of memory, more than the limit of {limit}; {}",
-        crate::limits::BUDGET_HINT
-    )]
+    /// A request would take more memory than the budget allows (see `crate::limits`).
+    #[error("{what} would take {needed} of memory, more than the limit of {limit}; {BUDGET_HINT}")]
     OverBudget {
         /// What was asked for, with its sizes (e.g. `100,000 rows × 20,003 columns`).
         what: String,
         /// The estimate of what it would hold at once.
-        needed: crate::limits::Bytes,
+        needed: Bytes,
         /// The budget.
-        limit: crate::limits::Bytes,
+        limit: Bytes,
     },
 }
 
@@ -159,6 +157,29 @@ impl Error {
             action,
             path: path.into(),
             source,
+        }
+    }
+}
+
+/// What changes the budget, said in every message about it.
+pub const BUDGET_HINT: &str = "raise the limit with --max-memory-mb on the command line or \
+     Training ▸ Limits ▸ memory limit in the app, or ask for fewer rows or columns";
+
+/// A byte count, printed for people (`512 KB`, `37.3 GB`; decimal units).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bytes(pub u64);
+
+impl fmt::Display for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let b = self.0 as f64;
+        if b >= 1e9 {
+            write!(f, "{:.1} GB", b / 1e9)
+        } else if b >= 1e6 {
+            write!(f, "{:.0} MB", b / 1e6)
+        } else if b >= 1e3 {
+            write!(f, "{:.0} KB", b / 1e3)
+        } else {
+            write!(f, "{} bytes", self.0)
         }
     }
 }

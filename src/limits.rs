@@ -34,9 +34,7 @@ pub const MAX_BATCH: usize = 65_536;
 /// The budget where the available memory cannot be read.
 const FALLBACK_BYTES: u64 = 4 << 30;
 
-/// What changes the budget, said in every message about it.
-pub const BUDGET_HINT: &str = "raise the limit with --max-memory-mb on the command line or \
-     Training ▸ Limits ▸ memory limit in the app, or ask for fewer rows or columns";
+pub use crate::error::{BUDGET_HINT, Bytes};
 
 /// The budget the user set for this process (0: none set, use the available memory).
 static PROCESS_BUDGET: AtomicU64 = AtomicU64::new(0);
@@ -108,25 +106,6 @@ pub fn process_budget_mb() -> Option<u64> {
     match PROCESS_BUDGET.load(Ordering::Relaxed) {
         0 => None,
         bytes => Some(bytes / 1_000_000),
-    }
-}
-
-/// A byte count, printed for people (`512 KB`, `37.3 GB`; decimal units).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Bytes(pub u64);
-
-impl fmt::Display for Bytes {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let b = self.0 as f64;
-        if b >= 1e9 {
-            write!(f, "{:.1} GB", b / 1e9)
-        } else if b >= 1e6 {
-            write!(f, "{:.0} MB", b / 1e6)
-        } else if b >= 1e3 {
-            write!(f, "{:.0} KB", b / 1e3)
-        } else {
-            write!(f, "{} bytes", self.0)
-        }
     }
 }
 

@@ -21,7 +21,7 @@ fn main() -> ExitCode {
     };
     crl_lab::limits::set_process_budget(cli.max_memory_mb);
     let Some(command) = cli.command else {
-        return open_app();
+        return open_app(cli.open);
     };
     match run(command) {
         Ok(()) => ExitCode::SUCCESS,
@@ -32,10 +32,10 @@ fn main() -> ExitCode {
     }
 }
 
-/// No subcommand: open the desktop app.
+/// No subcommand: open the desktop app (and the workspace file given, if any).
 #[cfg(feature = "gui")]
-fn open_app() -> ExitCode {
-    match crl_lab::ui::run() {
+fn open_app(workspace: Option<std::path::PathBuf>) -> ExitCode {
+    match crl_lab::ui::run(workspace) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -47,7 +47,7 @@ fn open_app() -> ExitCode {
 
 /// Built without the `gui` feature: say what exists instead.
 #[cfg(not(feature = "gui"))]
-fn open_app() -> ExitCode {
+fn open_app(_workspace: Option<std::path::PathBuf>) -> ExitCode {
     let _ = Cli::command().print_help();
     eprintln!(
         "\nThis build has no desktop app (built without the `gui` feature): use the subcommands above."

@@ -19,12 +19,17 @@ use crate::error::Result;
                   for Generalisable Recommendation\" (2026). The paper's full text was not \
                   available to us: crl-lab's formulation is its own, consistent with the \
                   abstract and the estimators it names, and its variants are selectable.\n\n\
-                  Run without a subcommand to open the desktop app."
+                  Run without a subcommand to open the desktop app (with a workspace file \
+                  as its argument, the app opens it).",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     /// What to do; none opens the desktop app.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// A workspace file for the desktop app to open (as File ▸ Open would).
+    #[arg(value_name = "WORKSPACE.json")]
+    pub open: Option<std::path::PathBuf>,
     /// Memory one request (rows sampled, rows uploaded for training, logs parsed) may take, in
     /// MB [default: half the memory available]; larger requests are refused before they start.
     #[arg(long, global = true, value_name = "MB")]

@@ -2,8 +2,8 @@
 
 use crate::ui::app::CrlApp;
 
-/// Opens the app window and runs until it is closed.
-pub fn run() -> Result<(), String> {
+/// Opens the app window (and `workspace` in it, if given) and runs until it is closed.
+pub fn run(workspace: Option<std::path::PathBuf>) -> Result<(), String> {
     let options = eframe::NativeOptions {
         renderer: eframe::Renderer::Wgpu,
         viewport: egui::ViewportBuilder::default()
@@ -16,7 +16,14 @@ pub fn run() -> Result<(), String> {
     eframe::run_native(
         "crl-lab",
         options,
-        Box::new(|cc| Ok(Box::new(CrlApp::new(cc)))),
+        Box::new(move |cc| {
+            let mut app = CrlApp::new(cc);
+            if let Some(path) = workspace {
+                // A damaged or missing file says so in the status bar; the app opens anyway.
+                app.open_workspace(&path);
+            }
+            Ok(Box::new(app))
+        }),
     )
     .map_err(|e| format!("cannot open the app window: {e}"))
 }
