@@ -15,7 +15,8 @@ mod workspace;
 
 pub use bundle::{available_kinds, export_bundle, plot_data};
 pub use figure::{
-    DPI, FigureFormat, FigureSpec, FigureWidth, PlotData, PlotKind, render_figure, write_figure,
+    DPI, FigureFormat, FigureSpec, FigureWidth, Line, LineFigure, LinePoint, PlotData, PlotKind,
+    qualitative_colour, render_figure, render_line_figure, write_figure, write_line_figure,
 };
 pub use lesson::{
     LESSON_FORMAT, LESSON_VERSION, Lesson, LessonStep, STEP_KINDS, StepDone, builtin_lessons,
@@ -27,6 +28,7 @@ pub use pinned::{
 pub use plot_csv::{plot_csv, write_dataset};
 pub use rebuild::{
     CalibrationProgress, Needs, Recomputed, has_calibration, has_training, recompute,
+    recompute_with_control,
 };
 pub use results_csv::{
     kuairand_references_csv, kuairand_rows_csv, kuairand_summary_csv, metrics_csv, reliance_csv,
