@@ -3,7 +3,7 @@
 //! on worker threads owned by one `Jobs`, which report through the engine's observer.
 //!
 //! Files point one way. At the bottom, state and pure functions: `state`, `layout`, `command`,
-//! `history`, `notice`, `results`, `files`, `theme`, `dialogs`, `frame_times`.
+//! `history`, `notice`, `results`, `files`, `theme`, `dialogs`, `frame_times`, `grid_forms`.
 //! Above them `worker/` (what each thread runs) and `jobs` (who owns the threads); then the
 //! views in `panels/` and `shortcuts`, which read an `AppView`; then `app`; then `handlers/`,
 //! whose `impl CrlApp` blocks apply the commands `app` dispatches, and `window`.
@@ -14,6 +14,7 @@ mod command;
 mod dialogs;
 mod files;
 mod frame_times;
+mod grid_forms;
 mod handlers;
 mod highlight;
 mod history;
@@ -31,6 +32,7 @@ mod worker;
 
 pub use app::{AppOptions, CrlApp};
 pub use command::{Command, DiscardAnswer, LogPath, Selection};
+pub use grid_forms::{AxisDraft, GridDraft, GridResultsView, GridShown, GridUi};
 pub use history::{History, Snapshot};
 pub use layout::{Layout, auto_layout};
 pub use notice::Notice;
