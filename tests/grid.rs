@@ -166,6 +166,58 @@ fn plan_expands_every_combination_into_workspaces_named_by_a_stable_hash() {
 }
 
 #[test]
+fn planning_measures_a_cell_and_keeps_it_when_it_finished() {
+    let tmp = tempfile::tempdir().unwrap();
+    let g = grid(
+        tmp.path(),
+        r#"[ { "setting": "steps", "values": [30, 400] } ]"#,
+        "[0]",
+    );
+    let out = tmp.path().join("g");
+    // A budget the tiny cell fits in: it runs to the end, and stays done.
+    let o = crl(&[
+        "grid",
+        "plan",
+        g.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--calibrate-secs",
+        "120",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let said = text(&o);
+    assert!(said.contains("2 cells in"), "{said}");
+    assert!(said.contains("per cell on"), "{said}");
+    assert!(
+        said.contains("cell 1 ran to the end"),
+        "the cell with the most steps: {said}"
+    );
+    let plan = Plan::load(&out).unwrap();
+    let status = |i: usize| cell_status(&Plan::cell_dir(&out, &plan.cells[i].hash));
+    assert!(matches!(status(1), CellStatus::Done(_)));
+    assert_eq!(status(0), CellStatus::Pending);
+    let again = plan_grid(&g, &out).unwrap();
+    assert_eq!((again.reused, again.pending()), (1, 1));
+
+    // A budget shorter than the cell: measured on the steps reached, the cell left to run.
+    let fresh = tmp.path().join("h");
+    let plan = plan_grid(&g, &fresh).unwrap().plan;
+    let opts = CellOptions::default();
+    let e = crl_lab::grid::estimate_cell_secs(&fresh, &plan, &opts, 0.0)
+        .unwrap()
+        .expect("an estimate");
+    assert_eq!(e.cell, 1);
+    assert!(!e.finished);
+    assert_eq!(e.total_steps, 400);
+    assert!(e.measured_steps >= 10 && e.measured_steps < 400, "{e:?}");
+    assert!(e.secs_per_cell > e.measured_secs * 0.5, "{e:?}");
+    assert_eq!(
+        cell_status(&Plan::cell_dir(&fresh, &plan.cells[1].hash)),
+        CellStatus::Pending
+    );
+}
+
+#[test]
 fn the_hash_follows_the_settings_that_change_numbers_only() {
     let mut ws = Workspace::from_preset("anti-causal").unwrap();
     let h = settings_hash(&ws).unwrap();

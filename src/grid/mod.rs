@@ -5,10 +5,10 @@
 //! workspace run alone.
 //!
 //! The parts, in the order a grid passes through them: `file` (the grid file) with `setting`
-//! (what an axis can vary) and `metric`; `plan` with `hash` (cells and their names); `cell`
-//! (one cell's run and markers), `runner` (local workers), `estimate` (time per cell) and
-//! `slurm` (the job array); `collect` (the tables), `figures` and `output` (the collected
-//! folder).
+//! (what an axis can vary), `param` (a node's parameter by name) and `metric`; `plan` with
+//! `hash` (cells and their names); `cell` (one cell's run and markers), `runner` (local
+//! workers), `estimate` (time per cell) and `slurm` (the job array); `collect` (the tables),
+//! `figures` and `output` (the collected folder).
 
 mod cell;
 mod collect;
@@ -18,6 +18,7 @@ mod file;
 mod hash;
 mod metric;
 mod output;
+mod param;
 mod plan;
 mod runner;
 mod setting;
@@ -38,6 +39,7 @@ pub use file::{
 pub use hash::settings_hash;
 pub use metric::{Metric, parse_model};
 pub use output::{CollectReport, FIGURES_FORMAT, FigureEntry, FigureIndex, collect_grid};
+pub use param::{End, ParamPart, ParamPath, scenario_parameters};
 pub use plan::{
     MAX_CELLS, PLAN_FORMAT, PLAN_VERSION, Plan, PlanSummary, PlannedCell, base_workspace, expand,
     plan_grid, plan_grid_text,
@@ -46,10 +48,7 @@ pub use runner::{
     CellOutcome, GridObserver, RunOptions, RunSummary, SilentGrid, cores, run_grid, run_one,
     run_task, workers_and_threads,
 };
-pub use setting::{
-    End, ParamPart, ParamPath, RUN_SETTINGS, Setting, TRAIN_SETTINGS, scenario_parameters,
-    value_label,
-};
+pub use setting::{RUN_SETTINGS, Setting, TRAIN_SETTINGS, value_label};
 pub use slurm::{
     SlurmOptions, pending_tasks, ranges, shell_quote, slurm_script, submit, write_slurm_script,
 };
