@@ -179,8 +179,9 @@ fn one_spec(c: &Collected, spec: &GridFigure, prefix: &str) -> Result<Vec<GridFi
             seen.len() > 1
         })
         .collect();
-    // Facet key → (its axis values, line key → points by x).
-    let mut figures: BTreeMap<String, (Facet, BTreeMap<String, Points>)> = BTreeMap::new();
+    // Facet key → (its axis values, each line's key and points by x, in the order the lines
+    // first appear: the axis's order of values, or baseline, CRL, oracle).
+    let mut figures: BTreeMap<String, (Facet, Vec<(String, Points)>)> = BTreeMap::new();
     let mut facet_order: Vec<String> = Vec::new();
     let mut n_seeds = 0;
     for row in &c.summary {
@@ -215,11 +216,18 @@ fn one_spec(c: &Collected, spec: &GridFigure, prefix: &str) -> Result<Vec<GridFi
         }
         let entry = figures
             .entry(facet_key)
-            .or_insert_with(|| (facet.clone(), BTreeMap::new()));
+            .or_insert_with(|| (facet.clone(), Vec::new()));
         let line_key = line_of(row, lines);
         let s = row.metrics[metric_column(metric, c)];
         n_seeds = n_seeds.max(row.n_seeds);
-        let points = entry.1.entry(line_key).or_default();
+        let k = match entry.1.iter().position(|(key, _)| *key == line_key) {
+            Some(k) => k,
+            None => {
+                entry.1.push((line_key, Points::new()));
+                entry.1.len() - 1
+            }
+        };
+        let points = &mut entry.1[k].1;
         if points.insert(xv.to_bits(), (xv, s, row.n_seeds)).is_some() {
             return Err(Error::invalid(format!(
                 "several results fall on one point ({} at {} = {xv}); pick one model with \
@@ -243,9 +251,10 @@ fn one_spec(c: &Collected, spec: &GridFigure, prefix: &str) -> Result<Vec<GridFi
     } else {
         "one seed (no interval)".to_owned()
     };
+    let (lowest, highest) = Metric::COLUMNS[metric_column(metric, c)].range();
     let mut out = Vec::new();
     for facet_key in facet_order {
-        let Some((facet, line_map)) = figures.remove(&facet_key) else {
+        let Some((facet, line_list)) = figures.remove(&facet_key) else {
             continue;
         };
         let mut name = format!("{prefix}{}-vs-{}-by-{}", metric.name(), spec.x, spec.lines);
@@ -255,7 +264,7 @@ fn one_spec(c: &Collected, spec: &GridFigure, prefix: &str) -> Result<Vec<GridFi
         let name = file_part(&name);
         let mut csv = String::from("line,x,mean,ci95_lo,ci95_hi,n_seeds\n");
         let mut fig_lines = Vec::new();
-        for (key, points) in &line_map {
+        for (key, points) in &line_list {
             let row_label = match lines {
                 None => parse_model(key).map_or_else(|_| key.clone(), |m| m.legend().into()),
                 Some(_) => format!("{} = {key}", axis_title(&spec.lines)),
@@ -266,11 +275,13 @@ fn one_spec(c: &Collected, spec: &GridFigure, prefix: &str) -> Result<Vec<GridFi
             };
             let pts: Vec<LinePoint> = points
                 .values()
+                // The interval as drawn stays within the values the metric can take (an
+                // accuracy's within [0, 1]); the CSV keeps it as computed.
                 .map(|(xv, s, _)| LinePoint {
                     x: *xv,
                     mean: s.mean,
-                    lo: s.lo,
-                    hi: s.hi,
+                    lo: s.lo.max(lowest),
+                    hi: s.hi.min(highest),
                 })
                 .collect();
             for (xv, s, n) in points.values() {

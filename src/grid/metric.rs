@@ -74,6 +74,17 @@ impl Metric {
         }
     }
 
+    /// The values the metric can take: `[0, 1]` for accuracy and AUC, `[0, ∞)` for log-loss
+    /// and MSE, `(−∞, 1]` for R² (and the headline: unbounded until resolved).
+    pub fn range(self) -> (f64, f64) {
+        match self {
+            Metric::Accuracy | Metric::Auc => (0.0, 1.0),
+            Metric::Logloss | Metric::Mse => (0.0, f64::INFINITY),
+            Metric::R2 => (f64::NEG_INFINITY, 1.0),
+            Metric::Headline => (f64::NEG_INFINITY, f64::INFINITY),
+        }
+    }
+
     /// The axis label: the headline resolved for `outcome`.
     pub fn label(self, outcome: OutcomeKind) -> &'static str {
         match self {
