@@ -12,6 +12,7 @@
 //!
 //! ```text
 //! cli, ui      the command line; the desktop app (behind `gui`)
+//! grid         experiment grids: grid files, cells, local and Slurm runs, collected tables
 //! export       workspace files, figures (SVG/PNG), plot and result CSVs, the export bundle
 //! experiment   evaluation on the shift grid, summaries, jobs, run results, KuaiRand runs
 //! train        device choice, configuration, the training loop, observers, metrics
@@ -36,6 +37,7 @@ pub mod error;
 pub mod experiment;
 pub mod export;
 pub mod fs;
+pub mod grid;
 pub mod limits;
 pub mod mi;
 pub mod models;

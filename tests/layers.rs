@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Bottom to top. `cli` and `ui` share the top rank: neither imports the other.
-const LAYERS: [(&str, usize); 10] = [
+const LAYERS: [(&str, usize); 11] = [
     ("fs", 0),
     ("scm", 1),
     ("data", 2),
@@ -16,8 +16,9 @@ const LAYERS: [(&str, usize); 10] = [
     ("train", 5),
     ("experiment", 6),
     ("export", 7),
-    ("cli", 8),
-    ("ui", 8),
+    ("grid", 8),
+    ("cli", 9),
+    ("ui", 9),
 ];
 
 /// Modules every layer may use: the error type (and its re-exports at the root), the resource

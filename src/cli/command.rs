@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 
 use super::logs_cmd::RatingLayout;
-use super::{calibrate_cmd, data_cmds, export_cmds, kuairand_cmd, logs_cmd, train_cmds};
+use super::{calibrate_cmd, data_cmds, export_cmds, grid_cmd, kuairand_cmd, logs_cmd, train_cmds};
 use crate::error::Result;
 
 /// Top-level command line.
@@ -86,6 +86,9 @@ pub enum Command {
     /// Rerun a whole workspace and write its figures (SVG and PNG), CSVs, dataset and the
     /// completed workspace to a folder.
     Run(export_cmds::RunArgs),
+    /// Experiment grids: plan a grid file into cells, run them on every core or as a Slurm job
+    /// array, and collect them into one table and figures.
+    Grid(grid_cmd::GridArgs),
 }
 
 /// Runs a parsed command line. `None` means "open the app", which the caller handles.
@@ -108,5 +111,6 @@ pub fn run(command: Command) -> Result<()> {
         Command::Workspace(args) => export_cmds::workspace_cmd(&args),
         Command::Figure(args) => export_cmds::figure_cmd(&args),
         Command::Run(args) => export_cmds::run_cmd(&args),
+        Command::Grid(args) => grid_cmd::grid_cmd(&args),
     }
 }

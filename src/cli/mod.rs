@@ -4,6 +4,7 @@ mod calibrate_cmd;
 mod command;
 mod data_cmds;
 mod export_cmds;
+mod grid_cmd;
 mod kuairand_cmd;
 mod logs_cmd;
 mod real_logs;

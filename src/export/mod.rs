@@ -16,7 +16,8 @@ mod workspace;
 
 pub use bundle::{available_kinds, export_bundle, plot_data};
 pub use figure::{
-    DPI, FigureFormat, FigureSpec, FigureWidth, PlotData, PlotKind, render_figure, write_figure,
+    DPI, FigureFormat, FigureSpec, FigureWidth, Line, LineFigure, LinePoint, PlotData, PlotKind,
+    qualitative_colour, render_figure, render_line_figure, write_figure, write_line_figure,
 };
 pub use lesson::{
     LESSON_FORMAT, LESSON_VERSION, Lesson, LessonStep, STEP_KINDS, StepDone, builtin_lessons,
@@ -28,6 +29,7 @@ pub use pinned::{
 pub use plot_csv::{plot_csv, write_dataset};
 pub use rebuild::{
     CalibrationProgress, Needs, Recomputed, has_calibration, has_training, recompute,
+    recompute_with_control,
 };
 pub use recovery::{
     RECOVERY_FORMAT, RECOVERY_VERSION, Recovery, process_alive, recovery_path, unclean_sessions,

@@ -92,12 +92,34 @@ pub fn recompute(
     observer: &mut dyn JobObserver,
     on_calibration: &mut dyn FnMut(CalibrationProgress),
 ) -> Result<Recomputed> {
+    recompute_with_control(
+        ws,
+        needs,
+        force,
+        device,
+        observer,
+        on_calibration,
+        &RunControl::default(),
+    )
+}
+
+/// [`recompute`] steered by `control`: cancelling it stops the training run within a step (the
+/// call then fails, saying the run stopped before it finished, and `ws` keeps its results).
+pub fn recompute_with_control(
+    ws: &mut Workspace,
+    needs: Needs,
+    force: bool,
+    device: Option<DeviceChoice>,
+    observer: &mut dyn JobObserver,
+    on_calibration: &mut dyn FnMut(CalibrationProgress),
+    control: &RunControl,
+) -> Result<Recomputed> {
     let device = device.unwrap_or(ws.train.device);
     let mut done = Recomputed::default();
     if needs.training && (force || !has_training(ws)) {
         let mut job = TrainJob::from_settings(&ws.scenario, &ws.train)?;
         job.device = device;
-        let results = run_job_to_results(&job, &ws.train, observer, &RunControl::default())?;
+        let results = run_job_to_results(&job, &ws.train, observer, control)?;
         if results.state != RunState::Done {
             return Err(Error::invalid(
                 "the training run stopped before it finished",

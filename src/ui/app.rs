@@ -18,14 +18,15 @@ use crate::ui::autosave::{AUTOSAVE_EVERY, Autosave};
 use crate::ui::command::{Command, Selection};
 use crate::ui::files::Files;
 use crate::ui::frame_times::FrameTimes;
+use crate::ui::grid_forms::{GridUi, setting_choices};
 use crate::ui::highlight::outline;
 use crate::ui::history::History;
 use crate::ui::jobs::{JobEvent, JobKind, Jobs};
 use crate::ui::lessons::Lessons;
 use crate::ui::notice::Notice;
 use crate::ui::panels::{
-    DataCache, ScenarioPanel, about_ui, central_ui, discard_ui, lesson_panel_ui, menu_ui,
-    recovery_ui, status_ui, training_panel_ui,
+    DataCache, GridResultsPanel, ScenarioPanel, about_ui, central_ui, discard_ui, grid_export_ui,
+    lesson_panel_ui, menu_ui, recovery_ui, status_ui, training_panel_ui,
 };
 use crate::ui::results::{CalibrationResults, KuaiRandResults};
 use crate::ui::shortcuts::shortcut_commands;
@@ -118,6 +119,9 @@ pub struct CrlApp {
     pub(crate) lessons: Lessons,
     /// The recovery file, and the sessions earlier processes left.
     pub(crate) autosave: Autosave,
+    /// The Export grid form and the grid results shown (runtime only).
+    pub grid: GridUi,
+    grid_results_panel: GridResultsPanel,
 }
 
 /// The scenario's validation: its warnings, or the error that stops training.
@@ -200,6 +204,8 @@ impl CrlApp {
             show_about: false,
             lessons: Lessons::default(),
             autosave,
+            grid: GridUi::default(),
+            grid_results_panel: GridResultsPanel::default(),
         };
         if let Some(e) = autosave_error {
             app.say(Notice::error(e));
@@ -310,6 +316,12 @@ impl CrlApp {
             Command::ExportCsv { kind, path } => self.export_csv(kind, path),
             Command::ExportDataset(path) => self.export_dataset(path),
             Command::ExportAll(dir) => self.export_all_to(&dir),
+            // Grids (handlers/grid.rs).
+            Command::ShowGridExport(open) => self.show_grid_export(open),
+            Command::SetGridAxis { index, setting } => self.set_grid_axis(index, setting),
+            Command::ExportGrid(path) => self.export_grid(path),
+            Command::ShowGridResults(open) => self.show_grid_results(open),
+            Command::OpenGridResults(path) => self.open_grid_results(path),
             // The view.
             Command::SetDataSettings(s) => self.state.data = s,
             Command::SetTab(t) => self.state.tab = t,
@@ -487,6 +499,14 @@ impl eframe::App for CrlApp {
         about_ui(&ctx, &mut self.show_about);
         discard_ui(&ctx, &self.files, &mut commands);
         recovery_ui(&ctx, self.autosave.offers.first(), &mut commands);
+        if self.grid.export.open {
+            let choices = setting_choices(&self.state.scenario);
+            grid_export_ui(&ctx, &mut self.grid.export, &choices, &mut commands);
+        }
+        if self.grid.results.open {
+            self.grid_results_panel
+                .ui(&ctx, &mut self.grid.results, &mut commands);
+        }
         for c in commands {
             self.handle_command(c);
         }

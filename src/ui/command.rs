@@ -194,6 +194,22 @@ pub enum Command {
     ExportDataset(Option<PathBuf>),
     /// Export every figure and CSV into a folder.
     ExportAll(PathBuf),
+    /// Open (true) or close the Export grid window.
+    ShowGridExport(bool),
+    /// Vary this setting on the Export grid form's axis `index` (a new axis when `index` is
+    /// past the last), its values filled from the session.
+    SetGridAxis {
+        /// Which axis.
+        index: usize,
+        /// The setting's name.
+        setting: String,
+    },
+    /// Write the Export grid form as a grid file here (`None`: nothing picked or typed).
+    ExportGrid(Option<PathBuf>),
+    /// Open (true) or close the Grid results window.
+    ShowGridResults(bool),
+    /// Show the figures of the collected grid in this folder (`None`: nothing picked).
+    OpenGridResults(Option<PathBuf>),
     /// The answer to "discard unsaved work?".
     AnswerDiscard(DiscardAnswer),
     /// The representation view's colouring and shift.

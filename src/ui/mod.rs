@@ -3,7 +3,7 @@
 //! on worker threads owned by one `Jobs`, which report through the engine's observer.
 //!
 //! Files point one way. At the bottom, state and pure functions: `state`, `layout`, `command`,
-//! `history`, `notice`, `results`, `files`, `theme`, `dialogs`, `frame_times`.
+//! `history`, `notice`, `results`, `files`, `theme`, `dialogs`, `frame_times`, `grid_forms`.
 //! Above them `worker/` (what each thread runs), `jobs` (who owns the threads) and `autosave`
 //! (the recovery file and its writer thread); then the
 //! views in `panels/` and `shortcuts`, which read an `AppView`; then `app`; then `handlers/`,
@@ -16,6 +16,7 @@ mod command;
 mod dialogs;
 mod files;
 mod frame_times;
+mod grid_forms;
 mod handlers;
 mod highlight;
 mod history;
@@ -34,6 +35,7 @@ mod worker;
 pub use app::{AppOptions, CrlApp};
 pub use autosave::AUTOSAVE_EVERY;
 pub use command::{Command, DiscardAnswer, LogPath, RecoveryAnswer, Selection};
+pub use grid_forms::{AxisDraft, GridDraft, GridResultsView, GridShown, GridUi};
 pub use history::{History, Snapshot};
 pub use layout::{Layout, auto_layout};
 pub use notice::Notice;

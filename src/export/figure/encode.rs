@@ -37,21 +37,30 @@ pub(super) fn png_font() -> Result<FontRef<'static>> {
 
 /// Inserts the provenance after the opening `<svg>` tag and gives the figure its physical size.
 pub(super) fn svg_with_metadata(svg: &str, spec: &FigureSpec, (w, h): (u32, u32)) -> String {
-    let inches_w = spec.width.inches();
+    let hash = spec.hash.as_deref().unwrap_or("none");
+    let provenance = format!("workspace fnv1a64:{hash} plot:{}", spec.kind);
+    let title = format!("crl-lab {} plot", spec.kind);
+    svg_with_provenance(svg, &provenance, &title, spec.width.inches(), (w, h))
+}
+
+/// Inserts `crl-lab VERSION PROVENANCE` (as a comment and as `<metadata>`) and `title` after the
+/// opening `<svg>` tag, and sizes the figure `inches_w` wide at [`DPI`].
+pub(super) fn svg_with_provenance(
+    svg: &str,
+    provenance: &str,
+    title: &str,
+    inches_w: f64,
+    (w, h): (u32, u32),
+) -> String {
     let inches_h = f64::from(h) / f64::from(DPI);
     let sized = svg.replacen(
         &format!("width=\"{w}\" height=\"{h}\""),
         &format!("width=\"{inches_w}in\" height=\"{inches_h:.3}in\""),
         1,
     );
-    let hash = spec.hash.as_deref().unwrap_or("none");
+    let version = env!("CARGO_PKG_VERSION");
     let meta = format!(
-        "<!-- crl-lab {} workspace fnv1a64:{hash} plot:{} -->\n<metadata>crl-lab {} workspace fnv1a64:{hash} plot:{}</metadata>\n<title>crl-lab {} plot</title>\n",
-        env!("CARGO_PKG_VERSION"),
-        spec.kind,
-        env!("CARGO_PKG_VERSION"),
-        spec.kind,
-        spec.kind
+        "<!-- crl-lab {version} {provenance} -->\n<metadata>crl-lab {version} {provenance}</metadata>\n<title>{title}</title>\n",
     );
     match sized
         .find("<svg")
@@ -71,6 +80,17 @@ pub(super) fn svg_with_metadata(svg: &str, spec: &FigureSpec, (w, h): (u32, u32)
 
 /// Encodes `w × h` RGB pixels as a PNG whose pHYs chunk says [`DPI`].
 pub(super) fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
+    encode_png_with_text(rgb, w, h, None)
+}
+
+/// [`encode_png`] with a `tEXt` chunk `(keyword, text)` when given (the provenance of a figure
+/// whose PNG must say where it came from).
+pub(super) fn encode_png_with_text(
+    rgb: &[u8],
+    w: u32,
+    h: u32,
+    text: Option<(&str, &str)>,
+) -> Result<Vec<u8>> {
     let err = |e: png::EncodingError| Error::invalid(format!("cannot encode the PNG: {e}"));
     let mut out = Vec::new();
     {
@@ -84,6 +104,10 @@ pub(super) fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>> {
             yppu: ppm,
             unit: png::Unit::Meter,
         }));
+        if let Some((keyword, value)) = text {
+            enc.add_text_chunk(keyword.to_owned(), value.to_owned())
+                .map_err(err)?;
+        }
         let mut writer = enc.write_header().map_err(err)?;
         writer.write_image_data(rgb).map_err(err)?;
         writer.finish().map_err(err)?;

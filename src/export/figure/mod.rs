@@ -12,7 +12,8 @@
 //! The parts, in the order a figure passes through them: `spec` (what to draw), `builders`
 //! (results to the figure model of `model`), `draw` with `legend`, `dash` and `style` (the
 //! model drawn with plotters), `canvas` (the PNG backend), `encode` (fonts, SVG metadata, PNG),
-//! and `render` (the entry points that run them in turn).
+//! and `render` (the entry points that run them in turn). `lines` builds and renders figures of
+//! mean lines with intervals that are not one of the app's plots (an experiment grid's).
 
 mod builders;
 mod canvas;
@@ -20,11 +21,15 @@ mod dash;
 mod draw;
 mod encode;
 mod legend;
+mod lines;
 mod marker;
 mod model;
 mod render;
 mod spec;
 mod style;
 
+pub use lines::{
+    Line, LineFigure, LinePoint, qualitative_colour, render_line_figure, write_line_figure,
+};
 pub use render::{render_figure, write_figure};
 pub use spec::{DPI, FigureFormat, FigureSpec, FigureWidth, PlotData, PlotKind};

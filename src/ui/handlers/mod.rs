@@ -4,6 +4,7 @@
 mod calibration;
 mod edit;
 mod export;
+mod grid;
 mod kuairand;
 mod lesson;
 mod logs;

@@ -114,6 +114,23 @@ pub fn file_menu_ui(
         )));
     }
     ui.separator();
+    if ui
+        .button("Export grid…")
+        .on_hover_text("A grid file over the settings you pick, from this session")
+        .clicked()
+    {
+        ui.close();
+        commands.push(Command::ShowGridExport(true));
+    }
+    if ui
+        .button("Open grid results…")
+        .on_hover_text("The figures `crl-lab grid collect` wrote")
+        .clicked()
+    {
+        ui.close();
+        commands.push(Command::ShowGridResults(true));
+    }
+    ui.separator();
     ui.label(RichText::new("Without a file dialog (no desktop portal): type a path").weak());
     let l = ui.label("path");
     ui.add(
