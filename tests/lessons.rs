@@ -98,6 +98,8 @@ fn lesson_1_the_shortcut() {
     h.get_by_label("Moves on when a training run finishes.");
     train(&mut h);
     assert_eq!(step(&h), 3);
+    // The view named as its tab reads, not as the workspace file stores it ("Ood").
+    h.get_by_label("Moves on when the OOD vs shift view is open.");
     tab(&mut h, "OOD vs shift");
     assert_eq!(step(&h), 4);
     h.get_by_label("Back").click();

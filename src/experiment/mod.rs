@@ -41,4 +41,4 @@ pub use settings::{
 };
 pub use summary::{SummaryRow, mean, mean_std, summarize};
 pub use sweep::{SweepResult, sweep};
-pub use text::{thousands, trim};
+pub use text::{percent, thousands, trim};

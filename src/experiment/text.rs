@@ -9,6 +9,24 @@ pub fn trim(x: f64) -> String {
 
 pub use crate::limits::thousands;
 
+/// A share as a percentage that never rounds a small part to 0% or a large one to 100%: whole
+/// percents in between, one decimal near the ends, "< 0.1%" below that.
+pub fn percent(share: f64) -> String {
+    let p = 100.0 * share;
+    if p > 0.0 && p < 0.05 {
+        "< 0.1%".into()
+    } else if p < 1.0 || (p > 99.0 && p < 100.0) {
+        format!("{}%", trim_to(p.min(99.9), 1))
+    } else {
+        format!("{p:.0}%")
+    }
+}
+
+fn trim_to(x: f64, decimals: usize) -> String {
+    let s = format!("{x:.decimals$}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -21,5 +39,12 @@ mod tests {
         assert_eq!(thousands(20_000), "20,000");
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(trim(0.5), "0.5");
+        assert_eq!(percent(0.0), "0%");
+        assert_eq!(percent(0.0002), "< 0.1%");
+        assert_eq!(percent(0.0026), "0.3%");
+        assert_eq!(percent(0.79), "79%");
+        assert_eq!(percent(0.9975), "99.8%");
+        assert_eq!(percent(0.99999), "99.9%");
+        assert_eq!(percent(1.0), "100%");
     }
 }

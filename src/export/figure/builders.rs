@@ -4,7 +4,7 @@
 use super::model::{Dash, Figure, LegendEntry, Mark, Marker, Panel};
 use super::spec::{PlotData, PlotKind};
 use crate::error::{Error, Result};
-use crate::experiment::{Group, Representation, RunMode, RunResults, colour_groups, trim};
+use crate::experiment::{Group, Representation, RunMode, RunResults, colour_groups, percent, trim};
 use crate::export::palette::{self, PIN_MARK_EVERY, Rgb, pin_marker, pinned_colour};
 use crate::export::{ColourBy, PinnedRun, RepresentationView, pinned_curves};
 use crate::mi::{Calibration, EstimatorKind, Staircase, ideal_label};
@@ -443,8 +443,8 @@ fn representation_figure(
             };
             let (group, group_names) = colour_groups(vals);
             let mut p = Panel::new(
-                &format!("PC 1 ({:.0}%)", 100.0 * proj.explained[0]),
-                &format!("PC 2 ({:.0}%)", 100.0 * proj.explained[1]),
+                &format!("PC 1 ({})", percent(proj.explained[0])),
+                &format!("PC 2 ({})", percent(proj.explained[1])),
             );
             p.title = Some(format!("{}, s = {}", g.name, trim(rep.shifts[si])));
             for (k, _) in group_names.iter().enumerate() {

@@ -4,7 +4,7 @@
 
 use egui::{Button, RichText, Ui};
 
-use crate::export::{Lesson, StepDone};
+use crate::export::{Lesson, StepDone, Tab};
 use crate::ui::command::Command;
 use crate::ui::dialogs::pick_file;
 use crate::ui::lessons::Lessons;
@@ -94,7 +94,10 @@ fn what_moves_on(done: &StepDone) -> String {
         StepDone::RunFinished => "a training run finishes".into(),
         StepDone::SweepFinished => "a β sweep finishes".into(),
         StepDone::CalibrationFinished => "a calibration finishes".into(),
-        StepDone::Tab { tab } => format!("the {tab} view is open"),
+        StepDone::Tab { tab } => match Tab::from_key(tab) {
+            Some(t) => format!("the {} view is open", t.label()),
+            None => format!("the {tab} view is open"),
+        },
         StepDone::ShiftAtLeast { value } => format!("the test shift reaches {value}"),
         StepDone::Conditional { value } => {
             format!(

@@ -6,7 +6,7 @@
 use egui::{RichText, Slider, Ui};
 use egui_plot::{Legend, Plot, PlotPoints, Points};
 
-use crate::experiment::{Representation, RunResults, colour_groups};
+use crate::experiment::{Representation, RunResults, colour_groups, percent};
 use crate::export::palette;
 use crate::train::ModelKind;
 use crate::ui::command::Command;
@@ -75,9 +75,9 @@ pub fn representation_ui(
             continue;
         };
         ui.label(RichText::new(format!(
-            "{name}: axes explain {:.0}% and {:.0}% of z's variance",
-            100.0 * p.explained[0],
-            100.0 * p.explained[1]
+            "{name}: axes explain {} and {} of z's variance",
+            percent(p.explained[0]),
+            percent(p.explained[1])
         )));
         ui.horizontal(|ui| {
             for (k, shift_index) in [zero, chosen].into_iter().enumerate() {
