@@ -216,8 +216,8 @@ fn recovery_child() {
     }
 }
 
-/// A clean exit leaves nothing to recover; a session file that cannot be read is offered to be
-/// discarded, and discarding removes it.
+/// A session saved to a workspace file, and a clean exit, leave nothing to recover; a session
+/// file that cannot be read is offered to be discarded, and discarding removes it.
 #[test]
 fn a_clean_exit_leaves_nothing_and_a_damaged_session_can_be_discarded() {
     let _g = lock();
@@ -232,6 +232,12 @@ fn a_clean_exit_leaves_nothing_and_a_damaged_session_can_be_discarded() {
         edit_session(&mut h);
         let own = recovery_path(dir.path(), std::process::id());
         until(&mut h, 30, "the autosave", |_| own.exists());
+        // Saved to a workspace file, the session has nothing left to recover.
+        assert!(h.state_mut().save_workspace(&dir.path().join("saved.json")));
+        until(&mut h, 30, "the recovery file to go", |_| !own.exists());
+        // Changed again, it is kept again.
+        h.state_mut().handle_command(AppCommand::SetBeta(3.25));
+        until(&mut h, 30, "the autosave of the change", |_| own.exists());
         eframe::App::on_exit(h.state_mut());
         assert!(!own.exists(), "a clean exit removes its session");
     }

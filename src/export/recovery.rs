@@ -157,12 +157,56 @@ pub fn unclean_sessions(dir: &Path) -> Vec<(PathBuf, Result<Recovery>)> {
     found
 }
 
-/// Whether the process `pid` is running (Linux: it has a /proc entry; elsewhere every other
-/// process's file counts as left behind).
+/// Whether the process `pid` is a running crl-lab. On Linux: it has a /proc entry, is not a
+/// zombie or being torn down (a process killed a moment ago still has its entry), and runs the
+/// same program as this one (a pid the system gave to another program since counts as gone).
+/// Elsewhere every other process's file counts as left behind.
 pub fn process_alive(pid: u32) -> bool {
-    if cfg!(target_os = "linux") {
-        Path::new("/proc").join(pid.to_string()).exists()
-    } else {
-        pid == std::process::id()
+    if pid == std::process::id() {
+        return true;
+    }
+    if !cfg!(target_os = "linux") {
+        return false;
+    }
+    let proc_dir = Path::new("/proc").join(pid.to_string());
+    let Ok(stat) = std::fs::read_to_string(proc_dir.join("stat")) else {
+        return false;
+    };
+    // `pid (comm) S …`: the state follows the last parenthesis (comm may hold one).
+    let state = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.trim_start().chars().next());
+    if matches!(state, Some('Z' | 'X' | 'x') | None) {
+        return false;
+    }
+    let comm = |dir: &Path| std::fs::read_to_string(dir.join("comm")).ok();
+    comm(&proc_dir) == comm(Path::new("/proc/self"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recovery_file_round_trips_and_names_its_process() {
+        let ws = Workspace::from_preset("anti-causal").expect("preset");
+        let r = Recovery::now(ws, Some(PathBuf::from("/tmp/mine.json")));
+        let text = r.to_json().expect("encode");
+        assert_eq!(Recovery::from_json(&text, "t").expect("decode"), r);
+        let e = Recovery::from_json(&text.replace("crl-lab-recovery", "other"), "f.json")
+            .expect_err("format");
+        assert!(e.to_string().starts_with("f.json: format `other`"), "{e}");
+        assert!(Recovery::from_json(&text[..text.len() / 2], "t").is_err());
+    }
+
+    #[test]
+    fn only_a_running_crl_lab_counts_as_alive() {
+        assert!(process_alive(std::process::id()));
+        // Above Linux's largest pid: no such process.
+        assert!(!process_alive(4_194_305));
+        if cfg!(target_os = "linux") && std::process::id() != 1 {
+            // pid 1 runs, but another program.
+            assert!(!process_alive(1));
+        }
     }
 }

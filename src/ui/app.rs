@@ -210,6 +210,9 @@ impl CrlApp {
         if let Some(e) = autosave_error {
             app.say(Notice::error(e));
         }
+        if let Ok(json) = app.workspace().to_json() {
+            app.autosave.unchanged_from(&json);
+        }
         // Your logs' first rows, for the column table the state restored (a file gone says so
         // in the view).
         if app.state.kuairand.kind == crate::ui::state::LogSourceKind::Files
@@ -365,8 +368,12 @@ impl CrlApp {
         if self.autosave.is_due(now) {
             let ws = self.workspace();
             if let Ok(json) = ws.to_json() {
-                let recovery = Recovery::now(ws, self.files.path.clone());
-                self.autosave.offer(now, &json, recovery);
+                if self.files.saved_json.as_deref() == Some(json.as_str()) {
+                    self.autosave.in_file(now, &json);
+                } else {
+                    let recovery = Recovery::now(ws, self.files.path.clone());
+                    self.autosave.offer(now, &json, recovery);
+                }
             }
         }
         if let Some(next) = self.autosave.next_in(now) {

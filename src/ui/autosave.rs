@@ -22,9 +22,17 @@ pub struct RecoveryOffer {
     pub recovery: Result<Recovery, String>,
 }
 
+/// What the writer thread does, in order.
+enum Job {
+    /// Write the session's text to the file.
+    Write(PathBuf, String),
+    /// Remove the file (the session is all in a workspace file now).
+    Remove(PathBuf),
+}
+
 /// The writer thread and its queues.
 struct Writer {
-    tx: Option<SyncSender<(PathBuf, String)>>,
+    tx: Option<SyncSender<Job>>,
     done: Receiver<Result<(), String>>,
     handle: Option<JoinHandle<()>>,
 }
@@ -33,13 +41,23 @@ impl Writer {
     fn spawn() -> std::io::Result<Self> {
         // One write in flight and one waiting at most: a newer session replaces nothing queued,
         // it waits for the next tick.
-        let (tx, rx) = sync_channel::<(PathBuf, String)>(1);
+        let (tx, rx) = sync_channel::<Job>(1);
         let (done_tx, done) = sync_channel(4);
         let handle = std::thread::Builder::new()
             .name("crl-autosave".into())
             .spawn(move || {
-                for (path, text) in rx {
-                    let r = crate::fs::write_string(&path, &text).map_err(|e| e.to_string());
+                for job in rx {
+                    let r = match job {
+                        Job::Write(path, text) => {
+                            crate::fs::write_string(&path, &text).map_err(|e| e.to_string())
+                        }
+                        Job::Remove(path) => match std::fs::remove_file(&path) {
+                            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                                Err(format!("cannot remove {}: {e}", path.display()))
+                            }
+                            _ => Ok(()),
+                        },
+                    };
                     if done_tx.send(r).is_err() {
                         break;
                     }
@@ -69,6 +87,8 @@ pub struct Autosave {
     last_check: Instant,
     /// The hash of the last session handed to the writer.
     written: Option<String>,
+    /// This process's file has been written (and not removed since).
+    file_kept: bool,
     /// Look at the session at the next frame, whatever the interval (a run ended).
     due: bool,
     writer: Option<Writer>,
@@ -86,6 +106,7 @@ impl Autosave {
             every,
             last_check: Instant::now(),
             written: None,
+            file_kept: false,
             due: false,
             writer: None,
             offers: Vec::new(),
@@ -118,6 +139,12 @@ impl Autosave {
                 Some(format!("Autosave is off: cannot start its thread: {e}")),
             ),
         }
+    }
+
+    /// The session as the app starts (what eframe's stored state restores anyway): it is not
+    /// written until it changes, so an unclean exit of a session nobody touched offers nothing.
+    pub fn unchanged_from(&mut self, workspace_json: &str) {
+        self.written = Some(fnv1a64_hex(workspace_json.as_bytes()));
     }
 
     /// Whether the session should be looked at now (the interval has passed, or a run ended).
@@ -156,15 +183,34 @@ impl Autosave {
             return;
         };
         let Some(tx) = &writer.tx else { return };
-        match tx.try_send((path.clone(), text)) {
+        match tx.try_send(Job::Write(path.clone(), text)) {
             Ok(()) => {
                 self.written = Some(hash);
+                self.file_kept = true;
                 self.last_check = now;
                 self.due = false;
             }
             Err(TrySendError::Full(_)) => {}
             Err(TrySendError::Disconnected(_)) => self.path = None,
         }
+    }
+
+    /// The session is all in its workspace file (just opened or saved): nothing to recover, so
+    /// this process's file goes (written again once the session changes).
+    pub fn in_file(&mut self, now: Instant, workspace_json: &str) {
+        let (Some(path), Some(writer)) = (&self.path, &self.writer) else {
+            return;
+        };
+        if self.file_kept {
+            let Some(tx) = &writer.tx else { return };
+            if tx.try_send(Job::Remove(path.clone())).is_err() {
+                return;
+            }
+            self.file_kept = false;
+        }
+        self.written = Some(fnv1a64_hex(workspace_json.as_bytes()));
+        self.last_check = now;
+        self.due = false;
     }
 
     /// What the writer reported since the last call: the first failure, if any.
