@@ -106,11 +106,22 @@ pub fn report_every(steps: usize) -> usize {
     (steps / 40).clamp(1, 50)
 }
 
-/// Parses a grid `start:end:count` (e.g. `0:1:11`) or a comma list (`0,0.5,1`).
+/// Most shifts a grid may hold: each is a full evaluation of every model, and a count read
+/// from a typo (`0:1:1000000000`) must be refused before the grid is built.
+pub const MAX_SHIFTS: usize = 1_000;
+
+/// Parses a grid `start:end:count` (e.g. `0:1:11`) or a comma list (`0,0.5,1`) of at most
+/// [`MAX_SHIFTS`] shifts.
 pub fn parse_grid(text: &str) -> Result<Vec<f64>> {
     let bad = || {
         Error::invalid(format!(
             "`{text}` is not a shift grid (use start:end:count such as 0:1:11, or a list such as 0,0.5,1)"
+        ))
+    };
+    let too_many = |n: usize| {
+        Error::invalid(format!(
+            "`{text}` asks for {n} shifts; a grid holds at most {MAX_SHIFTS} (each shift \
+             evaluates every model)"
         ))
     };
     let grid: Vec<f64> = if text.contains(':') {
@@ -123,6 +134,9 @@ pub fn parse_grid(text: &str) -> Result<Vec<f64>> {
             b.trim().parse().map_err(|_| bad())?,
         );
         let n: usize = n.trim().parse().map_err(|_| bad())?;
+        if n > MAX_SHIFTS {
+            return Err(too_many(n));
+        }
         match n {
             0 => return Err(bad()),
             1 => vec![a],
@@ -135,6 +149,9 @@ pub fn parse_grid(text: &str) -> Result<Vec<f64>> {
             .map(|p| p.trim().parse::<f64>().map_err(|_| bad()))
             .collect::<Result<_>>()?
     };
+    if grid.len() > MAX_SHIFTS {
+        return Err(too_many(grid.len()));
+    }
     for &s in &grid {
         check_shift(s)?;
     }
