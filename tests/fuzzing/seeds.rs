@@ -68,10 +68,22 @@ fn json_tokens<'a>(texts: impl IntoIterator<Item = &'a [u8]>) -> BTreeSet<Vec<u8
             _ => {}
         }
     }
-    let mut out: BTreeSet<Vec<u8>> = ["true", "false", "null", "[]", "{}", "1e308", "-0.0"]
-        .iter()
-        .map(|t| t.as_bytes().to_vec())
-        .collect();
+    // Sizes and counts at the edges: coverage does not lead a fuzzer to large numbers, so the
+    // dictionary offers them.
+    let edges = [
+        "true",
+        "false",
+        "null",
+        "[]",
+        "{}",
+        "1e308",
+        "-0.0",
+        "100000000",
+        "4294967296",
+        "1000000000000",
+        "18446744073709551615",
+    ];
+    let mut out: BTreeSet<Vec<u8>> = edges.iter().map(|t| t.as_bytes().to_vec()).collect();
     for text in texts {
         if let Ok(v) = serde_json::from_slice::<Value>(text) {
             walk(&v, &mut out);

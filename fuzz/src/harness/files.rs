@@ -1,4 +1,10 @@
-//! Several files in one input.
+//! Several files in one input, and a scratch folder to write them to: the readers a user's
+//! folder reaches are fuzzed through their real entry points, paths and all.
+
+use std::cell::RefCell;
+use std::path::Path;
+
+use tempfile::TempDir;
 
 /// Separates the files of a multi-file input.
 pub const SEP: u8 = 0x1e;
@@ -36,4 +42,46 @@ pub fn join(files: &[&[u8]]) -> Vec<u8> {
         out.extend_from_slice(f);
     }
     out
+}
+
+thread_local! {
+    /// This thread's scratch folder (tests run harnesses on several threads at once), on tmpfs
+    /// where there is one.
+    static SCRATCH: RefCell<Option<TempDir>> = const { RefCell::new(None) };
+}
+
+/// Writes `files` (paths relative to a scratch folder, and bytes) into this thread's scratch
+/// folder, emptied first, and calls `f` with the folder.
+pub fn with_files<R>(files: &[(&str, &[u8])], f: impl FnOnce(&Path) -> R) -> R {
+    SCRATCH.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let dir = slot.get_or_insert_with(|| {
+            let shm = Path::new("/dev/shm");
+            let builder = tempfile::Builder::new()
+                .prefix("crl-lab-fuzz-")
+                .tempdir_in(shm);
+            builder
+                .or_else(|_| tempfile::tempdir())
+                .unwrap_or_else(|e| panic!("cannot create a scratch folder: {e}"))
+        });
+        let root = dir.path();
+        for entry in std::fs::read_dir(root).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let _ = if path.is_dir() {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+        }
+        for (name, bytes) in files {
+            let path = root.join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .unwrap_or_else(|e| panic!("cannot create {}: {e}", parent.display()));
+            }
+            std::fs::write(&path, bytes)
+                .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        }
+        f(root)
+    })
 }

@@ -1,7 +1,10 @@
 //! The JSON files a user opens: scenarios, workspaces and lessons.
 
 use crl_lab::data::Sampler;
-use crl_lab::export::{Lesson, Workspace};
+use crl_lab::export::{
+    FigureFormat, FigureSpec, FigureWidth, Lesson, Workspace, available_kinds, pinned_csv,
+    plot_csv, plot_data, render_figure,
+};
 use crl_lab::scm::Scenario;
 
 /// Rows drawn from a scenario that parsed: enough to run every mechanism, few enough to stay
@@ -35,8 +38,10 @@ pub fn scenario(data: &[u8]) -> bool {
     true
 }
 
-/// A workspace file: parse; a workspace that loads saves to the same text it reloads from, and
-/// its settings plan a run (shift grid, β list, training configuration). True when it loads.
+/// A workspace file: parse; a workspace that loads saves to the same text it reloads from, its
+/// settings plan a run (shift grid, β list, training configuration), and every plot its stored
+/// results can draw is drawn (SVG) with the CSV behind it, as the app and `crl-lab figure` do.
+/// True when it loads.
 pub fn workspace(data: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(data) else {
         return false;
@@ -56,6 +61,18 @@ pub fn workspace(data: &[u8]) -> bool {
     let _ = ws.hash();
     let _ = ws.scenario.validate();
     let _ = ws.train.plan();
+    let data = plot_data(&ws);
+    for kind in available_kinds(&data) {
+        let _ = plot_csv(kind, &data);
+        let spec = FigureSpec {
+            kind,
+            format: FigureFormat::Svg,
+            width: FigureWidth::Single,
+            hash: None,
+        };
+        let _ = render_figure(&spec, &data);
+    }
+    let _ = pinned_csv(&ws.pinned);
     true
 }
 

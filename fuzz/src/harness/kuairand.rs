@@ -1,26 +1,45 @@
 //! KuaiRand: the six CSV files of a release, and the binary cache written beside them.
 
 use crl_lab::data::kuairand::{
-    CACHE_VERSION, ConfounderProxy, EncodeOptions, Encoder, KuaiRandData, LogKind, QuietLoad,
-    Variant, decode_kuairand_cache, parse_kuairand_bytes, split_by_date,
+    CACHE_VERSION, CachePolicy, ConfounderProxy, EncodeOptions, Encoder, KuaiRandData, LogKind,
+    QuietLoad, Variant, decode_kuairand_cache, load_kuairand, split_by_date,
 };
 use crl_lab::data::logs::{FNV_START, fnv1a};
 
-use super::parts;
+use super::{parts, with_files};
 
 /// Rows of each log encoded after a load: every code path, little time.
 const ENCODE_ROWS: usize = 16;
 
 /// The six CSV files of KuaiRand-Pure, in the release's order (the two standard logs, the
-/// random-exposure log, users, video basics, video statistics), separated by [`super::SEP`].
-/// What loads then goes through a run's preparation: the split by date, the encoder and the
-/// encoding of a few rows. True when the files load.
+/// random-exposure log, users, video basics, video statistics), separated by [`super::SEP`],
+/// written to a folder under the release's names and loaded as `crl-lab kuairand` loads one
+/// (without the cache). What loads then goes through a run's preparation (the split by date,
+/// the encoder and the encoding of a few rows), and the cache written from it must read back
+/// to the same data. True when the files load.
 pub fn kuairand_csv(data: &[u8]) -> bool {
-    let Ok(d) = parse_kuairand_bytes(Variant::Pure, parts::<6>(data), &mut QuietLoad) else {
-        return false;
-    };
-    prepare(&d);
-    true
+    let names = Variant::Pure.file_names();
+    let contents = parts::<6>(data);
+    let files: Vec<(&str, &[u8])> = names.iter().map(String::as_str).zip(contents).collect();
+    with_files(&files, |dir| {
+        let Ok(d) = load_kuairand(dir, CachePolicy::Off, &mut QuietLoad) else {
+            return false;
+        };
+        prepare(&d);
+        // The first load writes the cache, the second reads it.
+        let written = load_kuairand(dir, CachePolicy::Rebuild, &mut QuietLoad)
+            .unwrap_or_else(|e| panic!("the second load of the same files failed: {e}"));
+        let cached = load_kuairand(dir, CachePolicy::Use, &mut QuietLoad)
+            .unwrap_or_else(|e| panic!("the load from the cache failed: {e}"));
+        // Debug text: missing numbers are NaN, and NaN != NaN.
+        assert_eq!(format!("{written:?}"), format!("{d:?}"));
+        assert_eq!(
+            format!("{cached:?}"),
+            format!("{d:?}"),
+            "the cache did not read back to the parsed data"
+        );
+        true
+    })
 }
 
 /// A cache file. The first byte picks how the rest is read: even, as a whole file; odd, as a

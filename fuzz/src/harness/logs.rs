@@ -3,12 +3,12 @@
 
 use crl_lab::data::kuairand::split_standard;
 use crl_lab::data::logs::{
-    LogBytes, LogMapping, LogSet, LogsData, LogsEncoder, QuietLoad, RatingOptions, ReadLimits,
-    guess_roles, preview_bytes, read_coat_bytes, read_logs_bytes, read_yahoo_r3_bytes,
-    split_by_time,
+    COAT_FEATURES, COAT_TEST, COAT_TRAIN, LogFiles, LogMapping, LogSet, LogsData, LogsEncoder,
+    QuietLoad, RatingOptions, ReadLimits, YAHOO_TEST, YAHOO_TRAIN, guess_roles, preview, read_coat,
+    read_logs, read_yahoo_r3, split_by_time,
 };
 
-use super::parts;
+use super::{parts, with_files};
 
 /// The memory a fuzzed source may take once parsed: small, so that the limit is reached too.
 const LIMITS: ReadLimits = ReadLimits { max_bytes: 1 << 20 };
@@ -41,10 +41,10 @@ pub fn logs_mapping(data: &[u8]) -> bool {
 }
 
 /// A mapping file, a training log and a test log, separated by [`super::SEP`] (an empty test
-/// log means one file with the mapping's split column). The training log is previewed (and
-/// its columns' roles guessed) as the app does, then both are read within a small memory
-/// limit; what loads goes through a run's preparation on a few rows. True when the logs
-/// load.
+/// log means one file with the mapping's split column), written to `train.csv` and
+/// `test.csv`. The training log is previewed (and its columns' roles guessed) as the app does,
+/// then both are read within a small memory limit; what loads goes through a run's
+/// preparation on a few rows. True when the logs load.
 pub fn logs_csv(data: &[u8]) -> bool {
     let [mapping, train, test] = parts::<3>(data);
     let Ok(mapping) = std::str::from_utf8(mapping) else {
@@ -53,28 +53,32 @@ pub fn logs_csv(data: &[u8]) -> bool {
     let Ok(m) = LogMapping::from_json(mapping, "mapping.json") else {
         return false;
     };
-    let train = LogBytes {
-        name: "train.csv",
-        bytes: train,
-    };
-    if let Ok(p) = preview_bytes(train, &m, 8) {
-        let roles: Vec<_> = p.columns.iter().cloned().zip(guess_roles(&p)).collect();
-        let _ = m.with_roles(&roles).validate();
+    let mut files = vec![("train.csv", train)];
+    if !test.is_empty() {
+        files.push(("test.csv", test));
     }
-    let test = (!test.is_empty()).then_some(LogBytes {
-        name: "test.csv",
-        bytes: test,
-    });
-    let Ok(d) = read_logs_bytes(train, test, &m, LIMITS, &mut QuietLoad) else {
-        return false;
-    };
-    prepare(&d);
-    true
+    with_files(&files, |dir| {
+        let train = dir.join("train.csv");
+        if let Ok(p) = preview(&train, &m, 8) {
+            let roles: Vec<_> = p.columns.iter().cloned().zip(guess_roles(&p)).collect();
+            let _ = m.with_roles(&roles).validate();
+        }
+        let files = LogFiles {
+            train,
+            test: (!test.is_empty()).then(|| dir.join("test.csv")),
+        };
+        let Ok(d) = read_logs(&files, &m, LIMITS, &mut QuietLoad) else {
+            return false;
+        };
+        prepare(&d);
+        true
+    })
 }
 
 /// Yahoo! R3 (first byte even: the training and test files) or Coat (odd: the two matrices
-/// and, when present, the user and item feature files), separated by [`super::SEP`]. The
-/// first byte also sets the rating threshold and the buckets. True when the data load.
+/// and, when present, the user and item feature files), separated by [`super::SEP`] and
+/// written to a folder in the data set's layout. The first byte also sets the rating
+/// threshold and the buckets. True when the data load.
 pub fn ratings(data: &[u8]) -> bool {
     let Some((&mode, rest)) = data.split_first() else {
         return false;
@@ -85,19 +89,32 @@ pub fn ratings(data: &[u8]) -> bool {
         item_buckets: 1 + usize::from(mode >> 6) * 9,
         popularity_buckets: 2 + usize::from(mode >> 5),
     };
-    let loaded = if mode % 2 == 0 {
+    let user_features = format!("{COAT_FEATURES}/user_features.ascii");
+    let item_features = format!("{COAT_FEATURES}/item_features.ascii");
+    let files: Vec<(&str, &[u8])> = if mode % 2 == 0 {
         let [train, test] = parts::<2>(rest);
-        read_yahoo_r3_bytes(train, test, &options, LIMITS, &mut QuietLoad)
+        vec![(YAHOO_TRAIN, train), (YAHOO_TEST, test)]
     } else {
         let [train, test, users, items] = parts::<4>(rest);
-        let features = (!users.is_empty() || !items.is_empty()).then_some((users, items));
-        read_coat_bytes(train, test, features, &options, LIMITS, &mut QuietLoad)
+        let mut files = vec![(COAT_TRAIN, train), (COAT_TEST, test)];
+        if !users.is_empty() || !items.is_empty() {
+            files.push((&user_features, users));
+            files.push((&item_features, items));
+        }
+        files
     };
-    let Ok(d) = loaded else {
-        return false;
-    };
-    prepare(&d);
-    true
+    with_files(&files, |dir| {
+        let loaded = if mode % 2 == 0 {
+            read_yahoo_r3(dir, &options, LIMITS, &mut QuietLoad)
+        } else {
+            read_coat(dir, &options, LIMITS, &mut QuietLoad)
+        };
+        let Ok(d) = loaded else {
+            return false;
+        };
+        prepare(&d);
+        true
+    })
 }
 
 /// What `crl-lab logs` does with loaded data before it trains, on a few rows.

@@ -18,7 +18,7 @@ mod kuairand;
 mod logs;
 
 pub use cli::{cli_args, cli_values};
-pub use files::{SEP, join, parts};
+pub use files::{SEP, join, parts, with_files};
 pub use json::{lesson, scenario, workspace};
 pub use kuairand::{cache_file, kuairand_cache, kuairand_csv};
 pub use logs::{logs_csv, logs_mapping, ratings};

@@ -7,8 +7,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::cache::{CACHE_FILE_NAME, Fingerprint, read_cache, write_cache};
-use super::files::{KuaiRandFiles, Variant};
-use super::parse::{Sources, parse};
+use super::files::KuaiRandFiles;
+use super::parse::parse;
 use super::tables::KuaiRandData;
 use crate::data::logs::{LoadEvent, LoadObserver};
 use crate::error::{Error, Result};
@@ -53,7 +53,7 @@ pub fn load_kuairand(
 ) -> Result<KuaiRandData> {
     let files = KuaiRandFiles::locate(dir)?;
     if cache == CachePolicy::Off {
-        return parse(&Sources::Files(&files), observer);
+        return parse(&files, observer);
     }
     let path = files.dir.join(CACHE_FILE_NAME);
     let fingerprint = Fingerprint::of(&files)?;
@@ -69,7 +69,7 @@ pub fn load_kuairand(
             }),
         }
     }
-    let data = parse(&Sources::Files(&files), observer)?;
+    let data = parse(&files, observer)?;
     // The cache only saves time: a folder we cannot write to is no reason to fail.
     match write_cache(&path, &fingerprint, &data) {
         Ok(bytes) => observer.on_event(&LoadEvent::CacheWritten { path, bytes }),
@@ -79,16 +79,4 @@ pub fn load_kuairand(
         }),
     }
     Ok(data)
-}
-
-/// Parses the six CSV files of a `variant` release held in memory, in [`Variant::file_names`]
-/// order (the two standard logs, the random-exposure log, users, video basics, video
-/// statistics): what [`load_kuairand`] does with a folder's files, without the cache. Errors
-/// name each file as the release does. For tests and fuzzing.
-pub fn parse_kuairand_bytes(
-    variant: Variant,
-    files: [&[u8]; 6],
-    observer: &mut dyn LoadObserver,
-) -> Result<KuaiRandData> {
-    parse(&Sources::Bytes(variant, files), observer)
 }

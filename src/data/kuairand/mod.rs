@@ -23,7 +23,7 @@ pub use files::{
     KuaiRandFiles, LOG_COLUMNS, USER_COLUMNS, VIDEO_BASIC_COLUMNS, VIDEO_STATISTIC_COLUMNS, Variant,
 };
 pub use fixture::{FixtureConfig, SHORTCUT_UPLOAD_TYPE, write_fixture};
-pub use load::{CachePolicy, load_kuairand, parse_kuairand_bytes};
+pub use load::{CachePolicy, load_kuairand};
 pub use split::{Split, sample_rows, split_by_date, split_standard};
 pub use tables::{
     EntityTable, KuaiRandData, LogKind, LogTable, MISSING, USER_CATEGORICAL, USER_NUMERIC,

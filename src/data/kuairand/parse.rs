@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::files::{KuaiRandFiles, Variant};
+use super::files::KuaiRandFiles;
 use super::reader::CsvSource;
 use super::tables::{
     EntityTable, KuaiRandData, LogTable, MISSING, USER_CATEGORICAL, USER_NUMERIC,
@@ -29,60 +29,15 @@ fn with_id(id: &'static str, rest: &[&'static str]) -> Vec<&'static str> {
     std::iter::once(id).chain(rest.iter().copied()).collect()
 }
 
-/// One of the six files, in [`KuaiRandFiles::all`] order.
-#[derive(Clone, Copy)]
-enum Which {
-    Standard0 = 0,
-    Standard1 = 1,
-    Random = 2,
-    Users = 3,
-    VideosBasic = 4,
-    VideosStatistic = 5,
-}
-
-/// Where the six CSV files are read from: a folder's files, or their bytes in memory (named
-/// as in the release).
-pub(super) enum Sources<'a> {
-    /// The files of a folder.
-    Files(&'a KuaiRandFiles),
-    /// The bytes of each file, in [`KuaiRandFiles::all`] order.
-    Bytes(Variant, [&'a [u8]; 6]),
-}
-
-impl<'a> Sources<'a> {
-    fn variant(&self) -> Variant {
-        match self {
-            Sources::Files(files) => files.variant,
-            Sources::Bytes(variant, _) => *variant,
-        }
-    }
-
-    /// Opens one file and reads its header.
-    fn open(&self, which: Which) -> Result<CsvSource<'a>> {
-        match self {
-            Sources::Files(files) => CsvSource::open(files.all()[which as usize]),
-            Sources::Bytes(variant, bytes) => {
-                CsvSource::from_bytes(&variant.file_names()[which as usize], bytes[which as usize])
-            }
-        }
-    }
-}
-
 /// Checks every file's header before any long read, so that a wrong folder fails at once.
-fn check_headers(files: &Sources) -> Result<()> {
-    for log in [Which::Standard0, Which::Standard1, Which::Random] {
-        files.open(log)?.columns(&LOG_READ)?;
+fn check_headers(files: &KuaiRandFiles) -> Result<()> {
+    for log in [&files.standard[0], &files.standard[1], &files.random] {
+        CsvSource::open(log)?.columns(&LOG_READ)?;
     }
     let user_cols = [&USER_NUMERIC[..], &USER_CATEGORICAL[..]].concat();
-    files
-        .open(Which::Users)?
-        .columns(&with_id("user_id", &user_cols))?;
-    files
-        .open(Which::VideosBasic)?
-        .columns(&with_id("video_id", &VIDEO_CATEGORICAL))?;
-    files
-        .open(Which::VideosStatistic)?
-        .columns(&with_id("video_id", &VIDEO_NUMERIC))?;
+    CsvSource::open(&files.users)?.columns(&with_id("user_id", &user_cols))?;
+    CsvSource::open(&files.videos_basic)?.columns(&with_id("video_id", &VIDEO_CATEGORICAL))?;
+    CsvSource::open(&files.videos_statistic)?.columns(&with_id("video_id", &VIDEO_NUMERIC))?;
     Ok(())
 }
 
@@ -114,16 +69,19 @@ impl Interner {
 }
 
 /// Parses every file of `files`, reporting progress to `observer`.
-pub(super) fn parse(files: &Sources, observer: &mut dyn LoadObserver) -> Result<KuaiRandData> {
+pub(super) fn parse(
+    files: &KuaiRandFiles,
+    observer: &mut dyn LoadObserver,
+) -> Result<KuaiRandData> {
     check_headers(files)?;
     let (mut users, mut user_rows) = read_users(files, observer)?;
     let n_known_users = users.len();
     let mut video_rows: HashMap<u64, u32> = HashMap::new();
     let mut video_ids: Vec<u64> = Vec::new();
     let mut standard = LogTable::default();
-    for which in [Which::Standard0, Which::Standard1] {
+    for path in &files.standard {
         read_log(
-            files.open(which)?,
+            path,
             &mut standard,
             &mut users,
             &mut user_rows,
@@ -134,7 +92,7 @@ pub(super) fn parse(files: &Sources, observer: &mut dyn LoadObserver) -> Result<
     }
     let mut random = LogTable::default();
     read_log(
-        files.open(Which::Random)?,
+        &files.random,
         &mut random,
         &mut users,
         &mut user_rows,
@@ -149,7 +107,7 @@ pub(super) fn parse(files: &Sources, observer: &mut dyn LoadObserver) -> Result<
     let with_basic = read_video_basic(files, &mut videos, &video_rows, observer)?;
     let with_statistic = read_video_statistic(files, &mut videos, &video_rows, observer)?;
     Ok(KuaiRandData {
-        variant: files.variant(),
+        variant: files.variant,
         users_without_features: users.len() - n_known_users,
         videos_without_basic: videos.len() - with_basic,
         videos_without_statistic: videos.len() - with_statistic,
@@ -161,10 +119,10 @@ pub(super) fn parse(files: &Sources, observer: &mut dyn LoadObserver) -> Result<
 }
 
 fn read_users(
-    files: &Sources,
+    files: &KuaiRandFiles,
     observer: &mut dyn LoadObserver,
 ) -> Result<(EntityTable, HashMap<u64, u32>)> {
-    let mut src = files.open(Which::Users)?;
+    let mut src = CsvSource::open(&files.users)?;
     let id_col = src.columns(&["user_id"])?[0];
     let num_cols = src.columns(&USER_NUMERIC)?;
     let cat_cols = src.columns(&USER_CATEGORICAL)?;
@@ -193,7 +151,7 @@ fn read_users(
 
 #[allow(clippy::too_many_arguments)]
 fn read_log(
-    mut src: CsvSource,
+    path: &std::path::Path,
     log: &mut LogTable,
     users: &mut EntityTable,
     user_rows: &mut HashMap<u64, u32>,
@@ -201,6 +159,7 @@ fn read_log(
     video_ids: &mut Vec<u64>,
     observer: &mut dyn LoadObserver,
 ) -> Result<()> {
+    let mut src = CsvSource::open(path)?;
     let cols = src.columns(&LOG_READ)?;
     let &[user, video, date, hourmin, tab, click, long_view, duration] = cols.as_slice() else {
         return Err(Error::invalid("internal: a log column went missing"));
@@ -239,12 +198,12 @@ fn read_log(
 
 /// Fills the categories of the kept videos; returns how many had a row.
 fn read_video_basic(
-    files: &Sources,
+    files: &KuaiRandFiles,
     videos: &mut EntityTable,
     video_rows: &HashMap<u64, u32>,
     observer: &mut dyn LoadObserver,
 ) -> Result<usize> {
-    let mut src = files.open(Which::VideosBasic)?;
+    let mut src = CsvSource::open(&files.videos_basic)?;
     let id_col = src.columns(&["video_id"])?[0];
     let cat_cols = src.columns(&VIDEO_CATEGORICAL)?;
     let tag_index = VIDEO_CATEGORICAL.iter().position(|c| *c == "tag");
@@ -273,12 +232,12 @@ fn read_video_basic(
 
 /// Fills the statistics of the kept videos; returns how many had a row.
 fn read_video_statistic(
-    files: &Sources,
+    files: &KuaiRandFiles,
     videos: &mut EntityTable,
     video_rows: &HashMap<u64, u32>,
     observer: &mut dyn LoadObserver,
 ) -> Result<usize> {
-    let mut src = files.open(Which::VideosStatistic)?;
+    let mut src = CsvSource::open(&files.videos_statistic)?;
     let id_col = src.columns(&["video_id"])?[0];
     let num_cols = src.columns(&VIDEO_NUMERIC)?;
     let k = num_cols.len();

@@ -2,8 +2,7 @@
 //! column.
 
 use std::fs::File;
-use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use csv::ByteRecord;
 
@@ -13,13 +12,12 @@ use crate::error::{Error, Result};
 /// Rows between two progress events.
 const PROGRESS_EVERY: u64 = 1 << 16;
 
-/// One CSV file being read (from disk, or from bytes in memory); the current record is reused,
-/// so memory stays bounded whatever the file's size.
-pub(super) struct CsvSource<'a> {
-    /// The path (or name) that errors give.
-    path: String,
+/// One CSV file being read; the current record is reused, so memory stays bounded whatever the
+/// file's size.
+pub(super) struct CsvSource {
+    path: PathBuf,
     name: String,
-    reader: csv::Reader<Box<dyn Read + 'a>>,
+    reader: csv::Reader<File>,
     header: Vec<String>,
     record: ByteRecord,
     bytes_total: u64,
@@ -27,50 +25,19 @@ pub(super) struct CsvSource<'a> {
     row: u64,
 }
 
-impl CsvSource<'static> {
+impl CsvSource {
     /// Opens `path` and reads its header.
     pub(super) fn open(path: &Path) -> Result<Self> {
         let file = File::open(path).map_err(|e| Error::io("cannot read", path, e))?;
         let bytes_total = file.metadata().map(|m| m.len()).unwrap_or(0);
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        CsvSource::new(
-            path.display().to_string(),
-            name,
-            Box::new(file),
-            bytes_total,
-        )
-    }
-}
-
-impl<'a> CsvSource<'a> {
-    /// Reads the file `name` from `bytes` (its header first).
-    pub(super) fn from_bytes(name: &str, bytes: &'a [u8]) -> Result<Self> {
-        CsvSource::new(
-            name.to_owned(),
-            name.to_owned(),
-            Box::new(bytes),
-            bytes.len() as u64,
-        )
-    }
-
-    /// Reads the header of `reader`, the file `name` at `path`.
-    fn new(
-        path: String,
-        name: String,
-        reader: Box<dyn Read + 'a>,
-        bytes_total: u64,
-    ) -> Result<Self> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .buffer_capacity(1 << 16)
-            .from_reader(reader);
+            .from_reader(file);
         let header = reader
             .byte_headers()
             .map_err(|e| Error::BadFile {
-                path: path.clone(),
+                path: path.display().to_string(),
                 detail: format!("cannot read the header: {e}"),
             })?
             .iter()
@@ -88,8 +55,11 @@ impl<'a> CsvSource<'a> {
             })
             .collect();
         Ok(CsvSource {
-            path,
-            name,
+            path: path.to_path_buf(),
+            name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             reader,
             header,
             record: ByteRecord::new(),
@@ -108,7 +78,7 @@ impl<'a> CsvSource<'a> {
         if !missing.is_empty() {
             let plural = if missing.len() == 1 { "" } else { "s" };
             return Err(Error::BadFile {
-                path: self.path.clone(),
+                path: self.path.display().to_string(),
                 detail: format!(
                     "missing column{plural} {} (the header has {}); is this a KuaiRand file?",
                     missing.join(", "),
@@ -141,7 +111,7 @@ impl<'a> CsvSource<'a> {
             .reader
             .read_byte_record(&mut self.record)
             .map_err(|e| Error::BadFile {
-                path: self.path.clone(),
+                path: self.path.display().to_string(),
                 detail: format!("data row {}: {e}", self.row + 1),
             })?;
         if !more {
@@ -175,7 +145,7 @@ impl<'a> CsvSource<'a> {
             .position()
             .map_or(String::new(), |p| format!(" (line {})", p.line()));
         Error::BadFile {
-            path: self.path.clone(),
+            path: self.path.display().to_string(),
             detail: format!(
                 "data row {}{line}, column `{}`: `{value}` is not {expected}",
                 self.row,

@@ -8,10 +8,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::builder::{LogsBuilder, Part, ReadLimits};
 use super::fixture::{RatingFixtureConfig, draw_ratings};
 use super::progress::{LoadObserver, QuietLoad};
-use super::ratings::{RatingOptions, TextFile, find_file, for_each_line};
+use super::ratings::{RatingOptions, find_file, for_each_line};
+use super::read::{LogsBuilder, Part, ReadLimits};
 use super::table::LogsData;
 use crate::error::{Error, Result};
 use crate::fs::write_atomically;
@@ -24,10 +24,12 @@ pub const COAT_TEST: &str = "test.ascii";
 pub const COAT_FEATURES: &str = "user_item_features";
 
 /// A whitespace-separated matrix of numbers, each row as wide as the first.
-fn read_matrix(file: TextFile, observer: &mut dyn LoadObserver) -> Result<Vec<Vec<f32>>> {
-    let name = file.name();
+fn read_matrix(path: &Path, observer: &mut dyn LoadObserver) -> Result<Vec<Vec<f32>>> {
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let mut rows: Vec<Vec<f32>> = Vec::new();
-    for_each_line(file, observer, |line, fields| {
+    for_each_line(path, observer, |line, fields| {
         let row = fields
             .iter()
             .enumerate()
@@ -98,56 +100,8 @@ pub fn read_coat(
     observer: &mut dyn LoadObserver,
 ) -> Result<LogsData> {
     let (train_path, test_path, feature_paths) = locate(dir)?;
-    read_matrices(
-        [TextFile::Path(&train_path), TextFile::Path(&test_path)],
-        feature_paths
-            .as_ref()
-            .map(|(u, i)| [TextFile::Path(u), TextFile::Path(i)]),
-        options,
-        limits,
-        observer,
-        format!("Coat in {}", dir.display()),
-    )
-}
-
-/// Reads Coat's two rating matrices and, if given, its user and item feature files held in
-/// memory, as [`read_coat`] reads a folder. For tests and fuzzing.
-pub fn read_coat_bytes(
-    train: &[u8],
-    test: &[u8],
-    features: Option<(&[u8], &[u8])>,
-    options: &RatingOptions,
-    limits: ReadLimits,
-    observer: &mut dyn LoadObserver,
-) -> Result<LogsData> {
-    read_matrices(
-        [
-            TextFile::Bytes(COAT_TRAIN, train),
-            TextFile::Bytes(COAT_TEST, test),
-        ],
-        features.map(|(u, i)| {
-            [
-                TextFile::Bytes("user_features.ascii", u),
-                TextFile::Bytes("item_features.ascii", i),
-            ]
-        }),
-        options,
-        limits,
-        observer,
-        "Coat".to_owned(),
-    )
-}
-
-fn read_matrices(
-    [train_file, test_file]: [TextFile; 2],
-    feature_files: Option<[TextFile; 2]>,
-    options: &RatingOptions,
-    limits: ReadLimits,
-    observer: &mut dyn LoadObserver,
-    source: String,
-) -> Result<LogsData> {
-    let train = read_matrix(train_file, observer)?;
-    let test = read_matrix(test_file, observer)?;
+    let train = read_matrix(&train_path, observer)?;
+    let test = read_matrix(&test_path, observer)?;
     let (users, items) = (train.len(), train[0].len());
     if test.len() != users || test[0].len() != items {
         return Err(Error::invalid(format!(
@@ -156,8 +110,8 @@ fn read_matrices(
             test[0].len()
         )));
     }
-    let (user_f, item_f) = match feature_files {
-        Some([u, i]) => {
+    let (user_f, item_f) = match &feature_paths {
+        Some((u, i)) => {
             let (uf, itf) = (
                 read_matrix(u, &mut QuietLoad)?,
                 read_matrix(i, &mut QuietLoad)?,
@@ -204,7 +158,7 @@ fn read_matrices(
             }
         }
     }
-    b.finish(source)
+    b.finish(format!("Coat in {}", dir.display()))
 }
 
 /// Writes a synthetic Coat folder (the two matrices and the feature files, exact layout) into

@@ -3,7 +3,6 @@
 //! for the user's own logs; the Yahoo! R3 and Coat adapters; the encoder into model inputs;
 //! and synthetic fixtures in each source's exact layout.
 
-mod builder;
 mod coat;
 mod encode;
 mod fixture;
@@ -17,10 +16,7 @@ mod split;
 mod table;
 mod yahoo;
 
-pub use builder::{ColumnIndex, LogsBuilder, MAX_CONFOUNDER_VALUES, Part, ReadLimits};
-pub use coat::{
-    COAT_FEATURES, COAT_TEST, COAT_TRAIN, read_coat, read_coat_bytes, write_coat_fixture,
-};
+pub use coat::{COAT_FEATURES, COAT_TEST, COAT_TRAIN, read_coat, write_coat_fixture};
 pub use encode::{EncodedLogs, ITEM_PRIOR, LogSet, LogsEncoder, MAX_CONFOUNDER_CLASSES};
 pub use fixture::{
     LogsFixtureConfig, LogsFixtureFiles, RatingFixtureConfig, fixture_mapping, write_logs_fixture,
@@ -33,10 +29,10 @@ pub use mapping::{
 };
 pub use progress::{LoadEvent, LoadObserver, QuietLoad};
 pub use ratings::RatingOptions;
-pub use read::{LogBytes, LogFiles, Preview, preview, preview_bytes, read_logs, read_logs_bytes};
+pub use read::{
+    ColumnIndex, LogFiles, LogsBuilder, MAX_CONFOUNDER_VALUES, Part, Preview, ReadLimits, preview,
+    read_logs,
+};
 pub use split::{TimeSplit, split_by_time};
 pub use table::{LogColumns, LogsData, MISSING_KEY, NO_CLASS};
-pub use yahoo::{
-    YAHOO_TEST, YAHOO_TRAIN, locate_yahoo_r3, read_yahoo_r3, read_yahoo_r3_bytes,
-    write_yahoo_fixture,
-};
+pub use yahoo::{YAHOO_TEST, YAHOO_TRAIN, locate_yahoo_r3, read_yahoo_r3, write_yahoo_fixture};

@@ -84,58 +84,32 @@ pub(super) fn find_file(dir: &Path, names: &[&str]) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// A whitespace-separated text file: on disk, or its name and bytes in memory.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum TextFile<'a> {
-    /// A file on disk.
-    Path(&'a Path),
-    /// A file's name and bytes.
-    Bytes(&'a str, &'a [u8]),
-}
-
-impl TextFile<'_> {
-    /// The file name messages give.
-    pub(super) fn name(&self) -> String {
-        match self {
-            TextFile::Path(path) => path.file_name().map_or_else(
-                || path.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            ),
-            TextFile::Bytes(name, _) => (*name).to_owned(),
-        }
-    }
-}
-
-/// Calls `row(line number, fields)` for each non-empty line of the whitespace-separated text
-/// `file`, reporting progress to `observer`.
+/// Calls `row(line number, fields)` for each non-empty line of the whitespace-separated text file
+/// `path`, reporting progress to `observer`.
 pub(super) fn for_each_line(
-    file: TextFile,
+    path: &Path,
     observer: &mut dyn LoadObserver,
     mut row: impl FnMut(u64, &[&str]) -> Result<()>,
 ) -> Result<()> {
-    let name = file.name();
-    let (mut reader, total): (Box<dyn BufRead + '_>, u64) = match file {
-        TextFile::Path(path) => {
-            let f = std::fs::File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
-            let total = f.metadata().map(|m| m.len()).unwrap_or(0);
-            (Box::new(BufReader::new(f)), total)
-        }
-        TextFile::Bytes(_, bytes) => (Box::new(bytes), bytes.len() as u64),
-    };
-    let read_error = |e: std::io::Error| match file {
-        TextFile::Path(path) => Error::io("cannot read", path, e),
-        TextFile::Bytes(..) => Error::invalid(format!("{name}: cannot read: {e}")),
-    };
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let f = std::fs::File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
+    let total = f.metadata().map(|m| m.len()).unwrap_or(0);
     let event = |done| LoadEvent::Reading {
         file: name.clone(),
         bytes_done: done,
         bytes_total: total,
     };
     observer.on_event(&event(0));
+    let mut reader = BufReader::new(f);
     let (mut line, mut done, mut number) = (String::new(), 0u64, 0u64);
     loop {
         line.clear();
-        let n = reader.read_line(&mut line).map_err(read_error)?;
+        let n = reader
+            .read_line(&mut line)
+            .map_err(|e| Error::io("cannot read", path, e))?;
         if n == 0 {
             break;
         }

@@ -6,10 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::builder::{LogsBuilder, Part, ReadLimits};
 use super::fixture::{RatingFixtureConfig, draw_ratings};
 use super::progress::LoadObserver;
-use super::ratings::{RatingOptions, TextFile, find_file, for_each_line};
+use super::ratings::{RatingOptions, find_file, for_each_line};
+use super::read::{LogsBuilder, Part, ReadLimits};
 use super::table::LogsData;
 use crate::error::{Error, Result};
 use crate::fs::write_atomically;
@@ -54,50 +54,15 @@ pub fn read_yahoo_r3(
     observer: &mut dyn LoadObserver,
 ) -> Result<LogsData> {
     let (train, test) = locate_yahoo_r3(dir)?;
-    read_ratings(
-        [TextFile::Path(&train), TextFile::Path(&test)],
-        options,
-        limits,
-        observer,
-        format!("Yahoo! R3 in {}", dir.display()),
-    )
-}
-
-/// Reads Yahoo! R3's training and test files held in memory, as [`read_yahoo_r3`] reads a
-/// folder. For tests and fuzzing.
-pub fn read_yahoo_r3_bytes(
-    train: &[u8],
-    test: &[u8],
-    options: &RatingOptions,
-    limits: ReadLimits,
-    observer: &mut dyn LoadObserver,
-) -> Result<LogsData> {
-    read_ratings(
-        [
-            TextFile::Bytes(YAHOO_TRAIN, train),
-            TextFile::Bytes(YAHOO_TEST, test),
-        ],
-        options,
-        limits,
-        observer,
-        "Yahoo! R3".to_owned(),
-    )
-}
-
-fn read_ratings(
-    [train, test]: [TextFile; 2],
-    options: &RatingOptions,
-    limits: ReadLimits,
-    observer: &mut dyn LoadObserver,
-    source: String,
-) -> Result<LogsData> {
     let mapping = options.mapping(Vec::new())?;
     let mut b = LogsBuilder::new(&mapping, limits)?;
     let header: Vec<String> = ["user", "item", "rating"].map(String::from).into();
-    for (file, part) in [(train, Part::Train), (test, Part::Test)] {
-        let name = file.name();
+    for (path, part) in [(&train, Part::Train), (&test, Part::Test)] {
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         let ix = b.index(&header, &name)?;
-        for_each_line(file, observer, |line, fields| {
+        for_each_line(path, observer, |line, fields| {
             if fields.len() != 3 {
                 return Err(Error::invalid(format!(
                     "{name}, line {line}: expected a user, a song and a rating separated by \
@@ -108,7 +73,7 @@ fn read_ratings(
             b.push(&ix, part, fields, line)
         })?;
     }
-    b.finish(source)
+    b.finish(format!("Yahoo! R3 in {}", dir.display()))
 }
 
 /// Writes a synthetic Yahoo! R3 folder (the two files, exact layout) into `dir`.
