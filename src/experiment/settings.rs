@@ -61,6 +61,7 @@ impl TrainSettings {
     /// What a run with these settings trains: the engine configuration (reporting about 50
     /// times), the ensemble's members and the shifts to evaluate at. Errors name the setting.
     pub fn plan(&self) -> Result<(TrainConfig, Vec<MemberSpec>, Vec<f64>)> {
+        check_seeds(self.n_seeds)?;
         let shifts =
             parse_grid(&self.shift_grid).map_err(|e| Error::invalid(format!("shifts: {e}")))?;
         let mut config = self.config.clone();
@@ -104,6 +105,21 @@ impl TrainSettings {
 /// reporting more often costs training time). 2,000 steps report every 50.
 pub fn report_every(steps: usize) -> usize {
     (steps / 40).clamp(1, 50)
+}
+
+/// Most seeds per model a run trains: each seed is another copy of every model in the
+/// ensemble, and a count read from a typo must be refused before the member list is built.
+pub const MAX_SEEDS: usize = 1_000;
+
+/// Refuses more than [`MAX_SEEDS`] seeds per model, naming the setting.
+pub fn check_seeds(n_seeds: usize) -> Result<()> {
+    if n_seeds > MAX_SEEDS {
+        return Err(Error::invalid(format!(
+            "{n_seeds} seeds per model is more than {MAX_SEEDS}: each seed trains another copy \
+             of every model (lower --seeds, or the Seeds setting)"
+        )));
+    }
+    Ok(())
 }
 
 /// Most shifts a grid may hold: each is a full evaluation of every model, and a count read

@@ -1,7 +1,10 @@
 //! The exact inputs that crashed a parser while fuzzing (inline, or under
 //! `tests/data/fuzz/`), each with the clear error it gets now. Each test failed before its fix.
 
-use crl_lab::experiment::{MAX_SHIFTS, parse_grid};
+use std::path::Path;
+
+use crl_lab::experiment::{MAX_SEEDS, MAX_SHIFTS, check_seeds, parse_grid};
+use crl_lab::export::Workspace;
 
 use crate::harness;
 
@@ -28,4 +31,26 @@ fn a_shift_grid_with_a_huge_count_is_refused_before_it_is_built() {
             .to_string()
             .contains("asks for 1001 shifts")
     );
+}
+
+/// `workspace`, found reviewing what the harness calls and confirmed with the fuzz binary (the
+/// fuzzer's 2,000,000 inputs had not grown a number that far): a workspace whose `n_seeds` is
+/// 10^12 aborted the process when a run was planned (`crl-lab run`, the app's Train), which
+/// collected the seed list before anything checked it. `crl-lab sweep --seeds` and the real
+/// logs' `--seeds` built the member list the same way.
+#[test]
+fn a_workspace_with_a_huge_seed_count_is_refused_when_planned() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz/workspace-n-seeds.json");
+    let ws = Workspace::load(&path).expect("the file itself is a valid workspace");
+    assert_eq!(ws.train.n_seeds, 1_000_000_000_000);
+    let e = ws.train.plan().unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "1000000000000 seeds per model is more than 1000: each seed trains another copy of \
+         every model (lower --seeds, or the Seeds setting)"
+    );
+    assert!(harness::workspace(&std::fs::read(&path).unwrap()));
+    // The limit itself.
+    assert!(check_seeds(MAX_SEEDS).is_ok());
+    assert!(check_seeds(MAX_SEEDS + 1).is_err());
 }
