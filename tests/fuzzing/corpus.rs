@@ -80,12 +80,13 @@ fn unescape(s: &str) -> Vec<u8> {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'\\' && i + 1 < b.len() {
-            if b[i + 1] == b'x' && i + 3 < b.len() {
-                if let Ok(v) = u8::from_str_radix(&s[i + 2..i + 4], 16) {
-                    out.push(v);
-                    i += 4;
-                    continue;
-                }
+            if b[i + 1] == b'x'
+                && i + 3 < b.len()
+                && let Ok(v) = u8::from_str_radix(&s[i + 2..i + 4], 16)
+            {
+                out.push(v);
+                i += 4;
+                continue;
             }
             out.push(b[i + 1]);
             i += 2;

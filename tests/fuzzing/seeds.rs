@@ -215,7 +215,7 @@ fn logs() {
     for (i, line) in text.lines().chain(test_text.lines().skip(1)).enumerate() {
         let set = match i {
             0 => "set",
-            _ if i <= text.lines().count() - 1 => "train",
+            _ if i < text.lines().count() => "train",
             _ => "test",
         };
         single.push(format!("{};{set}", line.replace(',', ";")));
