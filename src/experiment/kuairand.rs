@@ -8,7 +8,7 @@ use burn::tensor::{Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use super::eval::check_outputs;
-use super::settings::compare_members;
+use super::settings::{check_seeds, compare_members};
 use super::summary::mean_std;
 use crate::data::kuairand::{
     EncodeOptions, Encoder, KuaiRandData, LogKind, sample_rows, split_by_date,
@@ -243,6 +243,7 @@ pub fn kuairand_experiment(
     if n_seeds == 0 {
         return Err(Error::invalid("a KuaiRand run needs at least one seed"));
     }
+    check_seeds(n_seeds)?;
     if data.random.is_empty() {
         return Err(Error::invalid("the random-exposure log has no rows"));
     }

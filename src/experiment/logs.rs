@@ -10,7 +10,7 @@ use super::kuairand::{
     BASE_RATE, EvalSet, KuaiRandReference, KuaiRandRow, KuaiRandSummaryRow, RankingMetrics,
     base_rate_warnings, logit, member_rows, score, summarize_kuairand, with_epochs,
 };
-use super::settings::compare_members;
+use super::settings::{check_seeds, compare_members};
 use crate::data::PreparedTables;
 use crate::data::kuairand::{sample_rows, split_standard};
 use crate::data::logs::{LogSet, LogsData, LogsEncoder, split_by_time};
@@ -110,6 +110,7 @@ pub fn logs_experiment(
     if n_seeds == 0 {
         return Err(Error::invalid("a run needs at least one seed"));
     }
+    check_seeds(n_seeds)?;
     config.validate()?;
     let (train_split, held_out, held_out_from) = if data.train.time.len() == data.train.n {
         let s = split_by_time(&data.train.time, settings.held_out_fraction)?;

@@ -36,8 +36,9 @@ pub use representation::{
 };
 pub use run::{Group, JobEnd, RunResults, RunState};
 pub use settings::{
-    CALIBRATION_RHOS, CalibrationSettings, RunMode, STAIRCASE_NATS, StaircaseSettings,
-    TrainSettings, compare_members, parse_betas, parse_grid, report_every,
+    CALIBRATION_RHOS, CalibrationSettings, MAX_SEEDS, MAX_SHIFTS, RunMode, STAIRCASE_NATS,
+    StaircaseSettings, TrainSettings, check_seeds, compare_members, parse_betas, parse_grid,
+    report_every,
 };
 pub use summary::{SummaryRow, mean, mean_std, summarize};
 pub use sweep::{SweepResult, sweep};

@@ -61,6 +61,7 @@ impl TrainSettings {
     /// What a run with these settings trains: the engine configuration (reporting about 50
     /// times), the ensemble's members and the shifts to evaluate at. Errors name the setting.
     pub fn plan(&self) -> Result<(TrainConfig, Vec<MemberSpec>, Vec<f64>)> {
+        check_seeds(self.n_seeds)?;
         let shifts =
             parse_grid(&self.shift_grid).map_err(|e| Error::invalid(format!("shifts: {e}")))?;
         let mut config = self.config.clone();
@@ -106,11 +107,37 @@ pub fn report_every(steps: usize) -> usize {
     (steps / 40).clamp(1, 50)
 }
 
-/// Parses a grid `start:end:count` (e.g. `0:1:11`) or a comma list (`0,0.5,1`).
+/// Most seeds per model a run trains: each seed is another copy of every model in the
+/// ensemble, and a count read from a typo must be refused before the member list is built.
+pub const MAX_SEEDS: usize = 1_000;
+
+/// Refuses more than [`MAX_SEEDS`] seeds per model, naming the setting.
+pub fn check_seeds(n_seeds: usize) -> Result<()> {
+    if n_seeds > MAX_SEEDS {
+        return Err(Error::invalid(format!(
+            "{n_seeds} seeds per model is more than {MAX_SEEDS}: each seed trains another copy \
+             of every model (lower --seeds, or the Seeds setting)"
+        )));
+    }
+    Ok(())
+}
+
+/// Most shifts a grid may hold: each is a full evaluation of every model, and a count read
+/// from a typo (`0:1:1000000000`) must be refused before the grid is built.
+pub const MAX_SHIFTS: usize = 1_000;
+
+/// Parses a grid `start:end:count` (e.g. `0:1:11`) or a comma list (`0,0.5,1`) of at most
+/// [`MAX_SHIFTS`] shifts.
 pub fn parse_grid(text: &str) -> Result<Vec<f64>> {
     let bad = || {
         Error::invalid(format!(
             "`{text}` is not a shift grid (use start:end:count such as 0:1:11, or a list such as 0,0.5,1)"
+        ))
+    };
+    let too_many = |n: usize| {
+        Error::invalid(format!(
+            "`{text}` asks for {n} shifts; a grid holds at most {MAX_SHIFTS} (each shift \
+             evaluates every model)"
         ))
     };
     let grid: Vec<f64> = if text.contains(':') {
@@ -123,6 +150,9 @@ pub fn parse_grid(text: &str) -> Result<Vec<f64>> {
             b.trim().parse().map_err(|_| bad())?,
         );
         let n: usize = n.trim().parse().map_err(|_| bad())?;
+        if n > MAX_SHIFTS {
+            return Err(too_many(n));
+        }
         match n {
             0 => return Err(bad()),
             1 => vec![a],
@@ -135,6 +165,9 @@ pub fn parse_grid(text: &str) -> Result<Vec<f64>> {
             .map(|p| p.trim().parse::<f64>().map_err(|_| bad()))
             .collect::<Result<_>>()?
     };
+    if grid.len() > MAX_SHIFTS {
+        return Err(too_many(grid.len()));
+    }
     for &s in &grid {
         check_shift(s)?;
     }

@@ -2,7 +2,7 @@
 //! for several seeds in one ensemble, evaluated along the shift grid, with spurious reliance.
 
 use super::eval::{EvalRow, RelianceRow, evaluate, spurious_reliance};
-use super::settings::compare_members;
+use super::settings::{check_seeds, compare_members};
 use super::summary::{SummaryRow, summarize};
 use crate::error::{Error, Result};
 use crate::train::{ComputeDevice, Observer, Problem, RunControl, TrainConfig, Trained, train};
@@ -33,6 +33,7 @@ pub fn sweep(
     if n_seeds == 0 {
         return Err(Error::invalid("a sweep needs at least one seed"));
     }
+    check_seeds(n_seeds)?;
     let members = compare_members(config.seed, n_seeds, config.beta, config.oracle);
     let trained = train(problem, &members, config, device, observer, control)?;
     let rows = evaluate(problem, &trained, shifts, config.n_test, config.seed)?;

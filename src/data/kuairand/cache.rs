@@ -112,6 +112,22 @@ pub(super) fn read_cache(
     fingerprint: &Fingerprint,
 ) -> std::result::Result<KuaiRandData, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+    decode(&bytes, Some(fingerprint))
+}
+
+/// Decodes the bytes of a KuaiRand cache file, checking its header, checksum and tables but not
+/// whether it matches any files (what the loader does after reading the cache file; for tests
+/// and fuzzing). An `Err` says why the cache would be rejected and rebuilt.
+pub fn decode_kuairand_cache(bytes: &[u8]) -> std::result::Result<KuaiRandData, String> {
+    decode(bytes, None)
+}
+
+/// Decodes a cache; with `fingerprint`, one written for other files is rejected before its
+/// tables are read.
+fn decode(
+    bytes: &[u8],
+    fingerprint: Option<&Fingerprint>,
+) -> std::result::Result<KuaiRandData, String> {
     if bytes.len() < 28 || &bytes[..8] != MAGIC {
         return Err("not a crl-lab KuaiRand cache".into());
     }
@@ -138,7 +154,8 @@ pub(super) fn read_cache(
         return Err("damaged: the checksum does not match".into());
     }
     let mut d = Dec { buf: body, at: 0 };
-    if d.fingerprint()? != *fingerprint {
+    let found = d.fingerprint()?;
+    if fingerprint.is_some_and(|f| *f != found) {
         return Err("the KuaiRand files changed since it was written".into());
     }
     let variant = match d.u8()? {

@@ -15,7 +15,7 @@ mod split;
 mod tables;
 
 pub use crate::data::logs::{LoadEvent, LoadObserver, QuietLoad, bucket_of};
-pub use cache::{CACHE_FILE_NAME, CACHE_VERSION};
+pub use cache::{CACHE_FILE_NAME, CACHE_VERSION, decode_kuairand_cache};
 pub use encode::{
     ConfounderProxy, EncodeOptions, EncodedRows, Encoder, LEAKAGE_WARNING, Outcome, TAB_CLASSES,
 };

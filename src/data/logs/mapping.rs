@@ -224,18 +224,19 @@ impl LogMapping {
     /// Reads a mapping file (JSON), naming the file in any error.
     pub fn load(path: &Path) -> Result<Self> {
         let text = crate::fs::read_string(path)?;
-        let m: LogMapping = serde_json::from_str(&text).map_err(|e| {
-            Error::invalid(format!(
-                "the mapping file {} is not valid: {e}",
-                path.display()
-            ))
-        })?;
+        LogMapping::from_json(&text, &path.display().to_string())
+    }
+
+    /// Parses and validates a mapping file's text; `label` (usually the path) names it in
+    /// errors.
+    pub fn from_json(text: &str, label: &str) -> Result<Self> {
+        let m: LogMapping = serde_json::from_str(text)
+            .map_err(|e| Error::invalid(format!("the mapping file {label} is not valid: {e}")))?;
         if let Some(f) = &m.format
             && f != MAPPING_FORMAT
         {
             return Err(Error::invalid(format!(
-                "the mapping file {} says format `{f}`, not `{MAPPING_FORMAT}`",
-                path.display()
+                "the mapping file {label} says format `{f}`, not `{MAPPING_FORMAT}`"
             )));
         }
         m.validate()?;

@@ -1,0 +1,14 @@
+//! Fuzzing kept in `cargo test`, bounded: every fuzz target's harness (`fuzz/src/harness/`, included
+//! here by path, so the libFuzzer targets and these tests run the same code) over the committed
+//! seed corpora and a few thousand seeded mutations of them each; the exact inputs that
+//! crashed a parser while fuzzing, each with the clear error it now gets; and the writer of
+//! the seed corpora and dictionaries (`cargo test --test fuzzing -- --ignored`).
+
+#[allow(dead_code, unused_imports)]
+#[path = "../../fuzz/src/harness/mod.rs"]
+mod harness;
+
+mod corpus;
+mod mutation;
+mod regressions;
+mod seeds;
