@@ -1,6 +1,10 @@
 //! The desktop app driven through egui_kittest: clicks by label, assertions on the app's state.
 #![cfg(feature = "gui")]
 
+mod common;
+
+use common::step_until;
+
 use std::time::{Duration, Instant};
 
 use crl_lab::experiment::RunState;
@@ -991,20 +995,6 @@ fn three_pinned_runs_are_named_listed_and_saved() {
     }
 }
 
-/// Steps the app until `done` holds, at most `secs` seconds.
-fn wait_until(h: &mut Harness<'_, CrlApp>, secs: u64, what: &str, done: impl Fn(&CrlApp) -> bool) {
-    let start = Instant::now();
-    while !done(h.state()) {
-        assert!(
-            start.elapsed() < Duration::from_secs(secs),
-            "timed out waiting for {what}"
-        );
-        h.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    h.step();
-}
-
 /// A device that fails during a run ends it with a message that names the device (and, once
 /// it started, the step), and offers the CPU; taking the offer trains the same run on the CPU
 /// to the end. On a machine with a wgpu adapter (CI: lavapipe) the run fails at step 5 as
@@ -1044,7 +1034,7 @@ fn a_failing_device_ends_the_run_and_offers_the_cpu() {
     h.state_mut()
         .handle_command(Command::SetTrainSettings(Box::new(s)));
     h.get_by_label("Train").click();
-    wait_until(&mut h, 300, "the failure", |a| {
+    step_until(&mut h, 300, "the failure", |a| {
         a.run
             .as_ref()
             .is_some_and(|r| matches!(r.state, RunState::Failed(_)))
@@ -1067,7 +1057,7 @@ fn a_failing_device_ends_the_run_and_offers_the_cpu() {
     h.get_by_label("Train on the CPU instead").click();
     h.step();
     assert_eq!(h.state().state.train.device, DeviceChoice::Cpu);
-    wait_until(&mut h, 300, "the run on the CPU", |a| {
+    step_until(&mut h, 300, "the run on the CPU", |a| {
         a.run.as_ref().is_some_and(|r| r.state == RunState::Done)
     });
     let info = h

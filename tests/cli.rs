@@ -1,18 +1,11 @@
 //! The command line as a user drives it: outputs, exit codes and error lines.
 
+mod common;
+
+use common::{crl, stderr};
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn crl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crl-lab"))
-        .args(args)
-        .output()
-        .expect("run crl-lab")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::Output;
 
 /// A failed command exits non-zero with exactly one `error:` line naming the problem.
 fn assert_fails_with(o: &Output, needle: &str) {

@@ -8,6 +8,10 @@
 //! that keep the name of the thread that opened it.
 #![cfg(feature = "gui")]
 
+mod common;
+
+use common::step_until;
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -53,20 +57,6 @@ fn quick(h: &mut Harness<'_, CrlApp>, steps: usize) {
     s.device = DeviceChoice::Cpu;
     h.state_mut()
         .handle_command(AppCommand::SetTrainSettings(Box::new(s)));
-}
-
-/// Steps the app until `done` holds, at most `secs` seconds.
-fn until(h: &mut Harness<'_, CrlApp>, secs: u64, what: &str, done: impl Fn(&CrlApp) -> bool) {
-    let start = Instant::now();
-    while !done(h.state()) {
-        assert!(
-            start.elapsed() < Duration::from_secs(secs),
-            "timed out waiting for {what}"
-        );
-        h.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    h.step();
 }
 
 /// The names of this process's threads that crl-lab started (`crl-…`).
@@ -231,13 +221,13 @@ fn a_clean_exit_leaves_nothing_and_a_damaged_session_can_be_discarded() {
         h.run();
         edit_session(&mut h);
         let own = recovery_path(dir.path(), std::process::id());
-        until(&mut h, 30, "the autosave", |_| own.exists());
+        step_until(&mut h, 30, "the autosave", |_| own.exists());
         // Saved to a workspace file, the session has nothing left to recover.
         assert!(h.state_mut().save_workspace(&dir.path().join("saved.json")));
-        until(&mut h, 30, "the recovery file to go", |_| !own.exists());
+        step_until(&mut h, 30, "the recovery file to go", |_| !own.exists());
         // Changed again, it is kept again.
         h.state_mut().handle_command(AppCommand::SetBeta(3.25));
-        until(&mut h, 30, "the autosave of the change", |_| own.exists());
+        step_until(&mut h, 30, "the autosave of the change", |_| own.exists());
         eframe::App::on_exit(h.state_mut());
         assert!(!own.exists(), "a clean exit removes its session");
     }
@@ -361,7 +351,7 @@ fn closing_during_a_run_asks_first_then_ends_its_threads_within_a_second() {
     h.run();
     quick(&mut h, 1_000_000);
     h.get_by_label("Train").click();
-    until(&mut h, 120, "the first report", |a| {
+    step_until(&mut h, 120, "the first report", |a| {
         a.run.as_ref().is_some_and(|r| !r.reports.is_empty())
     });
     assert!(crl_threads().iter().any(|t| t.starts_with("crl-train")));
@@ -400,7 +390,7 @@ fn closing_during_a_calibration_or_a_kuairand_load_ends_their_threads() {
     h.run();
     quick(&mut h, 10);
     h.state_mut().handle_command(AppCommand::StartCalibration);
-    until(&mut h, 60, "the calibration thread", |_| {
+    step_until(&mut h, 60, "the calibration thread", |_| {
         crl_threads().iter().any(|t| t.starts_with("crl-calibrate"))
     });
     assert!(
@@ -424,7 +414,7 @@ fn closing_during_a_calibration_or_a_kuairand_load_ends_their_threads() {
     h.state_mut()
         .handle_command(AppCommand::SetKuaiRandFolder(Some(dir.path().to_owned())));
     h.state_mut().handle_command(AppCommand::StartKuaiRand);
-    until(&mut h, 60, "the load", |a| {
+    step_until(&mut h, 60, "the load", |a| {
         a.kuairand.status.starts_with("reading")
     });
     assert!(h.state_mut().shut_down(), "the load ended within a second");
@@ -450,13 +440,13 @@ fn a_hundred_start_stop_cycles_leave_no_thread_and_bounded_memory() {
     quick(&mut h, 1_000_000);
     let cycle = |h: &mut Harness<'_, CrlApp>| {
         h.state_mut().handle_command(AppCommand::StartTraining);
-        until(h, 60, "the run to start", |a| {
+        step_until(h, 60, "the run to start", |a| {
             a.run
                 .as_ref()
                 .is_some_and(|r| r.state == RunState::Training)
         });
         h.state_mut().handle_command(AppCommand::StopTraining);
-        until(h, 60, "the run to stop", |a| {
+        step_until(h, 60, "the run to stop", |a| {
             a.run.as_ref().is_some_and(|r| !r.state.is_active())
         });
     };

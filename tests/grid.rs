@@ -3,6 +3,10 @@
 //! cell), the Slurm script, and the grid file's error messages. Cells are tiny: 30 steps on a
 //! few hundred rows.
 
+mod common;
+
+use common::crl;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,13 +19,6 @@ use crl_lab::grid::{
     slurm_script,
 };
 use crl_lab::train::RunControl;
-
-fn crl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crl-lab"))
-        .args(args)
-        .output()
-        .expect("run crl-lab")
-}
 
 fn text(o: &Output) -> String {
     format!(

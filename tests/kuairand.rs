@@ -1,8 +1,11 @@
 //! KuaiRand on the generated fixture: the layout, loading, the split, the encoding, a short
 //! training run on the CPU, ranking metrics checked by hand, the error paths and the cache.
 
+mod common;
+
+use common::crl;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crl_lab::data::kuairand::{
     CACHE_FILE_NAME, CachePolicy, ConfounderProxy, EncodeOptions, Encoder, FixtureConfig,
@@ -765,13 +768,6 @@ fn a_stale_or_damaged_cache_is_detected_and_rebuilt() {
     assert!(same(&loaded.unwrap(), &data));
     // After each rejection the cache was rewritten and is good again.
     assert_eq!(std::fs::read(&cache).unwrap(), good);
-}
-
-fn crl(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_crl-lab"))
-        .args(args)
-        .output()
-        .expect("run crl-lab")
 }
 
 #[test]

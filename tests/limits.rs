@@ -4,8 +4,11 @@
 //! Every test here takes `LOCK`: some set the process's memory budget, which every other
 //! request in this process then sees.
 
+mod common;
+
+use common::{crl, stderr};
+
 use std::path::Path;
-use std::process::{Command, Output};
 use std::sync::Mutex;
 
 use crl_lab::Error;
@@ -18,17 +21,6 @@ static LOCK: Mutex<()> = Mutex::new(());
 
 fn lock() -> std::sync::MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn crl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crl-lab"))
-        .args(args)
-        .output()
-        .expect("run crl-lab")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// The shortcut preset with its confounder `c` made categorical with `classes` classes.

@@ -3,6 +3,10 @@
 //! training rows alone, short training runs on the CPU judged against the base rate, and every
 //! error path with its message.
 
+mod common;
+
+use common::crl;
+
 use std::path::Path;
 
 use crl_lab::data::logs::{
@@ -432,13 +436,6 @@ fn malformed_rating_files_name_the_line() {
         e.contains("test.ascii, line 1, column 3: `x` is not a number"),
         "{e}"
     );
-}
-
-fn crl(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_crl-lab"))
-        .args(args)
-        .output()
-        .expect("run crl-lab")
 }
 
 const SHORT: [&str; 10] = [

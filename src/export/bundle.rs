@@ -10,7 +10,7 @@ use super::plot_csv::{plot_csv, write_dataset};
 use super::results_csv::{metrics_csv, summary_csv, sweep_csv};
 use super::workspace::Workspace;
 use crate::error::{Error, Result};
-use crate::experiment::RunMode;
+use crate::experiment::{RunMode, RunResults};
 use crate::fs::write_string;
 
 /// What a workspace's figures draw from.
@@ -41,6 +41,23 @@ pub fn available_kinds(data: &PlotData<'_>) -> Vec<PlotKind> {
                 .is_some_and(|r| !r.reports.is_empty() && r.representation.is_some()),
         })
         .collect()
+}
+
+/// Writes a run's tables into `dir`: `metrics.csv` (every member's reports), `sweep.csv`
+/// (every member at every shift) and `summary.csv` (mean and std per model and shift); returns
+/// their names.
+pub fn write_run_tables(run: &RunResults, dir: &Path) -> Result<[&'static str; 3]> {
+    let binary = run.outcome_kind().is_binary();
+    write_string(
+        &dir.join("metrics.csv"),
+        &metrics_csv(&run.reports, &run.members, run.conditional()),
+    )?;
+    write_string(&dir.join("sweep.csv"), &sweep_csv(&run.eval, binary))?;
+    write_string(
+        &dir.join("summary.csv"),
+        &summary_csv(&run.summary(), binary),
+    )?;
+    Ok(["metrics.csv", "sweep.csv", "summary.csv"])
 }
 
 /// Writes the bundle of `ws` into the folder `dir` (created if missing) and returns the names of
@@ -87,17 +104,7 @@ pub fn export_bundle(ws: &Workspace, dir: &Path, widths: &[FigureWidth]) -> Resu
         written.push(name);
     }
     if let Some(run) = &ws.results {
-        let binary = run.outcome_kind().is_binary();
-        write_string(
-            &dir.join("metrics.csv"),
-            &metrics_csv(&run.reports, &run.members, run.conditional()),
-        )?;
-        write_string(&dir.join("sweep.csv"), &sweep_csv(&run.eval, binary))?;
-        write_string(
-            &dir.join("summary.csv"),
-            &summary_csv(&run.summary(), binary),
-        )?;
-        written.extend(["metrics.csv", "sweep.csv", "summary.csv"].map(String::from));
+        written.extend(write_run_tables(run, dir)?.map(String::from));
     }
     if !ws.pinned.is_empty() {
         write_string(&dir.join("pinned.csv"), &pinned_csv(&ws.pinned))?;

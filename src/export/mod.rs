@@ -14,7 +14,7 @@ mod results_csv;
 mod view;
 mod workspace;
 
-pub use bundle::{available_kinds, export_bundle, plot_data};
+pub use bundle::{available_kinds, export_bundle, plot_data, write_run_tables};
 pub use figure::{
     DPI, FigureFormat, FigureSpec, FigureWidth, Line, LineFigure, LinePoint, PlotData, PlotKind,
     qualitative_colour, render_figure, render_line_figure, write_figure, write_line_figure,

@@ -14,9 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::hash::settings_hash;
 use crate::error::{Error, Result};
 use crate::experiment::JobObserver;
-use crate::export::{
-    Needs, Workspace, metrics_csv, recompute_with_control, summary_csv, sweep_csv,
-};
+use crate::export::{Needs, Workspace, recompute_with_control, write_run_tables};
 use crate::fs::{read_string, write_string};
 use crate::train::{DeviceChoice, RunControl};
 
@@ -183,16 +181,7 @@ fn train_cell(
         .results
         .as_ref()
         .ok_or_else(|| Error::invalid("the cell's run left no results"))?;
-    let binary = run.outcome_kind().is_binary();
-    write_string(
-        &dir.join("metrics.csv"),
-        &metrics_csv(&run.reports, &run.members, run.conditional()),
-    )?;
-    write_string(&dir.join("sweep.csv"), &sweep_csv(&run.eval, binary))?;
-    write_string(
-        &dir.join("summary.csv"),
-        &summary_csv(&run.summary(), binary),
-    )?;
+    write_run_tables(run, dir)?;
     ws.save(&dir.join("result.json"))?;
     Ok(hash)
 }

@@ -76,6 +76,16 @@ impl PlanSummary {
 }
 
 impl Plan {
+    /// The cells of this plan (in `dir`) not marked done: failed or never run.
+    pub fn unfinished<'a>(&'a self, dir: &'a Path) -> impl Iterator<Item = &'a PlannedCell> {
+        self.cells.iter().filter(move |c| {
+            !matches!(
+                cell_status(&Plan::cell_dir(dir, &c.hash)),
+                CellStatus::Done(_)
+            )
+        })
+    }
+
     /// Reads `DIR/plan.json`.
     pub fn load(dir: &Path) -> Result<Plan> {
         let path = dir.join("plan.json");

@@ -110,17 +110,7 @@ pub fn run_grid(
 ) -> Result<RunSummary> {
     let t0 = Instant::now();
     let plan = Plan::load(dir)?;
-    let pending: Vec<usize> = plan
-        .cells
-        .iter()
-        .filter(|c| {
-            !matches!(
-                cell_status(&Plan::cell_dir(dir, &c.hash)),
-                CellStatus::Done(_)
-            )
-        })
-        .map(|c| c.index)
-        .collect();
+    let pending: Vec<usize> = plan.unfinished(dir).map(|c| c.index).collect();
     let skipped = plan.cells.len() - pending.len();
     let (jobs, threads) = workers_and_threads(opts, pending.len(), cores());
     observer.on_begin(pending.len(), skipped, jobs, threads);

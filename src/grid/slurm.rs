@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::cell::{CellStatus, cell_status};
 use super::plan::Plan;
 use crate::error::{Error, Result};
 use crate::fs::write_string;
@@ -62,17 +61,7 @@ pub fn shell_quote(s: &str) -> String {
 /// The array tasks that hold at least one unfinished cell of the grid planned in `dir`.
 pub fn pending_tasks(dir: &Path, plan: &Plan, cells_per_task: usize) -> Vec<usize> {
     let k = cells_per_task.max(1);
-    let mut tasks: Vec<usize> = plan
-        .cells
-        .iter()
-        .filter(|c| {
-            !matches!(
-                cell_status(&Plan::cell_dir(dir, &c.hash)),
-                CellStatus::Done(_)
-            )
-        })
-        .map(|c| c.index / k)
-        .collect();
+    let mut tasks: Vec<usize> = plan.unfinished(dir).map(|c| c.index / k).collect();
     tasks.dedup();
     tasks
 }
