@@ -431,3 +431,32 @@ fn calibrate_all_prints_every_estimator_with_its_ideal() {
         "--estimator",
     );
 }
+
+/// Issue 15: a noise sd of 1e308 is finite, but its draws overflow. `generate` ends with one
+/// line naming the node and the row, exit 1, and writes no CSV (never an `inf`).
+#[test]
+fn generate_refuses_noise_that_overflows_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sc = crl_lab::scm::preset("shortcut").unwrap();
+    let x_s = sc.nodes.iter_mut().find(|n| n.name == "x_s").unwrap();
+    x_s.noise = crl_lab::scm::Noise::Gaussian {
+        sd: crl_lab::scm::Param::Fixed(1e308),
+    };
+    let file = dir.path().join("loud.json");
+    sc.save(&file).unwrap();
+    let out = dir.path().join("rows.csv");
+    let o = crl(&[
+        "generate",
+        "--scenario",
+        file.to_str().unwrap(),
+        "--rows",
+        "1000",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_fails_with(&o, "node `x_s`");
+    assert!(stderr(&o).contains("row "), "{}", stderr(&o));
+    assert!(!out.exists(), "no CSV is written");
+    assert!(!Path::new(&format!("{}.json", out.display())).exists());
+}
