@@ -6,6 +6,7 @@ use std::path::Path;
 use crl_lab::data::Sampler;
 use crl_lab::experiment::{MAX_SEEDS, MAX_SHIFTS, check_seeds, parse_grid};
 use crl_lab::export::Workspace;
+use crl_lab::grid::{GridFile, MAX_CELLS, expand};
 use crl_lab::scm::Scenario;
 
 use crate::harness;
@@ -75,4 +76,49 @@ fn scenarios_with_a_huge_dimension_or_class_count_are_refused() {
         assert!(e.contains("more than the limit of"), "{name}: {e}");
         harness::scenario(text.as_bytes());
     }
+}
+
+/// `grid`, found reviewing the grid harness before its first run and confirmed by the bounded
+/// test: the cell count of a grid is the product of its axes' lengths, and 64 axes of two
+/// values make 2^64 cells, which overflowed `usize`. Debug and fuzz builds panicked (`attempt
+/// to multiply with overflow`) when the grid was counted (`grid plan`, the app's Export grid);
+/// a release build wrapped the count to 0, passed the 100,000-cell limit and went on planning
+/// 2^64 cells. The count now saturates and the grid is refused before anything is built.
+#[test]
+fn a_grid_whose_cell_count_overflows_is_refused_before_it_is_planned() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz/grid-2e64-cells.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let grid = GridFile::from_json(&text, "g.json").expect("the file itself is a valid grid");
+    assert_eq!(grid.axes.len(), 64);
+    assert_eq!(grid.cell_count(), usize::MAX);
+    let e = expand(&grid, Path::new("/nonexistent"))
+        .expect_err("2^64 cells are refused")
+        .to_string();
+    assert_eq!(
+        e,
+        "the grid has over 10^19 cells, more than the 100000 crl-lab plans at once; split it \
+         into several grids"
+    );
+    assert!(harness::grid(text.as_bytes()));
+    // The limit itself, and a count that does not overflow.
+    let one_axis = |n: usize| {
+        let values = (0..n).map(|b| b.to_string()).collect::<Vec<_>>().join(",");
+        GridFile::from_json(
+            &format!(
+                r#"{{"format":"crl-lab-grid","version":1,"base":{{"preset":"anti-causal"}},
+                    "axes":[{{"setting":"beta","values":[{values}]}}]}}"#
+            ),
+            "g.json",
+        )
+        .unwrap()
+    };
+    let mut limit = one_axis(1000);
+    limit.seeds = (0..100).collect();
+    assert_eq!(limit.cell_count(), MAX_CELLS);
+    limit.seeds.push(100);
+    let e = expand(&limit, Path::new("/nonexistent")).err().unwrap();
+    assert!(
+        e.to_string()
+            .starts_with("the grid has 101000 cells, more than the 100000")
+    );
 }
