@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crl_lab::cli::{Cli, Command};
 use crl_lab::data::Sampler;
 use crl_lab::experiment::{MAX_SEEDS, MAX_SHIFTS, check_seeds, parse_grid};
 use crl_lab::export::Workspace;
@@ -121,4 +122,49 @@ fn a_grid_whose_cell_count_overflows_is_refused_before_it_is_planned() {
         e.to_string()
             .starts_with("the grid has 101000 cells, more than the 100000")
     );
+}
+
+/// `cli_args`, found when its seeds gained issue 15's global `--max-memory-mb` before the
+/// subcommand (the seed `max-memory` was refused): the app's workspace argument had been made
+/// to exclude subcommands with clap's `args_conflicts_with_subcommands`, and clap counts a
+/// global flag as such an argument. `crl-lab --max-memory-mb 100 presets` opened the app on a
+/// workspace file named `presets`, and `crl-lab --max-memory-mb 100 generate --preset …` was
+/// refused (`unexpected argument '--preset'`). The flag now goes before or after the
+/// subcommand, and a workspace file given with a subcommand gets an error naming both.
+#[test]
+fn a_global_flag_before_the_subcommand_keeps_the_subcommand() {
+    let parse = |line: &str| Cli::parse_args(std::iter::once("crl-lab").chain(line.split(' ')));
+    let cli = parse("--max-memory-mb 100 presets").unwrap();
+    assert!(matches!(cli.command, Some(Command::Presets)), "{cli:?}");
+    assert_eq!((cli.open, cli.max_memory_mb), (None, Some(100)));
+    let cli =
+        parse("--max-memory-mb 100 generate --preset shortcut --rows 100 --out d.csv").unwrap();
+    assert!(matches!(cli.command, Some(Command::Generate(_))), "{cli:?}");
+    assert_eq!(cli.max_memory_mb, Some(100));
+    let cli = parse("grid run D --jobs 2 --max-memory-mb 100").unwrap();
+    assert!(matches!(cli.command, Some(Command::Grid(_))), "{cli:?}");
+    assert_eq!(cli.max_memory_mb, Some(100));
+    // The app's workspace, with and without the flag.
+    let cli = parse("ws.json").unwrap();
+    assert_eq!(
+        (cli.command.is_none(), cli.open.as_deref()),
+        (true, Some(Path::new("ws.json")))
+    );
+    let cli = parse("--max-memory-mb 100 ws.json").unwrap();
+    assert_eq!(
+        (cli.open.as_deref(), cli.max_memory_mb),
+        (Some(Path::new("ws.json")), Some(100))
+    );
+    // Both: refused, naming the file and the subcommand.
+    let e = parse("ws.json presets").unwrap_err().to_string();
+    assert_eq!(
+        e.lines().next().unwrap(),
+        "error: `ws.json` is a workspace file for the app, which takes no subcommand: run \
+         `crl-lab presets …` without it, or `crl-lab ws.json` to open it"
+    );
+    assert!(parse("presets ws.json").is_err());
+    // The seed that found it.
+    assert!(harness::cli_args(
+        b"--max-memory-mb\n100\ngenerate\n--preset\nshortcut\n--rows\n100\n--out\nd.csv"
+    ));
 }
