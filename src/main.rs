@@ -4,11 +4,10 @@ use std::process::ExitCode;
 
 #[cfg(not(feature = "gui"))]
 use clap::CommandFactory;
-use clap::Parser;
 use crl_lab::cli::{Cli, run};
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::parse_args(std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => e.exit(),
         Err(e) => {

@@ -1,6 +1,10 @@
 //! The command line: its subcommands and the dispatch to each.
 
-use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::error::ErrorKind;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use super::logs_cmd::RatingLayout;
 use super::{calibrate_cmd, data_cmds, export_cmds, grid_cmd, kuairand_cmd, logs_cmd, train_cmds};
@@ -20,8 +24,7 @@ use crate::error::Result;
                   available to us: crl-lab's formulation is its own, consistent with the \
                   abstract and the estimators it names, and its variants are selectable.\n\n\
                   Run without a subcommand to open the desktop app (with a workspace file \
-                  as its argument, the app opens it).",
-    args_conflicts_with_subcommands = true
+                  as its argument, the app opens it)."
 )]
 pub struct Cli {
     /// What to do; none opens the desktop app.
@@ -29,11 +32,42 @@ pub struct Cli {
     pub command: Option<Command>,
     /// A workspace file for the desktop app to open (as File ▸ Open would).
     #[arg(value_name = "WORKSPACE.json")]
-    pub open: Option<std::path::PathBuf>,
+    pub open: Option<PathBuf>,
     /// Memory one request (rows sampled, rows uploaded for training, logs parsed) may take, in
     /// MB [default: half the memory available]; larger requests are refused before they start.
     #[arg(long, global = true, value_name = "MB")]
     pub max_memory_mb: Option<u64>,
+}
+
+impl Cli {
+    /// Parses a command line (the program's name first) as the binary does: clap's parser,
+    /// then the rule clap cannot state alone, that a workspace file to open and a subcommand
+    /// exclude each other. (clap's `args_conflicts_with_subcommands` would also take a global
+    /// flag before the subcommand, `crl-lab --max-memory-mb 100 generate …`, as the app's
+    /// argument, and read `generate` as a workspace file.)
+    pub fn parse_args<I, T>(args: I) -> std::result::Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let mut cmd = Cli::command();
+        let mut matches = cmd.try_get_matches_from_mut(args)?;
+        if let (Some(file), Some(sub)) = (
+            matches.get_one::<PathBuf>("open"),
+            matches.subcommand_name(),
+        ) {
+            return Err(cmd.error(
+                ErrorKind::ArgumentConflict,
+                format!(
+                    "`{}` is a workspace file for the app, which takes no subcommand: run \
+                     `crl-lab {sub} …` without it, or `crl-lab {}` to open it",
+                    file.display(),
+                    file.display()
+                ),
+            ));
+        }
+        Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut cmd))
+    }
 }
 
 /// The subcommands.

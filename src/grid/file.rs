@@ -307,13 +307,15 @@ impl GridFile {
             .join(", ")
     }
 
-    /// How many cells the grid has: the product of the axes' lengths times the seeds.
+    /// How many cells the grid has: the product of the axes' lengths times the seeds;
+    /// `usize::MAX` when that does not fit (64 axes of two values already make 2^64).
     pub fn cell_count(&self) -> usize {
         self.axes
             .iter()
             .map(|a| a.values.len())
-            .product::<usize>()
-            .saturating_mul(self.seeds.len().max(1))
+            .chain([self.seeds.len().max(1)])
+            .try_fold(1_usize, usize::checked_mul)
+            .unwrap_or(usize::MAX)
     }
 }
 

@@ -167,6 +167,12 @@ pub fn base_workspace(grid: &GridFile, grid_dir: &Path) -> Result<Workspace> {
 pub fn expand(grid: &GridFile, grid_dir: &Path) -> Result<Vec<(PlannedCell, Workspace)>> {
     let count = grid.cell_count();
     if count > MAX_CELLS {
+        // A count that does not fit a usize saturates (over 1.8 × 10^19).
+        let count = if count == usize::MAX {
+            "over 10^19".to_owned()
+        } else {
+            count.to_string()
+        };
         return Err(Error::invalid(format!(
             "the grid has {count} cells, more than the {MAX_CELLS} crl-lab plans at once; \
              split it into several grids"

@@ -9,7 +9,7 @@ use crate::harness;
 pub type Harness = fn(&[u8]) -> bool;
 
 /// Every fuzz target, by the name of its binary and corpus folder.
-pub const TARGETS: [(&str, Harness); 10] = [
+pub const TARGETS: [(&str, Harness); 12] = [
     ("scenario", harness::scenario),
     ("workspace", harness::workspace),
     ("lesson", harness::lesson),
@@ -20,6 +20,8 @@ pub const TARGETS: [(&str, Harness); 10] = [
     ("ratings", harness::ratings),
     ("cli_args", harness::cli_args),
     ("cli_values", harness::cli_values),
+    ("grid", harness::grid),
+    ("recovery", harness::recovery),
 ];
 
 /// The harness of `target`.

@@ -12,3 +12,5 @@ mod corpus;
 mod mutation;
 mod regressions;
 mod seeds;
+mod seeds_cli;
+mod seeds_grid;

@@ -169,6 +169,8 @@ mutation_tests! {
     mutated_rating_files_never_crash: "ratings",
     mutated_command_lines_never_crash: "cli_args",
     mutated_cli_values_never_crash: "cli_values",
+    mutated_grids_never_crash: "grid",
+    mutated_recovery_files_never_crash: "recovery",
 }
 
 #[test]

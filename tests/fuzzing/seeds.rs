@@ -1,14 +1,13 @@
 //! Writes the seed corpora under `fuzz/corpus/` and the dictionaries under `fuzz/dicts/` from
-//! what crl-lab itself ships and generates: the preset scenarios and lessons, workspaces, the
-//! fixture writers of every log source (made small), the KuaiRand cache, and command lines.
+//! what crl-lab itself ships and generates: the preset scenarios and lessons, workspaces and
+//! recovery files, the fixture writers of every log source (made small), the KuaiRand cache;
+//! command lines in `seeds_cli`, grid files in `seeds_grid`.
 //! Run by hand after a format change: `cargo test --test fuzzing -- --ignored write_seed_corpora`.
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use clap::CommandFactory;
-use crl_lab::cli::Cli;
 use crl_lab::data::kuairand::{
     CACHE_FILE_NAME, CachePolicy, FixtureConfig, QuietLoad, Variant, load_kuairand, write_fixture,
 };
@@ -17,7 +16,7 @@ use crl_lab::data::logs::{
     RatingFixtureConfig, SplitColumn, YAHOO_TEST, YAHOO_TRAIN, fixture_mapping, write_coat_fixture,
     write_logs_fixture, write_yahoo_fixture,
 };
-use crl_lab::export::{PinnedRun, Workspace};
+use crl_lab::export::{PinnedRun, Recovery, Workspace};
 use crl_lab::scm::preset_names;
 use serde_json::Value;
 
@@ -29,7 +28,7 @@ fn read(path: &Path) -> Vec<u8> {
 }
 
 /// Replaces the seeds of `target` with `seeds` and its dictionary with `tokens`.
-fn write(target: &str, seeds: &[(String, Vec<u8>)], tokens: &BTreeSet<Vec<u8>>) {
+pub(crate) fn write(target: &str, seeds: &[(String, Vec<u8>)], tokens: &BTreeSet<Vec<u8>>) {
     let dir = fuzz_dir().join("corpus").join(target);
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).expect("create the corpus folder");
@@ -52,7 +51,7 @@ fn write(target: &str, seeds: &[(String, Vec<u8>)], tokens: &BTreeSet<Vec<u8>>) 
 }
 
 /// Every object key and short string value of the JSON `texts`, quoted as in the files.
-fn json_tokens<'a>(texts: impl IntoIterator<Item = &'a [u8]>) -> BTreeSet<Vec<u8>> {
+pub(crate) fn json_tokens<'a>(texts: impl IntoIterator<Item = &'a [u8]>) -> BTreeSet<Vec<u8>> {
     fn walk(v: &Value, out: &mut BTreeSet<Vec<u8>>) {
         match v {
             Value::Object(m) => {
@@ -162,6 +161,28 @@ fn workspaces() {
     ));
     let tokens = json_tokens(seeds.iter().map(|(_, b)| b.as_slice()));
     write("workspace", &seeds, &tokens);
+    // Recovery files: a fresh session, and the one with results opened from a file (a fixed
+    // process and time, so that the seeds are the same on every run).
+    let fresh = Workspace::from_preset("anti-causal").expect("a preset's workspace");
+    let recoveries = [
+        ("fresh.json", fresh, None),
+        (
+            "with-results.json",
+            ws,
+            Some(PathBuf::from("/home/user/papers/session.json")),
+        ),
+    ]
+    .map(|(name, workspace, file)| {
+        let r = Recovery {
+            pid: 4242,
+            saved_unix_secs: 1_764_720_000,
+            file,
+            workspace,
+        };
+        (name.to_owned(), r.to_json().unwrap().into_bytes())
+    });
+    let tokens = json_tokens(recoveries.iter().map(|(_, b)| b.as_slice()));
+    write("recovery", &recoveries, &tokens);
 }
 
 fn kuairand() {
@@ -296,80 +317,6 @@ fn ratings() {
     write("ratings", &seeds, &BTreeSet::new());
 }
 
-/// Command lines of every kind, one argument a line.
-const COMMAND_LINES: [&str; 15] = [
-    "presets",
-    "generate\n--preset\nshortcut\n--rows\n100\n--shift\n0.5\n--out\nd.csv",
-    "truth\n--preset\nlinear-gaussian\n--a\nz\n--b\nc",
-    "train\n--preset\nshortcut\n--beta\n3\n--steps\n10\n--lr\n1e-3\n--device\ncpu\n--out\nout",
-    "sweep\n--preset\nexposure-bias\n--shifts\n0:1:11\n--seeds\n2\n--out\nout",
-    "calibrate\n--estimator\nclub\n--rho\n0.5\n--dim\n5",
-    "kuairand\n--dir\nk\n--cache\nuse\n--outcome\nlong_view\n--confounder\npopularity\n--out\no",
-    "kuairand-fixture\n--out\nk\n--users\n10",
-    "logs\n--train\nt.csv\n--test\nu.csv\n--outcome\nclick\n--numeric\na,b\n--confounder\nslot\n--delimiter\ntab\n--out\no",
-    "logs-fixture\n--out\nl",
-    "yahoo-r3\n--dir\ny\n--threshold\n4\n--user-buckets\n64\n--out\no",
-    "coat-fixture\n--out\nc\n--users\n20",
-    "workspace\n--preset\nwatch-time\n--shifts\n0,0.5,1\n--mode\nsweep\n--betas\n0,1,3\n--seeds\n2\n--out\nw.json",
-    "figure\nw.json\n--plot\nood\n--format\npng\n--width\ndouble\n--out\nf.png",
-    "run\nw.json\n--width\nsingle\n--out\no",
-];
-
-fn command_lines() {
-    let seeds: Vec<(String, Vec<u8>)> = COMMAND_LINES
-        .iter()
-        .map(|l| {
-            let name = l.split('\n').next().unwrap_or("none").to_owned();
-            (name, l.as_bytes().to_vec())
-        })
-        .collect();
-    // Every subcommand, flag and possible value clap knows.
-    let mut tokens = BTreeSet::new();
-    for sub in Cli::command().get_subcommands() {
-        tokens.insert(format!("{}\n", sub.get_name()).into_bytes());
-        for arg in sub.get_arguments() {
-            if let Some(long) = arg.get_long() {
-                tokens.insert(format!("--{long}\n").into_bytes());
-            }
-            for v in arg.get_possible_values() {
-                tokens.insert(format!("{}\n", v.get_name()).into_bytes());
-            }
-        }
-    }
-    write("cli_args", &seeds, &tokens);
-    let values = [
-        ("grid", "0:1:11"),
-        ("grid-list", "0,0.25,0.5,1"),
-        ("betas", "0, 1, 3, 10, 30"),
-        ("estimator", "nce-club"),
-        ("device", "auto"),
-        ("cache", "rebuild"),
-        ("delimiter", "semicolon"),
-        ("plot", "tradeoff"),
-        ("format", "svg"),
-        ("outcome", "is_click"),
-        ("confounder", "popularity"),
-    ];
-    let seeds: Vec<(String, Vec<u8>)> = values
-        .iter()
-        .map(|(n, v)| ((*n).to_owned(), v.as_bytes().to_vec()))
-        .collect();
-    let tokens = [
-        ":",
-        ",",
-        "e",
-        "-",
-        ".",
-        "inf",
-        "NaN",
-        "18446744073709551616",
-    ]
-    .iter()
-    .map(|t| t.as_bytes().to_vec())
-    .collect();
-    write("cli_values", &seeds, &tokens);
-}
-
 #[test]
 #[ignore = "writes fuzz/corpus and fuzz/dicts; run by hand after a format change"]
 fn write_seed_corpora() {
@@ -379,5 +326,6 @@ fn write_seed_corpora() {
     kuairand();
     logs();
     ratings();
-    command_lines();
+    crate::seeds_cli::command_lines();
+    crate::seeds_grid::grids();
 }

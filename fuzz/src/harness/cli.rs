@@ -5,7 +5,6 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::str::FromStr;
 
-use clap::Parser;
 use crl_lab::cli::Cli;
 use crl_lab::data::kuairand::{CachePolicy, ConfounderProxy, Outcome};
 use crl_lab::data::logs::Delimiter;
@@ -15,12 +14,12 @@ use crl_lab::mi::EstimatorKind;
 use crl_lab::train::DeviceChoice;
 
 /// An argument list, one argument per line (any bytes: arguments need not be UTF-8), parsed
-/// as `crl-lab` parses its own; nothing is run. An error renders to the message the binary
+/// as `crl-lab` parses its own (`Cli::parse_args`); nothing is run. An error renders to the message the binary
 /// prints. True when the arguments parse.
 pub fn cli_args(data: &[u8]) -> bool {
     let args = std::iter::once(OsStr::new("crl-lab"))
         .chain(data.split(|&b| b == b'\n').map(OsStr::from_bytes));
-    match Cli::try_parse_from(args) {
+    match Cli::parse_args(args) {
         Ok(cli) => {
             let _ = format!("{cli:?}");
             true

@@ -1,9 +1,9 @@
-//! The JSON files a user opens: scenarios, workspaces and lessons.
+//! The JSON files a user opens: scenarios, workspaces and lessons, and the app's recovery files.
 
 use crl_lab::data::Sampler;
 use crl_lab::export::{
-    FigureFormat, FigureSpec, FigureWidth, Lesson, Workspace, available_kinds, pinned_csv,
-    plot_csv, plot_data, render_figure,
+    FigureFormat, FigureSpec, FigureWidth, Lesson, Recovery, Workspace, available_kinds,
+    pinned_csv, plot_csv, plot_data, render_figure,
 };
 use crl_lab::scm::Scenario;
 
@@ -82,4 +82,38 @@ pub fn lesson(data: &[u8]) -> bool {
         return false;
     };
     Lesson::from_json(text, "fuzz.json").is_ok()
+}
+
+/// A recovery file (what the app autosaves and offers back after an unclean exit): parse; one
+/// that loads saves to a text that reloads to the same session, byte for byte, with the same
+/// process, time and file. True when it loads.
+pub fn recovery(data: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return false;
+    };
+    let Ok(r) = Recovery::from_json(text, "fuzz.json") else {
+        return false;
+    };
+    let saved = r
+        .to_json()
+        .unwrap_or_else(|e| panic!("a loaded recovery file cannot be saved: {e}"));
+    let again = Recovery::from_json(&saved, "saved").unwrap_or_else(|e| {
+        panic!("a loaded recovery file saves to a file that does not load: {e}")
+    });
+    assert_eq!(
+        (again.pid, again.saved_unix_secs, &again.file),
+        (r.pid, r.saved_unix_secs, &r.file),
+        "saving and reloading changed the recovery file's header"
+    );
+    let resaved = again
+        .to_json()
+        .unwrap_or_else(|e| panic!("a reloaded recovery file cannot be saved: {e}"));
+    assert_eq!(resaved, saved, "saving and reloading changed the session");
+    // The app writes it through `to_json_with` and the workspace's own text.
+    let ws = r
+        .workspace
+        .to_json()
+        .unwrap_or_else(|e| panic!("a recovered workspace cannot be saved: {e}"));
+    assert_eq!(r.to_json_with(&ws).ok().as_deref(), Some(saved.as_str()));
+    true
 }

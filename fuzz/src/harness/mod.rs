@@ -13,12 +13,14 @@
 
 mod cli;
 mod files;
+mod grid;
 mod json;
 mod kuairand;
 mod logs;
 
 pub use cli::{cli_args, cli_values};
 pub use files::{SEP, join, parts, with_files};
-pub use json::{lesson, scenario, workspace};
+pub use grid::{GRID_FILES_PRESET, GRID_SCENARIO_FILE, GRID_WORKSPACE_FILE, grid};
+pub use json::{lesson, recovery, scenario, workspace};
 pub use kuairand::{cache_file, kuairand_cache, kuairand_csv};
 pub use logs::{logs_csv, logs_mapping, ratings};
