@@ -337,16 +337,20 @@ fn crl_threads_settled() -> Vec<String> {
     }
 }
 
-/// Closing the window during a run: the unsaved-work question comes first; once the user
-/// discards, every thread ends within a second.
-#[test]
-fn closing_during_a_run_asks_first_then_ends_its_threads_within_a_second() {
-    let _g = lock();
+fn no_threads_left_by_an_earlier_test() {
     assert_eq!(
         crl_threads_settled(),
         Vec::<String>::new(),
         "left by an earlier test"
     );
+}
+
+/// Closing the window during a run: the unsaved-work question comes first; once the user
+/// discards, every thread ends within a second.
+#[test]
+fn closing_during_a_run_asks_first_then_ends_its_threads_within_a_second() {
+    let _g = lock();
+    no_threads_left_by_an_earlier_test();
     let mut h = app_with(AppOptions::headless());
     h.run();
     quick(&mut h, 1_000_000);
@@ -381,11 +385,7 @@ fn closing_during_a_run_asks_first_then_ends_its_threads_within_a_second() {
 #[test]
 fn closing_during_a_calibration_or_a_kuairand_load_ends_their_threads() {
     let _g = lock();
-    assert_eq!(
-        crl_threads_settled(),
-        Vec::<String>::new(),
-        "left by an earlier test"
-    );
+    no_threads_left_by_an_earlier_test();
     let mut h = app_with(AppOptions::headless());
     h.run();
     quick(&mut h, 10);
@@ -430,11 +430,7 @@ fn closing_during_a_calibration_or_a_kuairand_load_ends_their_threads() {
 #[test]
 fn a_hundred_start_stop_cycles_leave_no_thread_and_bounded_memory() {
     let _g = lock();
-    assert_eq!(
-        crl_threads_settled(),
-        Vec::<String>::new(),
-        "left by an earlier test"
-    );
+    no_threads_left_by_an_earlier_test();
     let mut h = app_with(AppOptions::headless());
     h.run();
     quick(&mut h, 1_000_000);
