@@ -46,26 +46,31 @@ pub fn status_ui(ui: &mut Ui, app: &AppView<'_>, frames: &FrameTimes, commands: 
             ui.separator();
         }
         if let Some(n) = app.notice {
-            let colour = if n.error {
-                theme::ERROR
-            } else {
-                ui.visuals().text_color()
-            };
-            ui.label(RichText::new(&n.text).color(colour));
-            if let Some(action) = n.action
-                && ui.button(action.label()).clicked()
-            {
-                commands.push(match action {
-                    NoticeAction::TrainOnCpu => Command::TrainOnCpu,
-                });
-            }
-            if ui
-                .small_button("dismiss")
-                .on_hover_text("Dismiss")
-                .clicked()
-            {
-                commands.push(Command::DismissNotice);
-            }
+            // Right to left, so the dismiss and action buttons stay on screen and a long message
+            // is cut with "…" (the whole of it on hover) instead of running off the window.
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .small_button("dismiss")
+                    .on_hover_text("Dismiss")
+                    .clicked()
+                {
+                    commands.push(Command::DismissNotice);
+                }
+                if let Some(action) = n.action
+                    && ui.button(action.label()).clicked()
+                {
+                    commands.push(match action {
+                        NoticeAction::TrainOnCpu => Command::TrainOnCpu,
+                    });
+                }
+                let colour = if n.error {
+                    theme::ERROR
+                } else {
+                    ui.visuals().text_color()
+                };
+                // A cut label shows its whole text on hover by itself.
+                ui.add(egui::Label::new(RichText::new(&n.text).color(colour)).truncate());
+            });
         }
     });
 }
