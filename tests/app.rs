@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::step_until;
+use common::{small_run, step_until};
 
 use std::time::{Duration, Instant};
 
@@ -1017,14 +1017,7 @@ fn a_failing_device_ends_the_run_and_offers_the_cpu() {
     // As small as a run gets, so that a software Vulkan driver compiles little.
     let mut s = h.state().state.train.clone();
     s.device = DeviceChoice::Wgpu;
-    s.config.steps = 12;
-    s.config.n_train = 2_000;
-    s.config.n_val = 500;
-    s.config.n_test = 500;
-    s.config.batch_size = 128;
-    s.config.penalty_batch = 64;
-    s.config.report_every = 10;
-    s.n_seeds = 1;
+    small_run(&mut s, 12);
     s.config.hidden = vec![16];
     s.config.z_dim = 4;
     s.config.critic_hidden = 16;

@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::step_until;
+use common::{small_run, step_until};
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -44,15 +44,8 @@ fn app_with(options: AppOptions) -> Harness<'static, CrlApp> {
 /// Small, quick training settings.
 fn quick(h: &mut Harness<'_, CrlApp>, steps: usize) {
     let mut s = h.state().state.train.clone();
-    s.config.steps = steps;
-    s.config.n_train = 2_000;
-    s.config.n_val = 500;
-    s.config.n_test = 500;
-    s.config.batch_size = 128;
-    s.config.penalty_batch = 64;
-    s.config.report_every = 10;
+    small_run(&mut s, steps);
     s.config.threads = 1;
-    s.n_seeds = 1;
     s.shift_grid = "0, 1".into();
     s.device = DeviceChoice::Cpu;
     h.state_mut()

@@ -36,3 +36,16 @@ pub fn step_until(
     }
     h.step();
 }
+
+/// Sets `s` to a small, quick run of `steps` steps: 2,000 training rows, 500 validation and
+/// 500 test rows, batches of 128 (penalty batches of 64), a report every 10 steps, one seed.
+pub fn small_run(s: &mut crl_lab::experiment::TrainSettings, steps: usize) {
+    s.config.steps = steps;
+    s.config.n_train = 2_000;
+    s.config.n_val = 500;
+    s.config.n_test = 500;
+    s.config.batch_size = 128;
+    s.config.penalty_batch = 64;
+    s.config.report_every = 10;
+    s.n_seeds = 1;
+}

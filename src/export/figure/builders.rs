@@ -400,18 +400,10 @@ fn ood_figure(run: &RunResults, pinned: &[PinnedRun]) -> Figure {
             marker,
         ));
     }
-    legend.push(LegendEntry {
-        label: format!(
-            "mean ± 1 sd over {} seeds",
-            run.groups.first().map_or(0, |g| g.members.len())
-        ),
-        colour: palette::TRUTH,
-        dash: Dash::Solid,
-        width_pt: 0.0,
-        marker: false,
-        shape: Marker::Circle,
-        band: true,
-    });
+    legend.push(LegendEntry::band(format!(
+        "mean ± 1 sd over {} seeds",
+        run.groups.first().map_or(0, |g| g.members.len())
+    )));
     Figure::single(p, legend)
 }
 

@@ -115,15 +115,7 @@ fn build(fig: &LineFigure) -> Result<Figure> {
         legend.push(LegendEntry::marked(line.label.clone(), colour, banded));
     }
     if !fig.band_label.is_empty() {
-        legend.push(LegendEntry {
-            label: fig.band_label.clone(),
-            colour: palette::TRUTH,
-            dash: Dash::Solid,
-            width_pt: 0.0,
-            marker: false,
-            shape: Marker::Circle,
-            band: true,
-        });
+        legend.push(LegendEntry::band(fig.band_label.clone()));
     }
     Ok(Figure::single(p, legend))
 }

@@ -1,7 +1,7 @@
 //! The figure model: what a figure holds (panels of marks, and a legend), independent of the
 //! backend that draws it.
 
-use crate::export::palette::{PinMarker, Rgb};
+use crate::export::palette::{self, PinMarker, Rgb};
 
 /// A marker's shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,6 +123,19 @@ impl LegendEntry {
             marker: true,
             shape: Marker::Circle,
             band,
+        }
+    }
+
+    /// A band's sample alone (no line): the legend entry of a shaded interval in grey.
+    pub(super) fn band(label: String) -> Self {
+        LegendEntry {
+            label,
+            colour: palette::TRUTH,
+            dash: Dash::Solid,
+            width_pt: 0.0,
+            marker: false,
+            shape: Marker::Circle,
+            band: true,
         }
     }
 
