@@ -2,7 +2,6 @@
 //! and the frame: `logic` takes in what the jobs sent and the keys, `ui` lays out the panels and
 //! applies the commands they pushed.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,9 +11,9 @@ use crate::experiment::{RunResults, TrainSettings};
 use crate::export::PinnedRun;
 use crate::scm::Scenario;
 
-use crate::export::{Recovery, available_kinds};
+use crate::export::available_kinds;
 use crate::ui::app_view::AppView;
-use crate::ui::autosave::{AUTOSAVE_EVERY, Autosave};
+use crate::ui::autosave::Autosave;
 use crate::ui::command::{Command, Selection};
 use crate::ui::files::Files;
 use crate::ui::frame_times::FrameTimes;
@@ -24,6 +23,7 @@ use crate::ui::history::History;
 use crate::ui::jobs::{JobEvent, JobKind, Jobs};
 use crate::ui::lessons::Lessons;
 use crate::ui::notice::Notice;
+use crate::ui::options::AppOptions;
 use crate::ui::panels::{
     DataCache, GridResultsPanel, ScenarioPanel, about_ui, central_ui, discard_ui, grid_export_ui,
     lesson_panel_ui, menu_ui, recovery_ui, status_ui, training_panel_ui,
@@ -32,53 +32,6 @@ use crate::ui::results::{CalibrationResults, KuaiRandResults};
 use crate::ui::shortcuts::shortcut_commands;
 use crate::ui::state::AppState;
 use crate::ui::worker::Waker;
-
-/// How the app starts (tests switch the device probe and autosave off, or point autosave at a
-/// folder of their own).
-#[derive(Clone, Debug)]
-pub struct AppOptions {
-    /// Look for a GPU at start-up, in the background, to show the device in the status bar.
-    pub probe_device: bool,
-    /// Where the session is autosaved and where sessions left by unclean exits are looked for
-    /// (`None`: no autosave).
-    pub recovery_dir: Option<PathBuf>,
-    /// How often the session is looked at for changes to autosave.
-    pub autosave_every: Duration,
-    /// A fault hook for tests: the device of every training run not asked to run on the CPU
-    /// fails at this model step.
-    pub device_fault_at_step: Option<usize>,
-}
-
-impl Default for AppOptions {
-    fn default() -> Self {
-        AppOptions {
-            probe_device: true,
-            recovery_dir: default_recovery_dir(),
-            autosave_every: AUTOSAVE_EVERY,
-            device_fault_at_step: None,
-        }
-    }
-}
-
-impl AppOptions {
-    /// What tests start with: no device probe, no autosave, no faults.
-    pub fn headless() -> Self {
-        AppOptions {
-            probe_device: false,
-            recovery_dir: None,
-            autosave_every: AUTOSAVE_EVERY,
-            device_fault_at_step: None,
-        }
-    }
-}
-
-/// The recovery folder beside eframe's stored state (`~/.local/share/crl-lab/recovery` on
-/// Linux), or `$CRL_LAB_RECOVERY_DIR`.
-fn default_recovery_dir() -> Option<PathBuf> {
-    std::env::var_os("CRL_LAB_RECOVERY_DIR")
-        .map(PathBuf::from)
-        .or_else(|| eframe::storage_dir("crl-lab").map(|d| d.join("recovery")))
-}
 
 /// The crl-lab desktop app.
 pub struct CrlApp {
@@ -355,41 +308,6 @@ impl CrlApp {
         ) {
             self.autosave.soon();
         }
-    }
-
-    /// Autosaves the session when it is due and changed, and says when a write failed.
-    fn autosave_frame(&mut self, ctx: &egui::Context) {
-        if let Some(e) = self.autosave.failure() {
-            self.say(Notice::error(format!(
-                "Autosave failed: {e}. Your work is still open: save it with File ▸ Save as"
-            )));
-        }
-        let now = Instant::now();
-        if self.autosave.is_due(now) {
-            let ws = self.workspace();
-            if let Ok(json) = ws.to_json() {
-                if self.files.saved_json.as_deref() == Some(json.as_str()) {
-                    self.autosave.in_file(now, &json);
-                } else {
-                    let recovery = Recovery::now(ws, self.files.path.clone());
-                    self.autosave.offer(now, &json, recovery);
-                }
-            }
-        }
-        if let Some(next) = self.autosave.next_in(now) {
-            ctx.request_repaint_after(next);
-        }
-    }
-
-    /// What closing the window does once the user agreed: every job is cancelled and waited
-    /// for (each sees its flag within a step or a block of rows), then the autosave writer ends
-    /// and the recovery file goes, since a clean exit leaves nothing to recover. Returns
-    /// whether every job ended within a second (a thread still going is left to the process's
-    /// end).
-    pub fn shut_down(&mut self) -> bool {
-        let ended = self.jobs.shutdown(Duration::from_secs(1));
-        self.autosave.close();
-        ended
     }
 
     fn busy(&self) -> bool {

@@ -1,10 +1,11 @@
 //! The session's workspace file: the workspace the app holds, whether it has unsaved work,
 //! opening and saving, the recent files, and the question before unsaved work is discarded
-//! (on open and on close).
+//! (on open and on close); the session's autosave; and what closing the window ends.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-use crate::export::{PlotSettings, Workspace};
+use crate::export::{PlotSettings, Recovery, Workspace};
 use crate::ui::app::CrlApp;
 use crate::ui::autosave::RecoveryOffer;
 use crate::ui::command::{DiscardAnswer, RecoveryAnswer, Selection};
@@ -169,6 +170,41 @@ impl CrlApp {
         self.history = History::default();
         self.selection = Selection::None;
         self.scenario_changed();
+    }
+
+    /// Autosaves the session when it is due and changed, and says when a write failed.
+    pub(crate) fn autosave_frame(&mut self, ctx: &egui::Context) {
+        if let Some(e) = self.autosave.failure() {
+            self.say(Notice::error(format!(
+                "Autosave failed: {e}. Your work is still open: save it with File ▸ Save as"
+            )));
+        }
+        let now = Instant::now();
+        if self.autosave.is_due(now) {
+            let ws = self.workspace();
+            if let Ok(json) = ws.to_json() {
+                if self.files.saved_json.as_deref() == Some(json.as_str()) {
+                    self.autosave.in_file(now, &json);
+                } else {
+                    let recovery = Recovery::now(ws, self.files.path.clone());
+                    self.autosave.offer(now, &json, recovery);
+                }
+            }
+        }
+        if let Some(next) = self.autosave.next_in(now) {
+            ctx.request_repaint_after(next);
+        }
+    }
+
+    /// What closing the window does once the user agreed: every job is cancelled and waited
+    /// for (each sees its flag within a step or a block of rows), then the autosave writer ends
+    /// and the recovery file goes, since a clean exit leaves nothing to recover. Returns
+    /// whether every job ended within a second (a thread still going is left to the process's
+    /// end).
+    pub fn shut_down(&mut self) -> bool {
+        let ended = self.jobs.shutdown(Duration::from_secs(1));
+        self.autosave.close();
+        ended
     }
 
     /// Answers the offer of a session an unclean exit left: restore it (the session becomes
