@@ -9,6 +9,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in the GUI-free core.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The graph is not acyclic; the nodes of one cycle, first node repeated at the end.
     #[error("the graph has a cycle: {}", .0.join(" -> "))]
@@ -135,6 +136,9 @@ pub enum Error {
         /// The budget.
         limit: Bytes,
     },
+    /// A state the code should never reach: a bug in crl-lab, not a problem with the input.
+    #[error("internal: {0}")]
+    Internal(String),
 }
 
 impl Error {
@@ -149,6 +153,11 @@ impl Error {
     /// Shorthand for [`Error::InvalidArgument`].
     pub fn invalid(detail: impl Into<String>) -> Self {
         Error::InvalidArgument(detail.into())
+    }
+
+    /// Shorthand for [`Error::Internal`]: a bug, said as such.
+    pub fn internal(detail: impl Into<String>) -> Self {
+        Error::Internal(detail.into())
     }
 
     /// Shorthand for [`Error::Io`].

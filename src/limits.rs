@@ -101,14 +101,6 @@ pub fn set_process_budget(mb: Option<u64>) {
     PROCESS_BUDGET.store(bytes, Ordering::Relaxed);
 }
 
-/// The budget the user set for this process, in MB (`None`: half the available memory).
-pub fn process_budget_mb() -> Option<u64> {
-    match PROCESS_BUDGET.load(Ordering::Relaxed) {
-        0 => None,
-        bytes => Some(bytes / 1_000_000),
-    }
-}
-
 /// A count with thousands separated by commas: 950, 1,000, 20,000.
 pub fn thousands(n: usize) -> String {
     let digits = n.to_string();

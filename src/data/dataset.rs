@@ -84,12 +84,4 @@ impl Dataset {
         }
         Ok(out)
     }
-
-    /// All columns of nodes with `role`, row-major, with their names.
-    pub fn role_matrix(&self, role: Role) -> (Vec<f32>, Vec<String>) {
-        let names = self.columns_with_role(role);
-        // The names come from the table itself, so the lookup cannot fail.
-        let m = self.matrix(&names).unwrap_or_default();
-        (m, names.into_iter().map(str::to_owned).collect())
-    }
 }

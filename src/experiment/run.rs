@@ -207,6 +207,25 @@ impl RunResults {
             .collect()
     }
 
+    /// One group's OOD curve: `(shift, mean, std)` over seeds of the headline metric, in shift
+    /// order (the curve and its band, as the plot and the figure draw it).
+    pub fn ood_band(&self, group: &Group) -> Vec<(f64, f64, f64)> {
+        self.group_summary(group)
+            .iter()
+            .map(|r| (r.shift, r.mean.headline(), r.std.headline()))
+            .collect()
+    }
+
+    /// One group's mean OOD curve, `[shift, mean]` (a pinned run's curve, drawn without a band).
+    pub fn ood_means(&self, group: &Group) -> Option<Vec<[f64; 2]>> {
+        Some(
+            self.group_summary(group)
+                .iter()
+                .map(|s| [s.shift, s.mean.headline()])
+                .collect(),
+        )
+    }
+
     /// Per group of a beta sweep: `(beta, mean, std)` of the headline metric at `shift`.
     pub fn metric_vs_beta(&self, shift: f64) -> Vec<(f64, f64, f64)> {
         let mut by_beta: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
@@ -257,11 +276,6 @@ impl RunResults {
             .map(|p| p[1])
             .filter(|v| v.is_finite())
             .fold(0.0_f64, f64::max)
-    }
-
-    /// The group of the causal-features-only reference, if the run has one.
-    pub fn oracle_group(&self) -> Option<&Group> {
-        self.groups.iter().find(|g| g.kind == ModelKind::Oracle)
     }
 
     /// Per group of a beta sweep (the oracle left out): `(beta, mean, std)` over seeds of the

@@ -235,11 +235,6 @@ impl Noise {
             Noise::LabelFlip { prob } => Some(("prob", prob)),
         }
     }
-
-    /// Whether the noise is added to a continuous pre-activation (as opposed to flipping labels).
-    pub fn is_additive(&self) -> bool {
-        !matches!(self, Noise::LabelFlip { .. } | Noise::None)
-    }
 }
 
 /// An edge into a node with its weight matrix (`rows` = the node's pre-activation rows,
@@ -320,13 +315,6 @@ impl Node {
             bias: Vec::new(),
             parents: Vec::new(),
         }
-    }
-
-    /// Names of the column(s) this node produces in a data table.
-    pub fn column_names(&self) -> Vec<String> {
-        (0..self.dim)
-            .map(|i| format!("{}.{}", self.name, i))
-            .collect()
     }
 
     /// Whether any parameter of the node shifts.

@@ -337,14 +337,7 @@ pub fn ood_ui(ui: &mut Ui, run: Option<&RunResults>, pinned: &[PinnedRun], heigh
         .include_x(0.0)
         .include_x(1.0)
         .show(ui, |p| {
-            let curves = pinned_curves(pinned, Some(run), |r, g| {
-                Some(
-                    r.group_summary(g)
-                        .iter()
-                        .map(|s| [s.shift, s.mean.headline()])
-                        .collect(),
-                )
-            });
+            let curves = pinned_curves(pinned, Some(run), RunResults::ood_means);
             for c in curves {
                 let colour =
                     theme::pinned_colour(group_colour(&c.pin.results, c.group_index, c.group));
@@ -363,15 +356,10 @@ pub fn ood_ui(ui: &mut Ui, run: Option<&RunResults>, pinned: &[PinnedRun], heigh
                 );
             }
             for (i, g) in run.groups.iter().enumerate() {
-                let rows: Vec<(f64, f64, f64)> = run
-                    .group_summary(g)
-                    .iter()
-                    .map(|r| (r.shift, r.mean.headline(), r.std.headline()))
-                    .collect();
                 band_ui(
                     p,
                     &g.name,
-                    &rows,
+                    &run.ood_band(g),
                     group_colour(run, i, g),
                     3.0,
                     group_style(g),
