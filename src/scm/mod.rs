@@ -8,6 +8,7 @@ mod node;
 mod param;
 mod scenario;
 mod seed;
+mod validate;
 
 pub use file::{DEFAULT_PRESET, SCENARIO_FORMAT, SCENARIO_VERSION, preset, preset_names};
 pub use gaussian::{GaussianTruth, correlated_gaussian_mi, correlation_for_mi};
