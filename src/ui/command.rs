@@ -10,9 +10,9 @@
 use std::path::PathBuf;
 
 use crate::experiment::{CalibrationSettings, TrainSettings};
-use crate::export::DataSettings;
 use crate::export::{FigureFormat, FigureWidth, PlotKind};
 use crate::scm::{Node, Role};
+use crate::session::DataSettings;
 use crate::ui::state::{KuaiRandSource, RepresentationView, Tab};
 
 /// What the graph editor has selected.

@@ -6,8 +6,8 @@ use super::spec::{PlotData, PlotKind};
 use crate::error::{Error, Result};
 use crate::experiment::{Group, Representation, RunMode, RunResults, colour_groups, percent, trim};
 use crate::export::palette::{self, PIN_MARK_EVERY, Rgb, pin_marker, pinned_colour};
-use crate::export::{ColourBy, PinnedRun, RepresentationView, pinned_curves};
 use crate::mi::{Calibration, EstimatorKind, Staircase, ideal_label};
+use crate::session::{ColourBy, PinnedRun, RepresentationView, pinned_curves};
 use crate::train::{MemberReport, ModelKind};
 
 /// The figure of `kind` drawn from `data`, or why `data` cannot give it.

@@ -8,7 +8,7 @@ use egui_plot::{
 
 use crate::experiment::{Group, RunMode, RunResults, trim};
 use crate::export::palette::PIN_MARK_EVERY;
-use crate::export::{PinnedRun, pinned_curves};
+use crate::session::{PinnedRun, pinned_curves};
 use crate::train::{MemberReport, ModelKind};
 use crate::ui::theme;
 
