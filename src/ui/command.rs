@@ -3,7 +3,8 @@
 //! need.
 //!
 //! A command that reads or writes a file carries its path: the view asks in a file dialog (on the
-//! UI thread, rfd) and the handler only does the I/O, so every command can be applied headless.
+//! UI thread, rfd) and the handler hands the I/O to the file thread, so every command can be
+//! applied headless.
 //! Such a path is an `Option`: `None` is a dialog that was cancelled or could not open (no desktop
 //! portal), which the handler answers by pointing at the typed-path fallback in the File menu.
 

@@ -5,12 +5,12 @@
 //!
 //! Files point one way. At the bottom, state and pure functions: `state`, `layout`, `command`,
 //! `history`, `notice`, `results`, `files`, `theme`, `dialogs`, `frame_times`, `grid_forms`,
-//! `data_samples`.
-//! Above them `worker/` (what each thread runs: training, KuaiRand, calibration, the device
-//! probe, file tasks and the data view's sampling), `jobs` (who owns the threads) and
-//! `autosave` (the recovery file and its writer thread); then the
-//! views in `panels/` and `shortcuts`, which read an `AppView`; then `app`; then `handlers/`,
-//! whose `impl CrlApp` blocks apply the commands `app` dispatches, and `window`.
+//! `data_samples`. Above them `worker/` (what each thread runs: training, KuaiRand,
+//! calibration, the device probe, file tasks and the data view's sampling), `jobs` (who owns
+//! the threads) and `autosave` (the recovery file and its writer thread); then the views in
+//! `panels/` and `shortcuts`, which read an `AppView`; then `app`; then `handlers/`, whose
+//! `impl CrlApp` blocks apply the commands `app` dispatches and what the jobs send, and
+//! `window`.
 
 mod app;
 mod app_view;

@@ -9,13 +9,16 @@
 //! plot so they never hide a curve; for loss and MI they factor colour (the model) from line
 //! style (the quantity).
 //!
-//! The parts, in the order a figure passes through them: `spec` (what to draw), `builders`
-//! (results to the figure model of `model`), `draw` with `legend`, `dash` and `style` (the
+//! The parts, in the order a figure passes through them: `spec` (what to draw), `build` (which
+//! builder draws a kind: `builders` for the run's curves, `representation_figure`,
+//! `calibration_figure`; results to the figure model of `model`), `draw` with `legend`, `dash` and `style` (the
 //! model drawn with plotters), `canvas` (the PNG backend), `encode` (fonts, SVG metadata, PNG),
 //! and `render` (the entry points that run them in turn). `lines` builds and renders figures of
 //! mean lines with intervals that are not one of the app's plots (an experiment grid's).
 
+mod build;
 mod builders;
+mod calibration_figure;
 mod canvas;
 mod dash;
 mod draw;
@@ -25,6 +28,7 @@ mod lines;
 mod marker;
 mod model;
 mod render;
+mod representation_figure;
 mod spec;
 mod style;
 

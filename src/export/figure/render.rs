@@ -5,7 +5,7 @@ use std::path::Path;
 
 use plotters::prelude::*;
 
-use super::builders::build;
+use super::build::build;
 use super::canvas::PngCanvas;
 use super::draw::draw;
 use super::encode::{encode_png, png_font, register_fonts, svg_with_metadata};
