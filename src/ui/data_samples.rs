@@ -93,3 +93,34 @@ impl DataSamples {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scm::preset;
+
+    #[test]
+    fn samples_are_kept_per_scenario_shift_and_size() {
+        let scenario = preset("shortcut").expect("preset");
+        let mut cache = DataSamples::default();
+        let at = |cache: &mut DataSamples, shift: f64| cache.key_for(&scenario, 0, shift, 100);
+        let k0 = at(&mut cache, 0.5);
+        assert_eq!(k0, SampleKey::new(&scenario, 0.5, 100));
+        assert!(cache.get(&k0).is_none());
+        cache.drawing = Some(k0.clone());
+        cache.insert(k0.clone(), Err("no".into()));
+        assert!(cache.drawing.is_none(), "the key drawn has arrived");
+        assert!(cache.get(&k0).is_some());
+        for i in 0..KEPT {
+            let k = at(&mut cache, i as f64);
+            cache.insert(k, Err(String::new()));
+        }
+        assert!(cache.get(&k0).is_none(), "the oldest goes first");
+        let other = preset("anti-causal").expect("preset");
+        let k1 = cache.key_for(&other, 1, 0.5, 100);
+        assert_ne!(
+            k1.scenario_hash, k0.scenario_hash,
+            "a new scenario, a new key"
+        );
+    }
+}
