@@ -10,11 +10,12 @@
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-use crl_lab::export::{FigureWidth, Workspace};
+use crl_lab::export::FigureWidth;
 use crl_lab::grid::{
     GridAxis, GridBase, GridFile, RunOptions, SilentGrid, collect_grid, cores, plan_grid_text,
     run_grid,
 };
+use crl_lab::session::Workspace;
 use serde_json::json;
 
 /// CPU seconds this process has used (user + system), where Linux tells it.

@@ -6,9 +6,9 @@
 
 use crl_lab::experiment::SilentJob;
 use crl_lab::export::{
-    FigureFormat, FigureSpec, FigureWidth, Needs, PlotKind, Workspace, plot_data, recompute,
-    write_figure,
+    FigureFormat, FigureSpec, FigureWidth, Needs, PlotKind, plot_data, recompute, write_figure,
 };
+use crl_lab::session::Workspace;
 use crl_lab::train::DeviceChoice;
 
 fn main() -> crl_lab::Result<()> {

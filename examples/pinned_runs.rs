@@ -7,9 +7,10 @@
 
 use crl_lab::experiment::SilentJob;
 use crl_lab::export::{
-    FigureFormat, FigureSpec, FigureWidth, Needs, PinnedRun, PlotKind, Workspace, pinned_csv,
-    plot_data, recompute, write_figure,
+    FigureFormat, FigureSpec, FigureWidth, Needs, PlotKind, pinned_csv, plot_data, recompute,
+    write_figure,
 };
+use crl_lab::session::{PinnedRun, Workspace};
 use crl_lab::train::DeviceChoice;
 
 fn main() -> crl_lab::Result<()> {

@@ -5,7 +5,7 @@
 //! `cargo run --release --example train_and_compare`
 
 use crl_lab::experiment::{SilentJob, TrainJob, run_job_to_results};
-use crl_lab::export::Workspace;
+use crl_lab::session::Workspace;
 use crl_lab::train::{DeviceChoice, RunControl};
 
 fn main() -> crl_lab::Result<()> {

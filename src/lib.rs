@@ -13,7 +13,8 @@
 //! ```text
 //! cli, ui      the command line; the desktop app (behind `gui`)
 //! grid         experiment grids: grid files, cells, local and Slurm runs, collected tables
-//! export       workspace files, figures (SVG/PNG), plot and result CSVs, the export bundle
+//! export       figures (SVG/PNG), plot and result CSVs, the export bundle, rebuilding results
+//! session      workspace and recovery files, view settings, pinned runs, lessons and their steps
 //! experiment   evaluation on the shift grid, summaries, jobs, run results, KuaiRand runs
 //! train        device choice, configuration, the training loop, observers, metrics
 //! mi           the mutual-information estimators behind one trait
@@ -43,6 +44,7 @@ pub mod mi;
 pub mod models;
 pub mod scm;
 mod serde_float;
+pub mod session;
 pub mod train;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -403,6 +403,8 @@ fn a_workspace_saved_to_a_typed_path_opens_back_and_a_damaged_one_keeps_the_work
     h.get_by_label("File").click();
     h.run();
     h.get_by_label("Save to path").click();
+    h.step();
+    step_until(&mut h, 30, "the save", |a| !a.files_busy());
     h.run();
     assert!(path.exists(), "{:?}", h.state().notice);
     assert!(!h.state().is_dirty());
@@ -422,6 +424,8 @@ fn a_workspace_saved_to_a_typed_path_opens_back_and_a_damaged_one_keeps_the_work
         "unsaved work is asked about first"
     );
     h.get_by_label("Discard").click();
+    h.step();
+    step_until(&mut h, 30, "the open", |a| !a.files_busy());
     h.run();
     assert_eq!(h.state().state.scenario.name, "shortcut");
     assert_eq!(edges(&h), edited);
@@ -430,6 +434,7 @@ fn a_workspace_saved_to_a_typed_path_opens_back_and_a_damaged_one_keeps_the_work
     std::fs::write(&bad, "{ not json").expect("write");
     h.state_mut()
         .handle_command(crl_lab::ui::Command::OpenWorkspace(Some(bad)));
+    step_until(&mut h, 30, "the open", |a| !a.files_busy());
     h.run();
     let notice = h.state().notice.clone().expect("a message");
     assert!(
@@ -458,6 +463,8 @@ fn file_commands_use_the_path_they_carry_and_say_when_none_was_picked() {
 
     let csv = dir.path().join("data.csv");
     app.handle_command(Command::ExportDataset(Some(csv.clone())));
+    step_until(&mut h, 60, "the dataset", |a| !a.files_busy());
+    let app = h.state_mut();
     assert!(csv.exists(), "{:?}", app.notice);
 
     app.handle_command(Command::SaveWorkspace(None));
@@ -468,6 +475,8 @@ fn file_commands_use_the_path_they_carry_and_say_when_none_was_picked() {
     );
     let ws = dir.path().join("work.json");
     app.handle_command(Command::SaveWorkspace(Some(ws.clone())));
+    step_until(&mut h, 30, "the save", |a| !a.files_busy());
+    let app = h.state_mut();
     assert!(ws.exists() && !app.is_dirty(), "{:?}", app.notice);
 
     app.handle_command(Command::SetKuaiRandFolder(Some(dir.path().to_owned())));
@@ -494,7 +503,8 @@ fn save_first_without_a_file_discards_nothing() {
 
     app.handle_command(Command::OpenWorkspace(Some(ws)));
     app.handle_command(Command::AnswerDiscard(DiscardAnswer::Discard));
-    assert_eq!(app.state.scenario.name, "shortcut");
+    step_until(&mut h, 30, "the open", |a| !a.files_busy());
+    assert_eq!(h.state().state.scenario.name, "shortcut");
 }
 
 /// Steps the app until no job is running, so no thread outlives the test's checks.
@@ -557,12 +567,15 @@ fn export_all_writes_the_same_bundle_as_the_run_command() {
     let ws =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/small_workspace.json");
     let mut h = app();
+    h.state_mut()
+        .handle_command(Command::OpenWorkspace(Some(ws)));
+    step_until(&mut h, 30, "the open", |a| !a.files_busy());
     let app = h.state_mut();
-    app.handle_command(Command::OpenWorkspace(Some(ws)));
     assert!(app.run.is_some(), "{:?}", app.notice);
     let out = dir.path().join("bundle");
     app.handle_command(Command::ExportAll(out.clone()));
-    let notice = app.notice.clone().expect("a message");
+    step_until(&mut h, 300, "the export", |a| !a.files_busy());
+    let notice = h.state().notice.clone().expect("a message");
     assert!(!notice.error, "{notice:?}");
     for name in [
         "workspace.json",
@@ -974,7 +987,8 @@ fn three_pinned_runs_are_named_listed_and_saved() {
     let path = dir.path().join("pinned.json");
     h.state_mut()
         .handle_command(Command::SaveWorkspace(Some(path.clone())));
-    let saved = crl_lab::export::Workspace::load(&path).unwrap();
+    step_until(&mut h, 30, "the save", |a| !a.files_busy());
+    let saved = crl_lab::session::Workspace::load(&path).unwrap();
     assert_eq!(saved.pinned.len(), 3);
     assert!(!saved.pinned[0].shown);
     h.query_all_by_label("Remove").next().unwrap().click();
@@ -986,6 +1000,7 @@ fn three_pinned_runs_are_named_listed_and_saved() {
         .handle_command(Command::OpenWorkspace(Some(path.clone())));
     h.state_mut()
         .handle_command(Command::AnswerDiscard(DiscardAnswer::Discard));
+    step_until(&mut h, 30, "the open", |a| !a.files_busy());
     h.run();
     assert_eq!(h.state().pinned.len(), 3);
     assert!(h.state().pin_status().is_err());

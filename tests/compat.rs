@@ -4,9 +4,9 @@
 use std::path::Path;
 
 use crl_lab::experiment::{RunMode, RunResults};
-use crl_lab::export::{Tab, Workspace};
 use crl_lab::mi::EstimatorKind;
 use crl_lab::scm::OutcomeKind;
+use crl_lab::session::{Tab, Workspace};
 use crl_lab::train::{MemberSpec, ModelKind};
 
 /// `tests/data/small_workspace.json` was written by crl-lab before the restructuring.

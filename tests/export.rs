@@ -6,9 +6,10 @@ use std::process::Command;
 use crl_lab::Error;
 use crl_lab::experiment::SilentJob;
 use crl_lab::export::{
-    FigureFormat, FigureSpec, FigureWidth, Needs, PlotData, PlotKind, Workspace, plot_csv,
-    recompute, render_figure,
+    FigureFormat, FigureSpec, FigureWidth, Needs, PlotData, PlotKind, plot_csv, recompute,
+    render_figure,
 };
+use crl_lab::session::Workspace;
 use crl_lab::train::DeviceChoice;
 
 fn small() -> PathBuf {

@@ -6,6 +6,9 @@
 //! The tests here look at the whole process (its threads, its memory), so each takes `LOCK`,
 //! and every job runs on the CPU backend: a wgpu adapter's driver starts threads of its own
 //! that keep the name of the thread that opened it.
+//!
+//! Over 400 lines: each fault needs its own set-up (a child process, a tmpfs, a stream of
+//! start/stop cycles), and they share one lock and a census of the process's threads.
 #![cfg(feature = "gui")]
 
 mod common;
@@ -19,8 +22,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crl_lab::experiment::RunState;
-use crl_lab::export::{Workspace, recovery_path};
 use crl_lab::scm::Role;
+use crl_lab::session::{Workspace, recovery_path};
 use crl_lab::train::DeviceChoice;
 use crl_lab::ui::{AppOptions, Command as AppCommand, CrlApp};
 use egui_kittest::Harness;
@@ -154,6 +157,8 @@ fn a_killed_session_is_offered_back_and_restored() {
             .any(|n| n.name == "proxy")
     );
     h.get_by_label("Restore session").click();
+    h.step();
+    step_until(&mut h, 30, "the restored file to go", |a| !a.files_busy());
     h.run();
     let app = h.state();
     let proxy = app.state.scenario.nodes.iter().find(|n| n.name == "proxy");
@@ -216,7 +221,9 @@ fn a_clean_exit_leaves_nothing_and_a_damaged_session_can_be_discarded() {
         let own = recovery_path(dir.path(), std::process::id());
         step_until(&mut h, 30, "the autosave", |_| own.exists());
         // Saved to a workspace file, the session has nothing left to recover.
-        assert!(h.state_mut().save_workspace(&dir.path().join("saved.json")));
+        h.state_mut().save_workspace(&dir.path().join("saved.json"));
+        step_until(&mut h, 30, "the save", |a| !a.files_busy());
+        assert!(!h.state().is_dirty(), "saved: {:?}", h.state().notice);
         step_until(&mut h, 30, "the recovery file to go", |_| !own.exists());
         // Changed again, it is kept again.
         h.state_mut().handle_command(AppCommand::SetBeta(3.25));
@@ -235,6 +242,8 @@ fn a_clean_exit_leaves_nothing_and_a_damaged_session_can_be_discarded() {
     h.run();
     assert!(h.query_by_label("Restore session").is_none());
     h.get_by_label("Discard it").click();
+    h.step();
+    step_until(&mut h, 30, "the removal", |a| !a.files_busy());
     h.run();
     assert!(!damaged.exists());
 }
@@ -278,7 +287,9 @@ fn a_save_onto_a_full_disk_keeps_the_old_file_and_says_why() {
     let path = dir.path().join("session.json");
     let mut h = app_with(AppOptions::headless());
     h.run();
-    assert!(h.state_mut().save_workspace(&path));
+    h.state_mut().save_workspace(&path);
+    step_until(&mut h, 30, "the save", |a| !a.files_busy());
+    assert!(!h.state().is_dirty(), "saved: {:?}", h.state().notice);
     let before = std::fs::read(&path).unwrap();
     // Fill the disk, then make the session larger than what is left.
     let filler = dir.path().join("filler");
@@ -292,7 +303,9 @@ fn a_save_onto_a_full_disk_keeps_the_old_file_and_says_why() {
     s.sweep_betas = "1, ".repeat(2_000);
     h.state_mut()
         .handle_command(AppCommand::SetTrainSettings(Box::new(s)));
-    assert!(!h.state_mut().save_workspace(&path));
+    h.state_mut().save_workspace(&path);
+    step_until(&mut h, 30, "the save", |a| !a.files_busy());
+    assert!(h.state().is_dirty(), "not saved");
     h.run();
     let notice = h.state().notice.clone().expect("a notice");
     assert!(notice.error, "{}", notice.text);

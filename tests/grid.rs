@@ -12,12 +12,13 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crl_lab::export::{FigureWidth, Workspace};
+use crl_lab::export::FigureWidth;
 use crl_lab::grid::{
     CellOptions, CellOutcome, CellStatus, GridFile, GridObserver, Plan, RunOptions, SilentGrid,
     SlurmOptions, cell_status, collect_grid, plan_grid, run_cell, run_grid, settings_hash,
     slurm_script,
 };
+use crl_lab::session::Workspace;
 use crl_lab::train::RunControl;
 
 fn text(o: &Output) -> String {
@@ -807,6 +808,7 @@ fn a_scenario_axis_and_node_parameters_vary_the_cells_scenarios() {
 #[cfg(feature = "gui")]
 mod app {
     use super::*;
+    use crate::common::step_until;
     use crl_lab::ui::{AppOptions, Command, CrlApp};
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
@@ -861,6 +863,8 @@ mod app {
         }
         h.run();
         h.get_by_label("Write grid file").click();
+        h.step();
+        step_until(&mut h, 30, "the grid file", |a| !a.files_busy());
         h.run();
         assert!(path.is_file(), "{}", notice(&h));
         assert!(notice(&h).contains("(24 cells)"), "{}", notice(&h));
@@ -934,6 +938,8 @@ mod app {
         h.state_mut().grid.results.path = tmp.path().display().to_string();
         h.run();
         h.get_by_label("Open").click();
+        h.step();
+        step_until(&mut h, 30, "the grid results", |a| !a.files_busy());
         h.run();
         assert!(
             notice(&h).contains("holds no collected grid"),
@@ -945,6 +951,8 @@ mod app {
         h.state_mut().grid.results.path = out.display().to_string();
         h.run();
         h.get_by_label("Open").click();
+        h.step();
+        step_until(&mut h, 30, "the grid results", |a| !a.files_busy());
         h.run();
         let shown = h.state().grid.results.shown.clone().expect("figures shown");
         assert_eq!(shown.index.grid_hash, hash);

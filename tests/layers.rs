@@ -1,13 +1,15 @@
 //! The crate's layers point one way (see `src/lib.rs`): a module imports only from layers below
 //! it, `mod.rs` files only declare and re-export, and no two sibling modules import each other,
-//! directly or round a longer loop. This test reads `src/**` as text.
+//! directly or round a longer loop; and no UI handler does file I/O or sampling itself. This
+//! test reads `src/**` as text. (Over 400 lines: the small import parser the checks share is
+//! here, beside them.)
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Bottom to top. `cli` and `ui` share the top rank: neither imports the other.
-const LAYERS: [(&str, usize); 11] = [
+const LAYERS: [(&str, usize); 12] = [
     ("fs", 0),
     ("scm", 1),
     ("data", 2),
@@ -15,10 +17,11 @@ const LAYERS: [(&str, usize); 11] = [
     ("mi", 4),
     ("train", 5),
     ("experiment", 6),
-    ("export", 7),
-    ("grid", 8),
-    ("cli", 9),
-    ("ui", 9),
+    ("session", 7),
+    ("export", 8),
+    ("grid", 9),
+    ("cli", 10),
+    ("ui", 10),
 ];
 
 /// Modules every layer may use: the error type (and its re-exports at the root), the resource
@@ -389,5 +392,67 @@ fn the_checks_catch_what_they_look_for() {
     assert_eq!(
         code_of("let x = 1; // crate::ui::y\n/// see crate::export"),
         "let x = 1; \n"
+    );
+}
+
+/// What reads or writes a file, or samples a scenario, when a handler calls it itself.
+const HANDLER_IO: [&str; 18] = [
+    "std::fs",
+    "crate::fs::",
+    "File::",
+    "write_atomic",
+    "read_to_string",
+    "read_string",
+    "write_string",
+    "remove_file",
+    "::load(",
+    ".save(",
+    "Sampler",
+    "sample(",
+    "sample_dataset",
+    "write_dataset",
+    "write_figure",
+    "export_bundle",
+    "decode_png",
+    "preview(",
+];
+
+/// Handler files that still do their own I/O, each with the reason.
+const HANDLER_IO_EXCEPTIONS: [&str; 1] = [
+    // logs preview moves off-thread in the logs branch (it also reads and writes the mapping)
+    "logs.rs",
+];
+
+/// Handlers decide; workers do: no file in `src/ui/handlers` reads or writes a file or samples
+/// a scenario itself (the file and sampling threads in `src/ui/worker` do, and report back).
+#[test]
+fn handlers_do_no_file_io_or_sampling() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui/handlers");
+    let mut paths = Vec::new();
+    rust_files(&dir, &mut paths);
+    assert!(
+        paths.len() >= 8,
+        "expected the handler files, read {}",
+        paths.len()
+    );
+    let mut wrong = Vec::new();
+    for p in &paths {
+        let name = p.file_name().expect("a file name").to_string_lossy();
+        if HANDLER_IO_EXCEPTIONS.contains(&name.as_ref()) {
+            continue;
+        }
+        let code = code_of(&fs::read_to_string(p).expect("readable"));
+        for (i, line) in code.lines().enumerate() {
+            for pat in HANDLER_IO {
+                if line.contains(pat) {
+                    wrong.push(format!("{name}:{}: `{pat}` in `{}`", i + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "handlers doing I/O or sampling themselves:\n{}",
+        wrong.join("\n")
     );
 }

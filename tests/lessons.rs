@@ -3,8 +3,11 @@
 //! a teacher's lesson file, good and bad.
 #![cfg(feature = "gui")]
 
+mod common;
+
 use std::time::{Duration, Instant};
 
+use common::step_until;
 use crl_lab::experiment::StaircaseSettings;
 use crl_lab::train::DeviceChoice;
 use crl_lab::ui::{AppOptions, CrlApp};
@@ -277,6 +280,7 @@ fn a_teachers_lesson_file_is_read_and_a_bad_one_refused() {
     h.run();
     h.state_mut()
         .handle_command(crl_lab::ui::Command::OpenLesson(Some(bad.clone())));
+    step_until(&mut h, 30, "the lesson file", |a| !a.files_busy());
     h.run();
     let notice = h
         .state()
@@ -295,6 +299,7 @@ fn a_teachers_lesson_file_is_read_and_a_bad_one_refused() {
     );
     h.state_mut()
         .handle_command(crl_lab::ui::Command::OpenLesson(Some(good.clone())));
+    step_until(&mut h, 30, "the lesson file", |a| !a.files_busy());
     h.run();
     let notice = h.state().notice.as_ref().map(|n| n.text.clone());
     assert_eq!(

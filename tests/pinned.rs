@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 
 use crl_lab::experiment::SilentJob;
 use crl_lab::export::{
-    ColourBy, FigureFormat, FigureSpec, FigureWidth, Needs, PinnedRun, PlotKind,
-    RepresentationView, Workspace, available_kinds, differences, export_bundle, pinned_csv,
-    plot_csv, plot_data, recompute, render_figure,
+    FigureFormat, FigureSpec, FigureWidth, Needs, PlotKind, available_kinds, export_bundle,
+    pinned_csv, plot_csv, plot_data, recompute, render_figure,
 };
 use crl_lab::scm::preset;
+use crl_lab::session::{ColourBy, PinnedRun, RepresentationView, Workspace, differences};
 use crl_lab::train::{DeviceChoice, ModelKind, Z_ROWS};
 
 fn small() -> PathBuf {

@@ -10,9 +10,10 @@ use super::train_cmds::{ProgressObserver, create_dir};
 use crate::error::{Error, Result};
 use crate::experiment::{JobObserver, RunMode};
 use crate::export::{
-    CalibrationProgress, FigureFormat, FigureSpec, FigureWidth, Needs, PlotKind, Workspace,
-    export_bundle, plot_data, recompute, write_figure,
+    CalibrationProgress, FigureFormat, FigureSpec, FigureWidth, Needs, PlotKind, export_bundle,
+    plot_data, recompute, write_figure,
 };
+use crate::session::Workspace;
 use crate::train::DeviceChoice;
 
 /// Arguments of `crl-lab workspace`.

@@ -5,13 +5,13 @@
 use std::path::Path;
 
 use super::figure::{FigureFormat, FigureSpec, FigureWidth, PlotData, PlotKind, write_figure};
-use super::pinned::pinned_csv;
+use super::pinned_csv::pinned_csv;
 use super::plot_csv::{plot_csv, write_dataset};
 use super::results_csv::{metrics_csv, summary_csv, sweep_csv};
-use super::workspace::Workspace;
 use crate::error::{Error, Result};
 use crate::experiment::{RunMode, RunResults};
 use crate::fs::write_string;
+use crate::session::Workspace;
 
 /// What a workspace's figures draw from.
 pub fn plot_data(ws: &Workspace) -> PlotData<'_> {

@@ -1,12 +1,12 @@
 //! Headless rebuild: run what a workspace lacks (its training run, its calibration) and fill in
 //! its results, through the same [`run_job`](crate::experiment::run_job) path as the app.
 
-use super::workspace::Workspace;
 use crate::error::{Error, Result};
 use crate::experiment::{
     CALIBRATION_RHOS, JobObserver, RunState, STAIRCASE_NATS, TrainJob, run_calibration,
     run_job_to_results, run_staircase,
 };
+use crate::session::Workspace;
 use crate::train::{DeviceChoice, RunControl};
 
 /// Which results a caller needs.

@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use super::hash::settings_hash;
 use crate::error::{Error, Result};
 use crate::experiment::JobObserver;
-use crate::export::{Needs, Workspace, recompute_with_control, write_run_tables};
+use crate::export::{Needs, recompute_with_control, write_run_tables};
 use crate::fs::{read_string, write_string};
+use crate::session::Workspace;
 use crate::train::{DeviceChoice, RunControl};
 
 /// The `format` field of a cell's `done.json`.

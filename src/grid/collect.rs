@@ -15,8 +15,8 @@ use super::plan::Plan;
 use super::setting::value_label;
 use crate::error::{Error, Result};
 use crate::experiment::mean_std;
-use crate::export::Workspace;
 use crate::scm::OutcomeKind;
+use crate::session::Workspace;
 use crate::train::ModelKind;
 
 /// One row of the long table: one model of one cell at one shift.

@@ -9,7 +9,7 @@ use super::cell::{CellEnd, CellOptions, CellStatus, cell_status, run_cell};
 use super::plan::Plan;
 use crate::error::Result;
 use crate::experiment::JobObserver;
-use crate::export::Workspace;
+use crate::session::Workspace;
 use crate::train::{Observer, Report, RunControl, RunInfo};
 
 /// A measured time per cell.

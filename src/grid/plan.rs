@@ -16,8 +16,8 @@ use super::file::{GridCollect, GridFile, grid_hash, place};
 use super::hash::settings_hash;
 use super::setting::{Setting, value_label};
 use crate::error::{Error, Result};
-use crate::export::Workspace;
 use crate::fs::{read_string, write_string};
+use crate::session::Workspace;
 
 /// The `format` field of a plan file.
 pub const PLAN_FORMAT: &str = "crl-lab-grid-plan";

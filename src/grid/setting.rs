@@ -10,8 +10,8 @@ use serde_json::Value;
 use super::param::ParamPath;
 use crate::error::{Error, Result};
 use crate::experiment::{RunMode, TrainSettings, parse_betas, parse_grid};
-use crate::export::Workspace;
 use crate::scm::{Scenario, preset};
+use crate::session::Workspace;
 use crate::train::TrainConfig;
 
 /// The fields of the engine's configuration an axis may vary.

@@ -1,6 +1,9 @@
 //! The app: its state, the one command handler (dispatching to `handlers/`, one file per area),
 //! and the frame: `logic` takes in what the jobs sent and the keys, `ui` lays out the panels and
 //! applies the commands they pushed.
+//!
+//! Over 400 lines because the app's fields, its start-up, the command dispatch and the frame
+//! belong to one struct; what the commands and the jobs' messages do is in `handlers/`.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -8,24 +11,25 @@ use std::time::{Duration, Instant};
 use egui::Ui;
 
 use crate::experiment::{RunResults, TrainSettings};
-use crate::export::PinnedRun;
 use crate::scm::Scenario;
+use crate::session::PinnedRun;
 
 use crate::export::available_kinds;
 use crate::ui::app_view::AppView;
 use crate::ui::autosave::Autosave;
 use crate::ui::command::{Command, Selection};
+use crate::ui::data_samples::DataSamples;
 use crate::ui::files::Files;
 use crate::ui::frame_times::FrameTimes;
 use crate::ui::grid_forms::{GridUi, setting_choices};
 use crate::ui::highlight::outline;
 use crate::ui::history::History;
-use crate::ui::jobs::{JobEvent, JobKind, Jobs};
+use crate::ui::jobs::Jobs;
 use crate::ui::lessons::Lessons;
 use crate::ui::notice::Notice;
 use crate::ui::options::AppOptions;
 use crate::ui::panels::{
-    DataCache, GridResultsPanel, ScenarioPanel, about_ui, central_ui, discard_ui, grid_export_ui,
+    GridResultsPanel, ScenarioPanel, about_ui, central_ui, discard_ui, grid_export_ui,
     lesson_panel_ui, menu_ui, recovery_ui, status_ui, training_panel_ui,
 };
 use crate::ui::results::{CalibrationResults, KuaiRandResults};
@@ -66,7 +70,8 @@ pub struct CrlApp {
     /// How soon a worker's message is drawn (see [`redraw_delay`]).
     redraw: Duration,
     scenario_panel: ScenarioPanel,
-    data_cache: DataCache,
+    /// The data view's samples, drawn on the sampling thread.
+    pub(crate) data_samples: DataSamples,
     show_about: bool,
     /// The lessons and the current step's bookkeeping.
     pub(crate) lessons: Lessons,
@@ -153,7 +158,7 @@ impl CrlApp {
             frame_times: FrameTimes::from_env(),
             redraw,
             scenario_panel: ScenarioPanel::default(),
-            data_cache: DataCache::default(),
+            data_samples: DataSamples::default(),
             show_about: false,
             lessons: Lessons::default(),
             autosave,
@@ -174,11 +179,7 @@ impl CrlApp {
             app.load_log_columns();
         }
         // The lesson files opened in earlier sessions (a file gone or changed says so).
-        for path in app.state.lesson.files.clone() {
-            if let Err(e) = app.read_lesson(std::path::Path::new(&path)) {
-                app.say(Notice::error(format!("Cannot use the lesson: {e}")));
-            }
-        }
+        app.reread_lessons();
         app
     }
 
@@ -284,37 +285,6 @@ impl CrlApp {
             Command::DismissNotice => self.notice = None,
         }
     }
-
-    /// Applies what a job sent (see [`Jobs::drain`]).
-    fn apply_job_event(&mut self, event: JobEvent) {
-        let event_kind = match &event {
-            JobEvent::Ended(kind) => Some(*kind),
-            _ => None,
-        };
-        match event {
-            JobEvent::Training(m) => self.apply_train_msg(m),
-            JobEvent::KuaiRand(m) => self.apply_kuairand_msg(m),
-            JobEvent::Calibration(m) => self.apply_calibration_msg(m),
-            JobEvent::Device(line) => self.device_line = format!("device: {line}"),
-            JobEvent::Ended(JobKind::Training) => self.training_ended(),
-            JobEvent::Ended(JobKind::KuaiRand) => self.kuairand_ended(),
-            JobEvent::Ended(JobKind::Calibration) => self.calibration_ended(),
-            JobEvent::Ended(JobKind::Probe) => {}
-        }
-        // A run's end is autosaved at once, whatever the interval.
-        if matches!(
-            event_kind,
-            Some(JobKind::Training | JobKind::KuaiRand | JobKind::Calibration)
-        ) {
-            self.autosave.soon();
-        }
-    }
-
-    fn busy(&self) -> bool {
-        self.run.as_ref().is_some_and(|r| r.state.is_active())
-            || self.calibration.running
-            || self.kuairand.running
-    }
 }
 
 impl eframe::App for CrlApp {
@@ -330,6 +300,7 @@ impl eframe::App for CrlApp {
         }
         self.guard_close(ctx);
         self.lesson_frame();
+        self.data_frame();
         self.autosave_frame(ctx);
         if self.busy() {
             // ETA and spinners move even between reports; otherwise repaint only on input or
@@ -353,13 +324,16 @@ impl eframe::App for CrlApp {
         let started = Instant::now();
         let mut commands = Vec::new();
         let exportable = available_kinds(&self.plot_data());
+        let d = &self.state.data;
+        let sample_key =
+            self.data_samples
+                .key_for(&self.state.scenario, self.generation, d.shift, d.n_points);
         let view = AppView {
             state: &self.state,
             selection: &self.selection,
             history: &self.history,
             notice: self.notice.as_ref(),
             validation: &self.validation,
-            generation: self.generation,
             run: self.run.as_ref(),
             pinned: &self.pinned,
             pin: self.pin_status(),
@@ -368,6 +342,8 @@ impl eframe::App for CrlApp {
             lessons: &self.lessons,
             exportable: &exportable,
             device_line: &self.device_line,
+            file_task: self.jobs.file_caption(),
+            data_samples: self.data_samples.get(&sample_key),
         };
         egui::Panel::top("menu").show(ui, |ui| {
             menu_ui(
@@ -411,9 +387,7 @@ impl eframe::App for CrlApp {
             .default_size(300.0)
             .min_size(260.0)
             .show(ui, |ui| training_panel_ui(ui, &view, &mut commands));
-        egui::CentralPanel::default().show(ui, |ui| {
-            central_ui(ui, &view, &mut self.data_cache, &mut commands)
-        });
+        egui::CentralPanel::default().show(ui, |ui| central_ui(ui, &view, &mut commands));
         let ctx = ui.ctx().clone();
         if let Some((lesson, step)) = self.current_lesson()
             && !self.state.lesson.collapsed

@@ -3,8 +3,10 @@
 //! being typed) as `&mut`.
 
 use crate::experiment::RunResults;
-use crate::export::{PinnedRun, PlotKind};
+use crate::export::PlotKind;
+use crate::session::PinnedRun;
 use crate::ui::command::Selection;
+use crate::ui::data_samples::Samples;
 use crate::ui::history::History;
 use crate::ui::lessons::Lessons;
 use crate::ui::notice::Notice;
@@ -23,8 +25,6 @@ pub struct AppView<'a> {
     pub notice: Option<&'a Notice>,
     /// The scenario's validation: warnings, or the error that stops training.
     pub validation: &'a Result<Vec<String>, String>,
-    /// Bumped whenever the scenario changes (the data view resamples then).
-    pub generation: u64,
     /// The current or last run (training or KuaiRand).
     pub run: Option<&'a RunResults>,
     /// The runs pinned for comparison.
@@ -41,4 +41,8 @@ pub struct AppView<'a> {
     pub exportable: &'a [PlotKind],
     /// The device line of the status bar.
     pub device_line: &'a str,
+    /// What the file thread is doing, while it works.
+    pub file_task: Option<&'a str>,
+    /// The data view's samples for what it shows, once drawn (`None`: sampling).
+    pub data_samples: Option<&'a Samples>,
 }

@@ -1,5 +1,5 @@
 //! Autosave: the session goes to this process's recovery file (see
-//! [`crate::export::Recovery`]) at most every `every` while it changes, and at once when a run
+//! [`crate::session::Recovery`]) at most every `every` while it changes, and at once when a run
 //! ends; a named thread writes it, so a slow disk never stalls a frame. A clean exit removes the
 //! file; what an unclean exit left is offered back at the next start.
 
@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::export::{Recovery, fnv1a64_hex, recovery_path, unclean_sessions};
+use crate::session::{Recovery, fnv1a64_hex, recovery_path, unclean_sessions};
 
 /// How often the session is looked at for changes unless the app is told otherwise.
 pub const AUTOSAVE_EVERY: Duration = Duration::from_secs(30);

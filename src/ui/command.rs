@@ -3,16 +3,17 @@
 //! need.
 //!
 //! A command that reads or writes a file carries its path: the view asks in a file dialog (on the
-//! UI thread, rfd) and the handler only does the I/O, so every command can be applied headless.
+//! UI thread, rfd) and the handler hands the I/O to the file thread, so every command can be
+//! applied headless.
 //! Such a path is an `Option`: `None` is a dialog that was cancelled or could not open (no desktop
 //! portal), which the handler answers by pointing at the typed-path fallback in the File menu.
 
 use std::path::PathBuf;
 
 use crate::experiment::{CalibrationSettings, TrainSettings};
-use crate::export::DataSettings;
 use crate::export::{FigureFormat, FigureWidth, PlotKind};
 use crate::scm::{Node, Role};
+use crate::session::DataSettings;
 use crate::ui::state::{KuaiRandSource, RepresentationView, Tab};
 
 /// What the graph editor has selected.

@@ -1,6 +1,6 @@
 //! The session's file state: which workspace file is being edited, what it held when last opened
 //! or saved (to tell unsaved work), the path typed in the File menu, and what waits for the
-//! answer to "discard unsaved work?".
+//! answer to "discard unsaved work?" or for a save to finish.
 
 use std::path::PathBuf;
 
@@ -30,4 +30,9 @@ pub struct Files {
     pub close_now: bool,
     /// The session was restored from a recovery file and not saved since: it is in no file.
     pub restored: bool,
+    /// What waits for the save to this file asked for by "save first" (it goes on once the
+    /// save is done).
+    pub after_save: Option<(PathBuf, Pending)>,
+    /// The window was asked to close while a save ran: it closes once the save is done.
+    pub close_when_saved: bool,
 }

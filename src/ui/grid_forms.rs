@@ -7,12 +7,12 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::export::Workspace;
 use crate::grid::{
     FigureIndex, GridAxis, GridBase, GridFile, RUN_SETTINGS, Setting, TRAIN_SETTINGS,
     scenario_parameters, value_label,
 };
 use crate::scm::Scenario;
+use crate::session::Workspace;
 
 /// One axis of the form: a setting and its values as typed (`1, 5, 20`).
 #[derive(Clone, Debug, PartialEq, Default)]

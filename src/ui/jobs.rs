@@ -1,17 +1,25 @@
-//! The one owner of the app's background jobs: training, KuaiRand, calibration and the start-up
-//! device probe. Each kind has its thread's queue and its own control, so steering one never
+//! The one owner of the app's background jobs: training, KuaiRand, calibration, the start-up
+//! device probe, the file tasks (one at a time, in the order asked) and the data view's
+//! sampling. Each kind has its thread's queue and its own control, so steering one never
 //! reaches another (the training panel's β no longer reaches a KuaiRand run). Each frame,
 //! [`Jobs::drain`] hands the app everything the threads sent, in one list, through one path.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::experiment::{KuaiRandJob, LogsJob, TrainJob};
 use crate::mi::{CalibrationConfig, StaircaseConfig};
+use crate::scm::Scenario;
 use crate::train::{DeviceChoice, RunControl};
+use crate::ui::data_samples::SampleKey;
 use crate::ui::worker::{
-    CalibrationMsg, Job, KuaiRandMsg, TrainMsg, Waker, spawn_calibration, spawn_kuairand,
-    spawn_logs, spawn_probe, spawn_training,
+    CalibrationMsg, FileDone, FileTask, Job, KuaiRandMsg, SampleMsg, TrainMsg, Waker,
+    spawn_calibration, spawn_file_task, spawn_kuairand, spawn_logs, spawn_probe, spawn_sampling,
+    spawn_training,
 };
+
+/// File tasks that may wait behind the running one.
+const FILE_QUEUE: usize = 16;
 
 /// The kinds of job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +32,10 @@ pub enum JobKind {
     Calibration,
     /// The start-up device probe.
     Probe,
+    /// A file task.
+    Files,
+    /// The data view's sampling.
+    Sampling,
 }
 
 /// Something a job sent, or the news that its thread has gone.
@@ -37,6 +49,12 @@ pub enum JobEvent {
     Calibration(CalibrationMsg),
     /// The device probe's line.
     Device(String),
+    /// What a file task did.
+    File(FileDone),
+    /// A file task could not start its thread; the message says why.
+    FileNotStarted(String),
+    /// The data view's samples.
+    Samples(SampleMsg),
     /// The job's thread has gone and everything it sent has been handed over.
     Ended(JobKind),
 }
@@ -100,6 +118,15 @@ pub struct Jobs {
     kuairand: Slot<KuaiRandMsg, Arc<RunControl>>,
     calibration: Slot<CalibrationMsg, Arc<RunControl>>,
     probe: Slot<String, ()>,
+    /// The file task running, what the status bar says of it, and whether it saves.
+    files: Slot<FileDone, (String, bool)>,
+    /// File tasks waiting, in the order asked.
+    file_queue: VecDeque<FileTask>,
+    /// Cancelled when the window closes: file tasks not begun then are skipped, saves excepted.
+    files_control: Arc<RunControl>,
+    /// Why a file task could not start, until drained.
+    file_errors: Vec<String>,
+    sampling: Slot<SampleMsg, ()>,
     plotted: Option<Plotted>,
     /// A fault hook: the device of every training run not asked to run on the CPU fails at
     /// this model step.
@@ -115,6 +142,11 @@ impl Jobs {
             kuairand: Slot::default(),
             calibration: Slot::default(),
             probe: Slot::default(),
+            files: Slot::default(),
+            file_queue: VecDeque::new(),
+            files_control: Arc::new(RunControl::default()),
+            file_errors: Vec::new(),
+            sampling: Slot::default(),
             plotted: None,
             device_fault_at_step: None,
         }
@@ -204,8 +236,68 @@ impl Jobs {
         }
     }
 
-    /// Stops everything (the window is closing).
-    pub fn cancel_all(&self) {
+    /// Queues `task` behind the file tasks asked before it; refused (with the message to show)
+    /// when too many wait.
+    pub fn queue_file(&mut self, task: FileTask) -> Result<(), String> {
+        if self.file_queue.len() >= FILE_QUEUE {
+            return Err(format!(
+                "Busy: {} file tasks wait; try again when they are done",
+                self.file_queue.len()
+            ));
+        }
+        self.file_queue.push_back(task);
+        self.start_next_file();
+        Ok(())
+    }
+
+    /// Starts the next waiting file task if none runs.
+    fn start_next_file(&mut self) {
+        while self.files.job.is_none() {
+            let Some(task) = self.file_queue.pop_front() else {
+                return;
+            };
+            let label = (task.caption(), task.is_save());
+            match spawn_file_task(
+                task,
+                Arc::clone(&self.files_control),
+                Arc::clone(&self.wake),
+            ) {
+                Ok(job) => self.files.start(job, label),
+                Err(e) => self
+                    .file_errors
+                    .push(format!("Cannot start the file thread: {e}")),
+            }
+        }
+    }
+
+    /// What the running file task is doing, for the status bar.
+    pub fn file_caption(&self) -> Option<&str> {
+        self.files.job.as_ref()?;
+        self.files.control.as_ref().map(|(c, _)| c.as_str())
+    }
+
+    /// Whether a file task runs or waits.
+    pub fn files_busy(&self) -> bool {
+        self.files.job.is_some() || !self.file_queue.is_empty()
+    }
+
+    /// Whether a save of the workspace runs or waits (closing waits for it).
+    pub fn saving(&self) -> bool {
+        let running = self.files.job.is_some() && self.files.control.as_ref().is_some_and(|c| c.1);
+        running || self.file_queue.iter().any(FileTask::is_save)
+    }
+
+    /// Starts sampling `scenario` for the data view; a sampling still going is forgotten (its
+    /// thread ends after its one message, which nobody reads).
+    pub fn start_sampling(&mut self, scenario: Scenario, key: SampleKey) -> std::io::Result<()> {
+        let job = spawn_sampling(scenario, key, Arc::clone(&self.wake))?;
+        self.sampling.start(job, ());
+        Ok(())
+    }
+
+    /// Stops everything (the window is closing). File tasks not begun are dropped, saves
+    /// excepted.
+    pub fn cancel_all(&mut self) {
         for c in [&self.training.control, &self.kuairand.control]
             .into_iter()
             .flatten()
@@ -213,6 +305,8 @@ impl Jobs {
             c.cancel();
         }
         self.stop_calibration();
+        self.files_control.cancel();
+        self.file_queue.retain(FileTask::is_save);
     }
 
     /// Stops everything and waits, at most `timeout`, for every thread to end (the window is
@@ -223,10 +317,16 @@ impl Jobs {
         let deadline = std::time::Instant::now() + timeout;
         loop {
             // Not short-circuited: every slot's queue is emptied on each pass.
+            // A save that waited starts once the one before it is done.
+            if !self.files.still_running() {
+                self.files.job = None;
+                self.start_next_file();
+            }
             let running = [
                 self.training.still_running(),
                 self.kuairand.still_running(),
                 self.calibration.still_running(),
+                self.files.still_running() || !self.file_queue.is_empty(),
             ];
             if !running.contains(&true) {
                 return true;
@@ -239,7 +339,7 @@ impl Jobs {
     }
 
     /// Everything the threads have sent since the last call, without waiting: training's
-    /// first, then calibration's, KuaiRand's and the probe's.
+    /// first, then calibration's, KuaiRand's, the probe's, the file tasks' and the sampling's.
     pub fn drain(&mut self) -> Vec<JobEvent> {
         let mut out = Vec::new();
         self.training
@@ -250,6 +350,12 @@ impl Jobs {
             .drain_into(JobKind::KuaiRand, JobEvent::KuaiRand, &mut out);
         self.probe
             .drain_into(JobKind::Probe, JobEvent::Device, &mut out);
+        self.files
+            .drain_into(JobKind::Files, JobEvent::File, &mut out);
+        self.start_next_file();
+        out.extend(self.file_errors.drain(..).map(JobEvent::FileNotStarted));
+        self.sampling
+            .drain_into(JobKind::Sampling, JobEvent::Samples, &mut out);
         out
     }
 }

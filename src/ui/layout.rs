@@ -6,7 +6,7 @@ use crate::scm::Scenario;
 
 /// Node positions on the canvas, in `[0, 1]²` of the canvas (so they survive resizing), keyed by
 /// node name. The workspace file's type, so a layout is saved and opened without conversion.
-pub type Layout = crate::export::NodeLayout;
+pub type Layout = crate::session::NodeLayout;
 
 /// Lays nodes out by depth: roots on top, each row one step further down the graph.
 pub fn auto_layout(scenario: &Scenario) -> Layout {

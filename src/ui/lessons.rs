@@ -2,20 +2,7 @@
 //! current step's condition is measured against: counts of finished runs, sweeps and
 //! calibrations, and the node count, taken when the step began.
 
-use crate::export::{Lesson, builtin_lessons};
-
-/// What has happened so far, counted frame by frame.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
-    /// Compare runs that finished.
-    pub runs: usize,
-    /// β sweeps that finished.
-    pub sweeps: usize,
-    /// Calibrations that finished without an error.
-    pub calibrations: usize,
-    /// Nodes of the scenario.
-    pub nodes: usize,
-}
+use crate::session::{Lesson, LessonCounts, builtin_lessons};
 
 /// The app's lessons and the bookkeeping of the current step.
 #[derive(Debug)]
@@ -23,9 +10,9 @@ pub struct Lessons {
     /// Every lesson, built-in first.
     pub all: Vec<Lesson>,
     /// The counts now.
-    pub now: Counts,
+    pub now: LessonCounts,
     /// The counts when the current step began.
-    pub at_step: Counts,
+    pub at_step: LessonCounts,
     /// Last frame: a run was active, a calibration running.
     pub was: (bool, bool),
     /// The path typed in the Lessons menu.
@@ -39,8 +26,8 @@ impl Default for Lessons {
     fn default() -> Self {
         Lessons {
             all: builtin_lessons(),
-            now: Counts::default(),
-            at_step: Counts::default(),
+            now: LessonCounts::default(),
+            at_step: LessonCounts::default(),
             was: (false, false),
             path: String::new(),
             entry: None,

@@ -1,18 +1,22 @@
 //! The desktop app (eframe/egui), behind the `gui` feature. A thin layer: panels push
-//! [`Command`]s that [`CrlApp::handle_command`] applies; training, KuaiRand and calibration run
-//! on worker threads owned by one `Jobs`, which report through the engine's observer.
+//! [`Command`]s that [`CrlApp::handle_command`] applies; training, KuaiRand, calibration, file
+//! reads and writes and the data view's sampling run on worker threads owned by one `Jobs`,
+//! whose results a handler applies. Handlers decide; workers do.
 //!
 //! Files point one way. At the bottom, state and pure functions: `state`, `layout`, `command`,
-//! `history`, `notice`, `results`, `files`, `theme`, `dialogs`, `frame_times`, `grid_forms`.
-//! Above them `worker/` (what each thread runs), `jobs` (who owns the threads) and `autosave`
-//! (the recovery file and its writer thread); then the
-//! views in `panels/` and `shortcuts`, which read an `AppView`; then `app`; then `handlers/`,
-//! whose `impl CrlApp` blocks apply the commands `app` dispatches, and `window`.
+//! `history`, `notice`, `results`, `files`, `theme`, `dialogs`, `frame_times`, `grid_forms`,
+//! `data_samples`. Above them `worker/` (what each thread runs: training, KuaiRand,
+//! calibration, the device probe, file tasks and the data view's sampling), `jobs` (who owns
+//! the threads) and `autosave` (the recovery file and its writer thread); then the views in
+//! `panels/` and `shortcuts`, which read an `AppView`; then `app`; then `handlers/`, whose
+//! `impl CrlApp` blocks apply the commands `app` dispatches and what the jobs send, and
+//! `window`.
 
 mod app;
 mod app_view;
 mod autosave;
 mod command;
+mod data_samples;
 mod dialogs;
 mod files;
 mod frame_times;

@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::logs::{ColumnRole, LogMapping};
 use crate::experiment::{CalibrationSettings, TrainSettings};
-use crate::export::DataSettings;
-pub use crate::export::{ColourBy, RepresentationView, Tab};
 use crate::scm::{DEFAULT_PRESET, Scenario, preset};
+use crate::session::DataSettings;
+pub use crate::session::{ColourBy, RepresentationView, Tab};
 use crate::ui::layout::{Layout, auto_layout};
 
 /// The persisted state.

@@ -6,9 +6,9 @@ use std::path::Path;
 use crl_lab::cli::{Cli, Command};
 use crl_lab::data::Sampler;
 use crl_lab::experiment::{MAX_SEEDS, MAX_SHIFTS, check_seeds, parse_grid};
-use crl_lab::export::Workspace;
 use crl_lab::grid::{GridFile, MAX_CELLS, expand};
 use crl_lab::scm::Scenario;
+use crl_lab::session::Workspace;
 
 use crate::harness;
 

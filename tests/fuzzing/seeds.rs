@@ -16,8 +16,8 @@ use crl_lab::data::logs::{
     RatingFixtureConfig, SplitColumn, YAHOO_TEST, YAHOO_TRAIN, fixture_mapping, write_coat_fixture,
     write_logs_fixture, write_yahoo_fixture,
 };
-use crl_lab::export::{PinnedRun, Recovery, Workspace};
 use crl_lab::scm::preset_names;
+use crl_lab::session::{PinnedRun, Recovery, Workspace};
 use serde_json::Value;
 
 use crate::corpus::{dict_line, fuzz_dir};

@@ -2,12 +2,12 @@
 //! workspace file, a workspace inline), varying training settings, run settings, the scenario
 //! and node parameters, with figures to collect, and one grid over the cell limit.
 
-use crl_lab::export::Workspace;
 use crl_lab::grid::{
     GRID_FORMAT, GridAxis, GridBase, GridFigure, GridFile, MAX_CELLS, RUN_SETTINGS, TRAIN_SETTINGS,
     scenario_parameters,
 };
 use crl_lab::scm::{preset, preset_names};
+use crl_lab::session::Workspace;
 use serde_json::{Value, json};
 
 use crate::harness::{GRID_FILES_PRESET, GRID_SCENARIO_FILE, GRID_WORKSPACE_FILE};

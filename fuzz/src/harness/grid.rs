@@ -4,8 +4,8 @@
 use std::path::{Component, Path};
 use std::sync::OnceLock;
 
-use crl_lab::export::Workspace;
 use crl_lab::grid::{GridFile, MAX_CELLS, Plan, expand, plan_grid_text};
+use crl_lab::session::Workspace;
 use serde_json::Value;
 
 use super::with_files;

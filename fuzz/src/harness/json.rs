@@ -2,10 +2,11 @@
 
 use crl_lab::data::Sampler;
 use crl_lab::export::{
-    FigureFormat, FigureSpec, FigureWidth, Lesson, Recovery, Workspace, available_kinds,
-    pinned_csv, plot_csv, plot_data, render_figure,
+    FigureFormat, FigureSpec, FigureWidth, available_kinds, pinned_csv, plot_csv, plot_data,
+    render_figure,
 };
 use crl_lab::scm::Scenario;
+use crl_lab::session::{Lesson, Recovery, Workspace};
 
 /// Rows drawn from a scenario that parsed: enough to run every mechanism, few enough to stay
 /// fast.

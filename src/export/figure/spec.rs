@@ -6,8 +6,8 @@ use std::str::FromStr;
 
 use crate::error::{Error, Result};
 use crate::experiment::RunResults;
-use crate::export::{PinnedRun, RepresentationView};
 use crate::mi::{Calibration, EstimatorKind, Staircase};
+use crate::session::{PinnedRun, RepresentationView};
 
 /// Resolution of PNG figures, in dots per inch.
 pub const DPI: u32 = 300;

@@ -1,11 +1,13 @@
 //! Exports: one plot as a figure or as CSV, the generated dataset, or everything at once. The
-//! path comes with the command (the File menu asked for it); the writing is the core's.
+//! path comes with the command (the File menu asked for it); the file thread renders, samples
+//! and writes, and what it did comes back here to be said.
 
 use std::path::{Path, PathBuf};
 
-use crate::export::{FigureFormat, FigureSpec, FigureWidth, PlotData, PlotKind, export_bundle};
+use crate::export::{FigureFormat, FigureSpec, FigureWidth, PlotData, PlotKind};
 use crate::ui::app::CrlApp;
 use crate::ui::notice::Notice;
+use crate::ui::worker::{FileTask, PlotSnapshot};
 
 impl CrlApp {
     /// What the plots show, as the core's figure and CSV writers take it.
@@ -27,10 +29,18 @@ impl CrlApp {
         }
     }
 
-    fn report_write(&mut self, result: crate::Result<()>, path: &Path, what: &str) {
+    /// Says what a figure, CSV or dataset export did.
+    pub(crate) fn report_write(&mut self, result: crate::Result<()>, path: &Path, what: &str) {
         match result {
             Ok(()) => self.say(Notice::info(format!("Wrote {what} {}", path.display()))),
             Err(e) => self.say(Notice::error(format!("Could not write the {what}: {e}"))),
+        }
+    }
+
+    /// Hands `task` to the file thread; a full queue is said.
+    pub(crate) fn queue_file(&mut self, task: FileTask) {
+        if let Err(e) = self.jobs.queue_file(task) {
+            self.say(Notice::error(e));
         }
     }
 
@@ -53,31 +63,29 @@ impl CrlApp {
             width,
             hash,
         };
-        let result = crate::export::write_figure(&path, &spec, &self.plot_data());
-        self.report_write(result, &path, "figure");
+        let plots = Box::new(PlotSnapshot::of(&self.plot_data()));
+        self.queue_file(FileTask::ExportFigure { path, spec, plots });
     }
 
     pub(crate) fn export_csv(&mut self, kind: PlotKind, path: Option<PathBuf>) {
         let Some(path) = path else {
             return self.say(Notice::info("Not exported: no file picked"));
         };
-        let result = crate::export::plot_csv(kind, &self.plot_data())
-            .and_then(|text| crate::fs::write_string(&path, &text));
-        self.report_write(result, &path, "CSV");
+        let plots = Box::new(PlotSnapshot::of(&self.plot_data()));
+        self.queue_file(FileTask::ExportCsv { path, kind, plots });
     }
 
     pub(crate) fn export_dataset(&mut self, path: Option<PathBuf>) {
         let Some(path) = path else {
             return self.say(Notice::info("Not exported: no file picked"));
         };
-        let result = crate::export::write_dataset(
-            &self.state.scenario,
-            self.state.data.shift,
-            self.state.train.config.n_train,
-            self.state.train.config.seed,
-            &path,
-        );
-        self.report_write(result, &path, "dataset");
+        self.queue_file(FileTask::ExportDataset {
+            path,
+            scenario: Box::new(self.state.scenario.clone()),
+            shift: self.state.data.shift,
+            n_rows: self.state.train.config.n_train,
+            seed: self.state.train.config.seed,
+        });
     }
 
     /// Writes the same bundle as `crl-lab run`: the workspace, every figure that has something
@@ -88,10 +96,17 @@ impl CrlApp {
         // points belong to.
         ws.results = self.run.clone();
         ws.plots.calibration.estimator = self.plot_data().calibration_estimator;
-        match export_bundle(&ws, dir, &[FigureWidth::Single, FigureWidth::Double]) {
-            Ok(files) => self.say(Notice::info(format!(
-                "Exported {} files to {}",
-                files.len(),
+        self.queue_file(FileTask::ExportAll {
+            dir: dir.to_owned(),
+            workspace: Box::new(ws),
+        });
+    }
+
+    /// Says what Export all did.
+    pub(crate) fn exported_all(&mut self, dir: &Path, result: crate::Result<usize>) {
+        match result {
+            Ok(n) => self.say(Notice::info(format!(
+                "Exported {n} files to {}",
                 dir.display()
             ))),
             Err(e) => self.say(Notice::error(format!("Export failed: {e}"))),

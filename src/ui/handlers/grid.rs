@@ -1,14 +1,13 @@
 //! Grids: the Export grid form written as a grid file from the current session, and a collected
 //! grid's figures read for the Grid results window. The path comes with the command; the core
-//! checks and writes the grid file and reads the figure index.
+//! checks the grid, and the file thread writes it and reads the figure index and images.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::fs::write_string;
-use crate::grid::FigureIndex;
 use crate::ui::app::CrlApp;
-use crate::ui::grid_forms::{AxisDraft, GridDraft, GridShown, current_text, decode_png};
+use crate::ui::grid_forms::{AxisDraft, GridDraft, GridShown, current_text};
 use crate::ui::notice::Notice;
+use crate::ui::worker::FileTask;
 
 impl CrlApp {
     /// Opens or closes the Export grid window; opening it the first time fills the form from
@@ -44,12 +43,23 @@ impl CrlApp {
                 "Grid not written: no file picked (type a path in the Export grid window)",
             ));
         };
-        let result = self
+        let checked = self
             .grid
             .export
             .to_grid(&self.workspace())
-            .and_then(|g| Ok((g.cell_count(), g.to_json()?)))
-            .and_then(|(n, text)| write_string(&path, &text).map(|()| n));
+            .and_then(|g| Ok((g.cell_count(), g.to_json()?)));
+        match checked {
+            Ok((n_cells, text)) => self.queue_file(FileTask::WriteGrid {
+                path,
+                text,
+                n_cells,
+            }),
+            Err(e) => self.say(Notice::error(format!("Could not write the grid: {e}"))),
+        }
+    }
+
+    /// Says what writing the grid file did.
+    pub(crate) fn grid_written(&mut self, path: &Path, result: crate::Result<usize>) {
         match result {
             Ok(n) => {
                 self.grid.export.path = path.display().to_string();
@@ -76,18 +86,14 @@ impl CrlApp {
                 "No grid opened: no folder picked (type it in the Grid results window)",
             ));
         };
-        match FigureIndex::load(&path) {
-            Ok((index, folder)) => {
-                let images = index
-                    .figures
-                    .iter()
-                    .map(|f| {
-                        let p = folder.join(&f.png);
-                        std::fs::read(&p)
-                            .map_err(|e| format!("cannot read {}: {e}", p.display()))
-                            .and_then(|bytes| decode_png(&bytes))
-                    })
-                    .collect();
+        self.queue_file(FileTask::OpenGridResults(path));
+    }
+
+    /// Shows the collected grid the file thread read, or says why it cannot be.
+    pub(crate) fn grid_results_read(&mut self, path: &Path, result: crate::Result<Box<GridShown>>) {
+        match result {
+            Ok(shown) => {
+                let index = &shown.index;
                 self.say(Notice::info(format!(
                     "Grid `{}`: {} figures from {} of {} cells",
                     index.name,
@@ -96,11 +102,7 @@ impl CrlApp {
                     index.cells
                 )));
                 self.grid.results.path = path.display().to_string();
-                self.grid.results.shown = Some(GridShown {
-                    folder,
-                    index,
-                    images,
-                });
+                self.grid.results.shown = Some(*shown);
                 self.grid.results.open = true;
             }
             Err(e) => self.say(Notice::error(format!("Cannot show the grid: {e}"))),

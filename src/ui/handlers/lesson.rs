@@ -1,28 +1,14 @@
 //! Lessons: starting one, moving through its steps (by the app's state, or by Next, Back, Skip
-//! and Restart), opening a teacher's lesson file, and checking each frame whether the current
-//! step's condition holds.
+//! and Restart), opening a teacher's lesson file (read on the file thread), and checking each
+//! frame whether the current step's condition holds (`session::step_done` decides).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::experiment::{RunMode, RunState};
-use crate::export::{Lesson, LessonStep, StepDone};
-use crate::train::ModelKind;
+use crate::session::{Lesson, LessonFacts, LessonStep, baseline_drop, step_done, waits_when_held};
 use crate::ui::app::CrlApp;
 use crate::ui::notice::Notice;
-
-/// Whether a step whose condition already holds when it begins waits for Next: those about a
-/// setting (a preset, a view, a switch, the graph) do, so the student reads them; those about
-/// something that happened since the step began, or a result, move on.
-fn waits_when_held(done: &StepDone) -> bool {
-    !matches!(
-        done,
-        StepDone::RunFinished
-            | StepDone::SweepFinished
-            | StepDone::CalibrationFinished
-            | StepDone::NodeAdded
-            | StepDone::BaselineFails { .. }
-    )
-}
+use crate::ui::worker::FileTask;
 
 impl CrlApp {
     /// The lesson going on and its current step.
@@ -99,28 +85,44 @@ impl CrlApp {
                 "No file picked (type its path in the Lessons menu instead)",
             ));
         };
-        match self.read_lesson(&path) {
-            Ok(id) => {
-                let text = path.display().to_string();
-                if !self.state.lesson.files.contains(&text) {
-                    self.state.lesson.files.push(text);
-                }
-                self.start_lesson(&id);
-            }
-            Err(e) => self.say(Notice::error(format!("Cannot use the lesson: {e}"))),
+        self.queue_file(FileTask::ReadLesson { path, start: true });
+    }
+
+    /// Reads the lesson files opened in earlier sessions (a file gone or changed says so).
+    pub(crate) fn reread_lessons(&mut self) {
+        for path in self.state.lesson.files.clone() {
+            self.queue_file(FileTask::ReadLesson {
+                path: PathBuf::from(path),
+                start: false,
+            });
         }
     }
 
-    /// Reads the lesson at `path` into the list (replacing one of the same id); its id.
-    pub(crate) fn read_lesson(&mut self, path: &std::path::Path) -> crate::Result<String> {
-        let text = crate::fs::read_string(path)?;
-        let lesson = Lesson::from_json(&text, &path.display().to_string())?;
+    /// Takes in a lesson file the file thread read: into the list (replacing one of the same
+    /// id), remembered and started when it was opened from the menu; a bad file is refused with
+    /// its message and nothing else changes.
+    pub(crate) fn lesson_read(
+        &mut self,
+        path: &Path,
+        start: bool,
+        result: crate::Result<Box<Lesson>>,
+    ) {
+        let lesson = match result {
+            Ok(l) => *l,
+            Err(e) => return self.say(Notice::error(format!("Cannot use the lesson: {e}"))),
+        };
         let id = lesson.id.clone();
         match self.lessons.all.iter_mut().find(|l| l.id == id) {
             Some(l) => *l = lesson,
             None => self.lessons.all.push(lesson),
         }
-        Ok(id)
+        if start {
+            let text = path.display().to_string();
+            if !self.state.lesson.files.contains(&text) {
+                self.state.lesson.files.push(text);
+            }
+            self.start_lesson(&id);
+        }
     }
 
     /// Each frame: counts the runs, sweeps and calibrations that finished, then moves on if the
@@ -148,7 +150,7 @@ impl CrlApp {
         let Some(step) = self.current_step() else {
             return;
         };
-        let done = self.step_done(&step.done_when.clone());
+        let done = step_done(&step.done_when, &self.lesson_facts());
         if done && !waits_when_held(&step.done_when) {
             return self.lesson_next();
         }
@@ -160,25 +162,18 @@ impl CrlApp {
         }
     }
 
-    /// Whether `done` holds now.
-    fn step_done(&self, done: &StepDone) -> bool {
-        let (now, then) = (&self.lessons.now, &self.lessons.at_step);
+    /// The app's state as lesson conditions look at it.
+    fn lesson_facts(&self) -> LessonFacts<'_> {
         let st = &self.state;
-        match done {
-            StepDone::Read => false,
-            StepDone::Preset { name } => st.scenario.name == *name,
-            StepDone::RunFinished => now.runs > then.runs,
-            StepDone::SweepFinished => now.sweeps > then.sweeps,
-            StepDone::CalibrationFinished => now.calibrations > then.calibrations,
-            StepDone::Tab { tab } => st.tab.key() == tab,
-            StepDone::ShiftAtLeast { value } => st.data.shift >= *value - 1e-9,
-            StepDone::Conditional { value } => st.train.config.conditional == *value,
-            StepDone::SweepMode => st.train.mode == RunMode::BetaSweep,
-            StepDone::NodeAdded => now.nodes > then.nodes,
-            StepDone::RoleCount { role, at_least } => {
-                st.scenario.nodes.iter().filter(|n| n.role == *role).count() >= *at_least
-            }
-            StepDone::BaselineFails { gap } => self.baseline_drop().is_some_and(|d| d >= *gap),
+        LessonFacts {
+            now: self.lessons.now,
+            at_step: self.lessons.at_step,
+            scenario: &st.scenario,
+            tab: st.tab,
+            data_shift: st.data.shift,
+            conditional: st.train.config.conditional,
+            mode: st.train.mode,
+            baseline_drop: self.baseline_drop(),
         }
     }
 
@@ -186,28 +181,6 @@ impl CrlApp {
     /// seeds; accuracy, or R² for a continuous outcome), what the `baseline_fails` step
     /// measures.
     pub fn baseline_drop(&self) -> Option<f64> {
-        let run = self.run.as_ref().filter(|r| r.state == RunState::Done)?;
-        let base: Vec<_> = run
-            .eval
-            .iter()
-            .filter(|r| r.model == ModelKind::Baseline)
-            .collect();
-        let lo = base.iter().map(|r| r.shift).reduce(f64::min)?;
-        let hi = base.iter().map(|r| r.shift).reduce(f64::max)?;
-        let mean_at = |s: f64| {
-            let v: Vec<f64> = base
-                .iter()
-                .filter(|r| r.shift == s)
-                .map(|r| {
-                    if r.metrics.accuracy.is_finite() {
-                        r.metrics.accuracy
-                    } else {
-                        r.metrics.r2
-                    }
-                })
-                .collect();
-            v.iter().sum::<f64>() / v.len().max(1) as f64
-        };
-        (hi > lo).then(|| mean_at(lo) - mean_at(hi))
+        self.run.as_ref().and_then(baseline_drop)
     }
 }

@@ -2,7 +2,7 @@
 //! renaming, hiding and removing them. The plots overlay the shown ones; the workspace file
 //! stores them all.
 
-use crate::export::{PinnedRun, unique_name};
+use crate::session::{PinnedRun, unique_name};
 use crate::ui::app::CrlApp;
 use crate::ui::notice::Notice;
 

@@ -1,11 +1,12 @@
 //! The session's workspace file: the workspace the app holds, whether it has unsaved work,
-//! opening and saving, the recent files, and the question before unsaved work is discarded
-//! (on open and on close); the session's autosave; and what closing the window ends.
+//! opening and saving (the file thread reads and writes; what it did comes back here), the
+//! recent files, and the question before unsaved work is discarded (on open and on close); the
+//! session's autosave; and what closing the window ends (a save in flight first finishes).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::export::{PlotSettings, Recovery, Workspace};
+use crate::session::{PlotSettings, Recovery, Workspace};
 use crate::ui::app::CrlApp;
 use crate::ui::autosave::RecoveryOffer;
 use crate::ui::command::{DiscardAnswer, RecoveryAnswer, Selection};
@@ -15,6 +16,7 @@ use crate::ui::layout::auto_layout;
 use crate::ui::notice::Notice;
 use crate::ui::results::CalibrationResults;
 use crate::ui::state::AppState;
+use crate::ui::worker::FileTask;
 
 /// Recent files kept in the menu.
 const MAX_RECENT: usize = 6;
@@ -75,43 +77,81 @@ impl CrlApp {
     /// Saves to the file picked.
     pub(crate) fn request_save(&mut self, path: Option<PathBuf>) {
         match path {
-            Some(p) => {
-                self.save_workspace(&p);
-            }
+            Some(p) => self.save_workspace(&p),
             None => self.say(Notice::info(
                 "Not saved: no file picked (no file dialog? type a path in File)",
             )),
         }
     }
 
-    /// Saves the workspace to `path`; says what happened. Returns whether it was written.
-    pub fn save_workspace(&mut self, path: &Path) -> bool {
-        let ws = self.workspace();
-        match ws.save(path) {
+    /// Saves the workspace to `path` on the file thread; [`CrlApp::files_busy`] is true until
+    /// it is done, and then the status bar says what happened.
+    pub fn save_workspace(&mut self, path: &Path) {
+        match self.workspace().to_json() {
+            Ok(json) => self.queue_file(FileTask::SaveWorkspace {
+                path: path.to_owned(),
+                json,
+            }),
+            Err(e) => self.workspace_saved(path.to_owned(), None, Err(e)),
+        }
+    }
+
+    /// Whether a file task (a save, an open, an export, ...) runs or waits.
+    pub fn files_busy(&self) -> bool {
+        self.jobs.files_busy()
+    }
+
+    /// Takes in a save's outcome: the file is the session's, or the failure is said; what
+    /// waited for a save first goes on, or is dropped with a message.
+    pub(crate) fn workspace_saved(
+        &mut self,
+        path: PathBuf,
+        json: Option<String>,
+        result: crate::Result<()>,
+    ) {
+        let after = match &self.files.after_save {
+            Some((p, _)) if *p == path => self.files.after_save.take().map(|(_, a)| a),
+            _ => None,
+        };
+        match result {
             Ok(()) => {
-                self.files.saved_json = json_of(&ws);
+                self.files.saved_json = json;
                 self.files.restored = false;
-                self.files.path = Some(path.to_owned());
-                remember(&mut self.state.recent, path);
+                remember(&mut self.state.recent, &path);
                 self.say(Notice::info(format!("Saved {}", path.display())));
-                true
+                self.files.path = Some(path);
+                if let Some(pending) = after {
+                    self.go_on(pending);
+                }
             }
             Err(e) => {
                 self.say(Notice::error(format!("Not saved: {e}")));
-                false
+                if after.is_some() {
+                    self.say(Notice::error("Not saved, so nothing was discarded"));
+                }
             }
         }
     }
 
-    /// Opens the workspace at `path`. A damaged or unknown file leaves the current work open and
-    /// says why.
+    /// Opens the workspace at `path` (read on the file thread). A damaged or unknown file
+    /// leaves the current work open and says why.
     pub fn open_workspace(&mut self, path: &Path) {
         if self.run.as_ref().is_some_and(|r| r.state.is_active()) {
             return self.say(Notice::error(
                 "A run is going: stop it before opening a workspace",
             ));
         }
-        let ws = match Workspace::load(path) {
+        self.queue_file(FileTask::OpenWorkspace(path.to_owned()));
+    }
+
+    /// Takes in a workspace the file thread read, or says why it could not be.
+    pub(crate) fn workspace_opened(&mut self, path: &Path, result: crate::Result<Box<Workspace>>) {
+        if self.run.as_ref().is_some_and(|r| r.state.is_active()) {
+            return self.say(Notice::error(
+                "A run is going: stop it before opening a workspace",
+            ));
+        }
+        let ws = match result {
             Ok(ws) => ws,
             Err(e) => {
                 return self.say(Notice::error(format!("Could not open the workspace: {e}")));
@@ -199,10 +239,14 @@ impl CrlApp {
     /// What closing the window does once the user agreed: every job is cancelled and waited
     /// for (each sees its flag within a step or a block of rows), then the autosave writer ends
     /// and the recovery file goes, since a clean exit leaves nothing to recover. Returns
-    /// whether every job ended within a second (a thread still going is left to the process's
-    /// end).
+    /// whether every job ended within a second, or ten while a save is being written (a thread
+    /// still going is left to the process's end).
     pub fn shut_down(&mut self) -> bool {
-        let ended = self.jobs.shutdown(Duration::from_secs(1));
+        // A save being written gets longer than the other jobs: the work is in it.
+        let saving = self.jobs.saving();
+        let ended = self
+            .jobs
+            .shutdown(Duration::from_secs(if saving { 10 } else { 1 }));
         self.autosave.close();
         ended
     }
@@ -216,14 +260,10 @@ impl CrlApp {
         let offer = self.autosave.offers.remove(0);
         match answer {
             RecoveryAnswer::Later => {}
-            RecoveryAnswer::Discard => {
-                if let Err(e) = std::fs::remove_file(&offer.path) {
-                    self.say(Notice::error(format!(
-                        "Cannot remove {}: {e}",
-                        offer.path.display()
-                    )));
-                }
-            }
+            RecoveryAnswer::Discard => self.queue_file(FileTask::RemoveRecovery {
+                path: offer.path,
+                report: true,
+            }),
             RecoveryAnswer::Restore => {
                 let recovery = match offer.recovery {
                     Ok(r) => r,
@@ -244,7 +284,10 @@ impl CrlApp {
                 self.files.saved_json = None;
                 self.files.restored = true;
                 self.files.path = recovery.file.clone();
-                let _ = std::fs::remove_file(&offer.path);
+                self.queue_file(FileTask::RemoveRecovery {
+                    path: offer.path,
+                    report: false,
+                });
                 self.autosave.soon();
                 self.say(Notice::info(match &recovery.file {
                     Some(f) => format!(
@@ -257,40 +300,58 @@ impl CrlApp {
         }
     }
 
-    /// Goes on with what waited for the answer (opening, or closing), saving first if asked.
+    /// Goes on with what waited for the answer (opening, or closing), saving first if asked
+    /// (then it goes on once the save is done).
     pub(crate) fn answer_discard(&mut self, answer: DiscardAnswer) {
         let pending = self.files.pending.take();
         match answer {
-            DiscardAnswer::Cancel => return,
-            DiscardAnswer::Discard => {}
-            DiscardAnswer::SaveFirst(path) => {
-                let saved = match path {
-                    Some(p) => self.save_workspace(&p),
-                    None => false,
-                };
-                if !saved {
-                    return self.say(Notice::error("Not saved, so nothing was discarded"));
+            DiscardAnswer::Cancel => {}
+            DiscardAnswer::Discard => {
+                if let Some(p) = pending {
+                    self.go_on(p);
                 }
             }
-        }
-        match pending {
-            Some(Pending::Open(p)) => self.open_workspace(&p),
-            Some(Pending::Close) => {
-                self.files.allow_close = true;
-                self.files.close_now = true;
+            DiscardAnswer::SaveFirst(Some(path)) => {
+                self.files.after_save = pending.map(|p| (path.clone(), p));
+                self.save_workspace(&path);
             }
-            None => {}
+            DiscardAnswer::SaveFirst(None) => {
+                self.say(Notice::error("Not saved, so nothing was discarded"));
+            }
         }
     }
 
-    /// Closing with unsaved work asks first; once the user agreed, the window closes.
+    /// Does what waited for the answer to "discard unsaved work?".
+    fn go_on(&mut self, pending: Pending) {
+        match pending {
+            Pending::Open(p) => self.open_workspace(&p),
+            Pending::Close => {
+                self.files.allow_close = true;
+                self.files.close_now = true;
+            }
+        }
+    }
+
+    /// Closing with unsaved work asks first, and closing while a save runs waits for it; once
+    /// the user agreed, the window closes.
     pub(crate) fn guard_close(&mut self, ctx: &egui::Context) {
-        if ctx.input(|i| i.viewport().close_requested())
-            && !self.files.allow_close
-            && self.is_dirty()
-        {
-            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.files.pending = Some(Pending::Close);
+        if ctx.input(|i| i.viewport().close_requested()) && !self.files.allow_close {
+            if self.jobs.saving() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.files.close_when_saved = true;
+            } else if self.is_dirty() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.files.pending = Some(Pending::Close);
+            }
+        }
+        if self.files.close_when_saved && !self.jobs.saving() {
+            self.files.close_when_saved = false;
+            if self.is_dirty() {
+                self.files.pending = Some(Pending::Close);
+            } else {
+                self.files.allow_close = true;
+                self.files.close_now = true;
+            }
         }
         if self.files.close_now {
             self.files.close_now = false;

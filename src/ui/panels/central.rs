@@ -8,20 +8,15 @@ use crate::ui::command::Command;
 use crate::ui::state::Tab;
 
 use super::calibration::calibration_ui;
-use super::data::{DataCache, data_ui};
+use super::data::data_ui;
 use super::kuairand::kuairand_ui;
 use super::pinned::{pinned_table_height, pinned_table_ui};
 use super::plots::{loss_ui, mi_ui, ood_ui, trade_off_ui};
 use super::representation::representation_ui;
 use super::widgets::tab_choice_ui;
 
-/// Shows the area. `data_cache` keeps the data view's samples between frames.
-pub fn central_ui(
-    ui: &mut Ui,
-    app: &AppView<'_>,
-    data_cache: &mut DataCache,
-    commands: &mut Vec<Command>,
-) {
+/// Shows the area.
+pub fn central_ui(ui: &mut Ui, app: &AppView<'_>, commands: &mut Vec<Command>) {
     let state = app.state;
     ui.horizontal_wrapped(|ui| tab_choice_ui(ui, state.tab, commands));
     ui.separator();
@@ -48,14 +43,7 @@ pub fn central_ui(
         }
         Tab::TradeOff => trade_off_ui(ui, run, h),
         Tab::Representation => representation_ui(ui, run, &state.representation, commands),
-        Tab::Data => data_ui(
-            ui,
-            &state.scenario,
-            app.generation,
-            &state.data,
-            data_cache,
-            commands,
-        ),
+        Tab::Data => data_ui(ui, &state.scenario, &state.data, app.data_samples, commands),
         Tab::Calibration => calibration_ui(ui, &state.calibration, app.calibration, commands),
         Tab::KuaiRand => kuairand_ui(ui, &state.kuairand, app.kuairand, commands),
     }

@@ -1,52 +1,21 @@
 //! The data view: a scatter of any two columns coloured by the outcome, at the training
 //! distribution and at shift s side by side, and the exact MI where the scenario is
-//! linear-Gaussian.
+//! linear-Gaussian. The samples are drawn on the sampling thread; until they arrive the view
+//! says "sampling…".
 
 use crate::ui::highlight::mark;
 use egui::{ComboBox, RichText, Slider, Ui};
 use egui_plot::{Legend, Plot, PlotPoints, Points};
 
 use crate::data::Dataset;
-use crate::data::Sampler;
-use crate::scm::{GaussianTruth, Role, Scenario, derive_seed};
+use crate::scm::{GaussianTruth, Role, Scenario};
 
-use crate::export::DataSettings;
+use crate::session::DataSettings;
 use crate::ui::command::Command;
+use crate::ui::data_samples::Samples;
 use crate::ui::theme;
 
 use super::widgets::labelled_ui;
-
-/// Samples drawn for the view, recomputed only when the scenario, the shift or the size change.
-#[derive(Default)]
-pub struct DataCache {
-    key: Option<(u64, u64, usize)>,
-    /// Training distribution (s = 0) and test (s), or the error that prevents sampling.
-    samples: Option<Result<(Dataset, Dataset), String>>,
-}
-
-impl DataCache {
-    fn get(
-        &mut self,
-        scenario: &Scenario,
-        generation: u64,
-        shift: f64,
-        n: usize,
-    ) -> &Result<(Dataset, Dataset), String> {
-        let key = (generation, shift.to_bits(), n);
-        if self.key != Some(key) || self.samples.is_none() {
-            let draw = || -> crate::Result<(Dataset, Dataset)> {
-                scenario.validate()?;
-                let seed = derive_seed(0, "data view");
-                let train = Sampler::new(scenario, 0.0)?.sample(n, seed)?;
-                let test = Sampler::new(scenario, shift)?.sample(n, seed)?;
-                Ok((train, test))
-            };
-            self.samples = Some(draw().map_err(|e| e.to_string()));
-            self.key = Some(key);
-        }
-        self.samples.get_or_insert_with(|| Err(String::new()))
-    }
-}
 
 fn column_picker(ui: &mut Ui, id: &str, label: &str, data: &Dataset, chosen: &mut String) -> bool {
     let mut changed = false;
@@ -177,13 +146,13 @@ fn scatter(ui: &mut Ui, id: &str, title: &str, data: &Dataset, axes: &ScatterAxe
     });
 }
 
-/// Shows the view; `generation` changes whenever the scenario does.
+/// Shows the view; `samples` are those for `scenario` at the settings' shift and size, once
+/// drawn.
 pub fn data_ui(
     ui: &mut Ui,
     scenario: &Scenario,
-    generation: u64,
     settings: &DataSettings,
-    cache: &mut DataCache,
+    samples: Option<&Samples>,
     commands: &mut Vec<Command>,
 ) {
     let mut s = settings.clone();
@@ -199,10 +168,21 @@ pub fn data_ui(
         mark(&r, "shift");
         changed |= r.changed();
     });
-    let samples = match cache.get(scenario, generation, s.shift, s.n_points) {
-        Ok(d) => d,
-        Err(e) => {
+    let samples = match samples {
+        Some(Ok(d)) => d,
+        Some(Err(e)) => {
             ui.colored_label(theme::ERROR, format!("Cannot sample this scenario: {e}"));
+            if changed {
+                commands.push(Command::SetDataSettings(s));
+            }
+            return;
+        }
+        None => {
+            // A label, not a spinner: the sampling thread wakes the UI when it is done.
+            ui.weak("sampling…");
+            if changed {
+                commands.push(Command::SetDataSettings(s));
+            }
             return;
         }
     };

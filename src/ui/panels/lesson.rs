@@ -4,7 +4,7 @@
 
 use egui::{Button, RichText, Ui};
 
-use crate::export::{Lesson, StepDone, Tab};
+use crate::session::{Lesson, StepDone, Tab};
 use crate::ui::command::Command;
 use crate::ui::dialogs::pick_file;
 use crate::ui::lessons::Lessons;

@@ -28,7 +28,6 @@ mod widgets;
 
 pub use about::about_ui;
 pub use central::central_ui;
-pub use data::DataCache;
 pub use discard::discard_ui;
 pub use grid_export::grid_export_ui;
 pub use grid_results::GridResultsPanel;

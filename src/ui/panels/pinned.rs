@@ -5,8 +5,8 @@
 
 use egui::{Button, Color32, RichText, Sense, Ui, pos2, vec2};
 
-use crate::export::PinnedRun;
 use crate::export::palette::{PinMarker, pin_marker};
+use crate::session::PinnedRun;
 use crate::ui::command::Command;
 use crate::ui::highlight::mark;
 use crate::ui::theme;

@@ -1,5 +1,8 @@
 //! The plots of a run: loss curves, MI over steps, OOD metric against shift and the beta
 //! trade-off. Plots that share the step axis are linked, so zooming one zooms the other.
+//!
+//! Over 400 lines: the four plots share the line, band and legend helpers at the top, which
+//! keep them drawing a model the same way.
 
 use egui::{Color32, Id, Ui};
 use egui_plot::{
@@ -8,7 +11,7 @@ use egui_plot::{
 
 use crate::experiment::{Group, RunMode, RunResults, trim};
 use crate::export::palette::PIN_MARK_EVERY;
-use crate::export::{PinnedRun, pinned_curves};
+use crate::session::{PinnedRun, pinned_curves};
 use crate::train::{MemberReport, ModelKind};
 use crate::ui::theme;
 

@@ -1,4 +1,5 @@
-//! The status bar: the device, the run's state and speed, the frame time, and the last message.
+//! The status bar: the device, the run's state and speed, what the file thread is doing, the
+//! frame time, and the last message.
 
 use egui::{RichText, Ui};
 
@@ -37,6 +38,12 @@ pub fn status_ui(ui: &mut Ui, app: &AppView<'_>, frames: &FrameTimes, commands: 
         };
         ui.label(run_text);
         ui.separator();
+        if let Some(task) = app.file_task {
+            // Text, not a spinner: the file thread wakes the UI when it is done, so the window
+            // need not repaint meanwhile.
+            ui.label(task);
+            ui.separator();
+        }
         if let Some((med, p95)) = frames.stats_ms() {
             ui.label(format!("frame {med:.1} ms"))
                 .on_hover_text(format!(

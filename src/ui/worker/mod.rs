@@ -3,12 +3,16 @@
 
 mod calibration;
 mod channel;
+mod files;
 mod kuairand;
 mod probe;
+mod sample;
 mod training;
 
 pub use calibration::{CalibrationMsg, spawn_calibration};
 pub use channel::{Job, Waker};
+pub use files::{FileDone, FileTask, PlotSnapshot, spawn_file_task};
 pub use kuairand::{KuaiRandMsg, spawn_kuairand, spawn_logs};
 pub use probe::spawn_probe;
+pub use sample::{SampleMsg, spawn_sampling};
 pub use training::{TrainMsg, spawn_training};

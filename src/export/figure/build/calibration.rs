@@ -2,7 +2,7 @@
 
 use super::common::{bound_suffix, push_ceiling};
 use crate::export::figure::model::{Dash, Figure, LegendEntry, Mark, Marker, Panel};
-use crate::export::palette::{self};
+use crate::export::palette;
 use crate::mi::{Calibration, EstimatorKind, Staircase, ideal_label};
 
 /// The ideal's line pattern (in ink), the same in the app.

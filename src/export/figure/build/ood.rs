@@ -4,7 +4,7 @@ use super::common::{at_step, band_curve, band_curve_dashed, group_colour, group_
 use crate::experiment::{RunResults, trim};
 use crate::export::figure::model::{Figure, LegendEntry, Mark, Marker, Panel};
 use crate::export::palette::{self, pin_marker, pinned_colour};
-use crate::export::{PinnedRun, pinned_curves};
+use crate::session::{PinnedRun, pinned_curves};
 
 pub(super) fn ood_figure(run: &RunResults, pinned: &[PinnedRun]) -> Figure {
     let metric = run.outcome_kind().metric_name();

@@ -4,8 +4,8 @@
 use crate::error::{Error, Result};
 use crate::experiment::{Representation, RunResults, colour_groups, percent, trim};
 use crate::export::figure::model::{Dash, Figure, LegendEntry, Mark, Marker, Panel};
-use crate::export::palette::{self};
-use crate::export::{ColourBy, RepresentationView};
+use crate::export::palette;
+use crate::session::{ColourBy, RepresentationView};
 use crate::train::ModelKind;
 
 /// The representation figure: a row per model (the first baseline and the first CRL model of

@@ -4,7 +4,7 @@ use super::common::{group_colour, group_legend, pairs, push_ceiling};
 use crate::experiment::RunResults;
 use crate::export::figure::model::{Dash, Figure, LegendEntry, Mark, Marker, Panel};
 use crate::export::palette::{self, PIN_MARK_EVERY, pin_marker, pinned_colour};
-use crate::export::{PinnedRun, pinned_curves};
+use crate::session::{PinnedRun, pinned_curves};
 use crate::train::{MemberReport, ModelKind};
 
 /// One quantity of a plot over training steps: a line per group in the group's colour, and a

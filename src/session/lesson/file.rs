@@ -6,9 +6,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::view::Tab;
 use crate::error::{Error, Result};
 use crate::scm::Role;
+use crate::session::Tab;
 
 /// What the `format` field of a lesson file says.
 pub const LESSON_FORMAT: &str = "crl-lab-lesson";
@@ -184,27 +184,27 @@ pub fn builtin_lessons() -> Vec<Lesson> {
     const FILES: [(&str, &str); 6] = [
         (
             "1-shortcut.json",
-            include_str!("../../assets/lessons/1-shortcut.json"),
+            include_str!("../../../assets/lessons/1-shortcut.json"),
         ),
         (
             "2-conditional.json",
-            include_str!("../../assets/lessons/2-conditional.json"),
+            include_str!("../../../assets/lessons/2-conditional.json"),
         ),
         (
             "3-exposure.json",
-            include_str!("../../assets/lessons/3-exposure.json"),
+            include_str!("../../../assets/lessons/3-exposure.json"),
         ),
         (
             "4-estimators.json",
-            include_str!("../../assets/lessons/4-estimators.json"),
+            include_str!("../../../assets/lessons/4-estimators.json"),
         ),
         (
             "5-beta.json",
-            include_str!("../../assets/lessons/5-beta.json"),
+            include_str!("../../../assets/lessons/5-beta.json"),
         ),
         (
             "6-build.json",
-            include_str!("../../assets/lessons/6-build.json"),
+            include_str!("../../../assets/lessons/6-build.json"),
         ),
     ];
     FILES
