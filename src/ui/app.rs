@@ -193,11 +193,6 @@ impl CrlApp {
         &self.validation
     }
 
-    /// Frame-time statistics over the last frames: (median, 95th percentile), in milliseconds.
-    pub fn frame_stats_ms(&self) -> Option<(f32, f32)> {
-        self.frame_times.stats_ms()
-    }
-
     /// Shows `notice` in the status bar (and over the canvas when it is about the graph).
     pub(crate) fn say(&mut self, notice: Notice) {
         self.notice = Some(notice);
