@@ -1,5 +1,8 @@
 //! `crl-lab grid`: plan a grid file into cells, run them here (every core) or as a Slurm job
 //! array, and collect them into one table and figures.
+//!
+//! Over 400 lines: the five `grid` subcommands share their argument structs and progress
+//! reporting; each subcommand's work is in `crate::grid`, this file only parses and prints.
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;

@@ -1,5 +1,8 @@
 //! A run as the plots (on screen and exported) see it: the reports and evaluations that have arrived, grouped into the
 //! curves a reader compares (baseline against CRL, or one curve per beta), averaged over seeds.
+//!
+//! Over 400 lines with its unit tests: every series the plots read (steps, MI, OOD, β) is a
+//! method of the one results type, so the app and the figures cannot compute them differently.
 
 use super::representation::Representation;
 use std::collections::BTreeMap;

@@ -2,6 +2,9 @@
 //! `sd`, `half_width`, `scale` or `prob`), `y.threshold`, `x_s.bias[0]` (or `x_s.bias` for a
 //! one-row bias), `x_s.weights[c][0][0]` (or `x_s.weights[c]` for a one-entry matrix), each
 //! optionally ending in `.train` or `.test` to set one end of a shifting parameter.
+//!
+//! Over 400 lines with its unit tests: the parser, the two setters and their errors are one
+//! grammar, tested beside it (the code alone is about 330 lines).
 
 use serde_json::Value;
 

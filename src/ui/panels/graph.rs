@@ -2,6 +2,9 @@
 //! Drag a node to move it; drag from its dot (or Shift-drag it) onto another node to connect
 //! them; right-click the canvas to add a node. The canvas only pushes commands: whether an
 //! edge may be added is the core's decision (`Scenario::add_edge`).
+//!
+//! Over 400 lines: the canvas's hit testing, dragging, edge drawing and keys act on one shared
+//! interaction state, kept in one place so a gesture cannot be half-handled.
 
 use egui::{
     Align2, Color32, CornerRadius, FontId, Id, Key, Pos2, Rect, Role as A11yRole, Sense, Shape,
