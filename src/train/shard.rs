@@ -70,6 +70,31 @@ fn wait_while_paused(control: &RunControl, stop: &dyn Fn() -> bool) {
     }
 }
 
+/// Uploads the training and validation rows of a shard's `members` (members `indices` of
+/// `run`), and the run's test sets if it scores any.
+fn upload_rows<'a>(
+    run: &ShardRun<'a>,
+    indices: &[usize],
+    members: &[MemberSpec],
+    plain: &Device,
+) -> (DeviceData, Option<DeviceTests>) {
+    let pick =
+        |v: &[&'a HostTable]| -> Vec<&'a HostTable> { indices.iter().map(|&i| v[i]).collect() };
+    let data = upload(
+        &pick(&run.train),
+        &pick(&run.val),
+        run.rows,
+        run.spec,
+        members,
+        val_variance(run.val[0]),
+        plain,
+    );
+    let tests = run
+        .tests
+        .map(|t| DeviceTests::upload(t, run.spec.n_features, plain));
+    (data, tests)
+}
+
 /// A model step's minibatch of every member.
 struct Batch {
     /// `[M, B, n_features]`
@@ -137,23 +162,10 @@ impl<'r, 'a> Shard<'r, 'a> {
     ) -> Result<Self> {
         let (config, spec) = (run.config, run.spec);
         let members: Vec<MemberSpec> = indices.iter().map(|&i| run.members[i].clone()).collect();
-        let pick =
-            |v: &[&'a HostTable]| -> Vec<&'a HostTable> { indices.iter().map(|&i| v[i]).collect() };
         let m = members.len();
         let plain = run.device.device.clone();
         let ad = plain.clone().autodiff();
-        let data = upload(
-            &pick(&run.train),
-            &pick(&run.val),
-            run.rows,
-            spec,
-            &members,
-            val_variance(run.val[0]),
-            &plain,
-        );
-        let tests = run
-            .tests
-            .map(|t| DeviceTests::upload(t, spec.n_features, &plain));
+        let (data, tests) = upload_rows(run, indices, &members, &plain);
         let seeds: Vec<u64> = members.iter().map(|mm| mm.seed).collect();
         let masks: Vec<Vec<f32>> = indices.iter().map(|&i| run.masks[i].clone()).collect();
         let predictor = Predictor::init(&seeds, &run.shape(), &ad).with_input_masks(&masks)?;
