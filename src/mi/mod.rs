@@ -4,6 +4,7 @@
 
 mod batch;
 mod calibrate;
+mod critic_trainer;
 mod estimators;
 mod ideal;
 mod kind;

@@ -6,21 +6,14 @@
 
 use std::ops::ControlFlow;
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use super::calibrate::{
-    CriticTrainer, GaussianPool, POOL_BATCHES, TrainerSettings, check_gaussian_estimator,
-};
+use super::critic_trainer::{CriticTrainer, TrainerSettings, check_gaussian_estimator};
 use super::ideal::ideal_estimate;
 use super::kind::EstimatorKind;
 use crate::error::{Error, Result};
 use crate::models::CriticKind;
 use crate::scm::{correlated_gaussian_mi, correlation_for_mi};
-
-/// Held-out batches per level; report r reads batch r mod this.
-const HELD_OUT_BATCHES: usize = 8;
 
 /// Settings of a staircase run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -93,6 +86,19 @@ impl StaircaseConfig {
             )));
         }
         check_gaussian_estimator(self.estimator)
+    }
+
+    /// The critic trainer this staircase runs through every level.
+    fn trainer_settings(&self) -> TrainerSettings {
+        TrainerSettings {
+            kind: self.estimator,
+            critic: self.critic,
+            dim: self.dim,
+            hidden: self.hidden,
+            batch: self.batch,
+            lr: self.lr,
+            seed: self.seed,
+        }
     }
 }
 
@@ -250,28 +256,14 @@ pub fn staircase(
     on_point: &mut dyn FnMut(&StaircasePoint) -> ControlFlow<()>,
 ) -> Result<Staircase> {
     config.validate()?;
-    let ad = device.clone().autodiff();
-    let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
     let (n, d) = (config.batch, config.dim);
-    let mut trainer = CriticTrainer::new(
-        TrainerSettings {
-            kind: config.estimator,
-            critic: config.critic,
-            dim: d,
-            hidden: config.hidden,
-            batch: n,
-            lr: config.lr,
-            seed: config.seed,
-        },
-        &ad,
-    );
+    let mut trainer = CriticTrainer::new(config.trainer_settings(), device);
     let mut out = Staircase::empty(d, n, config.estimator.is_upper_bound());
     let mut step = 0;
     let mut reads = 0;
     for (level, &mi) in config.levels_nats.iter().enumerate() {
         let rho = correlation_for_mi(mi, d);
-        let pool = GaussianPool::new(POOL_BATCHES, n, d, rho, &mut rng, &ad);
-        let held = GaussianPool::new(HELD_OUT_BATCHES, n, d, rho, &mut rng, &ad);
+        let (pool, held) = trainer.draw_pools(rho);
         let truth = correlated_gaussian_mi(rho, d);
         let ideal = ideal_estimate(config.estimator, rho, d, n);
         for t in 0..config.steps_per_level {

@@ -42,7 +42,14 @@ pub struct TrainConfig {
     pub conditional: bool,
     /// Critic steps per model step.
     pub critic_steps: usize,
-    /// Penalty weight of the CRL model.
+    /// Penalty weight of the CRL model, as the settings own it: the experiment's plans, the
+    /// CLI, grids and the app build each CRL member's [`MemberSpec::beta`] from it. The engine
+    /// never reads it: a run's betas are its members' (and those the user sets while it runs,
+    /// see [`RunControl::set_betas`]). It stays here because workspace files store it as
+    /// `train.config.beta`; `validate` still checks it, since a plan is built from it.
+    ///
+    /// [`MemberSpec::beta`]: super::MemberSpec::beta
+    /// [`RunControl::set_betas`]: super::RunControl::set_betas
     pub beta: f64,
     /// Steps over which beta rises linearly from 0.
     pub beta_warmup_steps: usize,

@@ -8,7 +8,7 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
 use super::config::TrainConfig;
-use super::observer::MemberSpec;
+use super::member::MemberSpec;
 use super::problem::Problem;
 use crate::data::{HostTable, Sampler};
 use crate::error::Result;

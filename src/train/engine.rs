@@ -8,13 +8,17 @@ use std::sync::mpsc::sync_channel;
 use burn::tensor::{Int, Tensor, TensorData};
 
 use super::config::TrainConfig;
-use super::device::{Backend, ComputeDevice};
+use super::control::RunControl;
+use super::device::ComputeDevice;
 use super::device_data::{InputSpec, check_training_memory, sample_tables};
 use super::join::Joiner;
-use super::observer::{MemberSpec, ModelKind, Observer, Report, RunControl, RunInfo};
+use super::member::{MemberSpec, ModelKind};
+use super::observer::{Observer, Report, RunInfo};
 use super::problem::Problem;
 use super::scoring::TestSets;
-use super::shard::{ShardEnd, ShardEvent, ShardRun, run_shard};
+use super::shard::run_shard;
+use super::shard_io::{ShardEnd, ShardEvent, ShardRun};
+use super::sharding::plan_shards;
 use crate::data::PreparedTables;
 use crate::error::{Error, Result};
 use crate::limits::MemoryBudget;
@@ -229,62 +233,10 @@ pub fn train_tables(
     coordinate(&run, observer)
 }
 
-/// Threads a run of `members` members uses on `device`: one on a GPU (the ensemble axis is
-/// its lever), else `config.threads` (0: every core), never more than there are members.
-pub fn shard_count(config: &TrainConfig, device: &ComputeDevice, members: usize) -> usize {
-    let threads = match (device.backend, config.threads) {
-        (Backend::Wgpu, _) => 1,
-        (Backend::Cpu, 0) => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        (Backend::Cpu, t) => t,
-    };
-    threads.clamp(1, members.max(1))
-}
-
-/// The members of each of `k` shards (ascending indices; every member once), balanced by
-/// work: a member of weight `weights[i]` goes, heaviest first, to the lightest shard so far (a
-/// CRL member, which trains a penalty critic, weighs more than a baseline).
-fn shard_members(weights: &[f64], k: usize) -> Vec<Vec<usize>> {
-    let k = k.clamp(1, weights.len().max(1));
-    let mut by_weight: Vec<usize> = (0..weights.len()).collect();
-    by_weight.sort_by(|&a, &b| weights[b].total_cmp(&weights[a]).then(a.cmp(&b)));
-    let mut shards = vec![Vec::new(); k];
-    let mut load = vec![0.0_f64; k];
-    for i in by_weight {
-        let lightest = (0..k)
-            .min_by(|&a, &b| load[a].total_cmp(&load[b]).then(a.cmp(&b)))
-            .unwrap_or(0);
-        shards[lightest].push(i);
-        load[lightest] += weights[i];
-    }
-    for s in &mut shards {
-        s.sort_unstable();
-    }
-    shards.retain(|s| !s.is_empty());
-    shards
-}
-
-/// A member's share of a step's work, relative to a baseline's: a CRL member also trains its
-/// penalty critic (`critic_steps` times) and back-propagates through it.
-fn member_weight(m: &MemberSpec, critic_steps: usize) -> f64 {
-    if m.kind == ModelKind::Crl || m.beta > 0.0 {
-        1.3 + 0.3 * critic_steps as f64
-    } else {
-        1.0
-    }
-}
-
 /// Runs the shards (on this thread when there is one, else one named thread each) and joins
 /// what they report for `observer`.
 fn coordinate(run: &ShardRun<'_>, observer: &mut dyn Observer) -> Result<Trained> {
-    let weights: Vec<f64> = run
-        .members
-        .iter()
-        .map(|m| member_weight(m, run.config.critic_steps))
-        .collect();
-    let ranges = shard_members(
-        &weights,
-        shard_count(run.config, run.device, run.members.len()),
-    );
+    let ranges = plan_shards(run.config, run.device, run.members);
     let mut joiner = Joiner::new(run, ranges.clone());
     let abort = AtomicBool::new(false);
     let ends: Vec<Result<ShardEnd>> = if ranges.len() == 1 {
@@ -375,37 +327,4 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
         .map(|s| (*s).to_owned())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "it panicked".into())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::shard_members;
-
-    #[test]
-    fn shards_cover_every_member_once_and_balance_the_work() {
-        for m in 1..12 {
-            for k in 1..5 {
-                let weights: Vec<f64> =
-                    (0..m).map(|i| if i % 3 == 1 { 2.0 } else { 1.0 }).collect();
-                let s = shard_members(&weights, k);
-                assert_eq!(s.len(), k.min(m));
-                let mut all: Vec<usize> = s.iter().flatten().copied().collect();
-                all.sort_unstable();
-                assert_eq!(all, (0..m).collect::<Vec<_>>());
-                assert!(s.iter().all(|x| x.windows(2).all(|w| w[0] < w[1])));
-                let loads: Vec<f64> = s
-                    .iter()
-                    .map(|x| x.iter().map(|&i| weights[i]).sum())
-                    .collect();
-                let (lo, hi) = loads
-                    .iter()
-                    .fold((f64::INFINITY, 0.0_f64), |(a, b), &l| (a.min(l), b.max(l)));
-                assert!(hi - lo <= 2.0, "{loads:?}");
-            }
-        }
-        // The app's default: 3 seeds of baseline, CRL, oracle; the CRL members spread out.
-        let w = [1.0, 1.9, 1.0, 1.0, 1.9, 1.0, 1.0, 1.9, 1.0];
-        let s = shard_members(&w, 2);
-        assert_eq!(s, [vec![1, 3, 6, 7], vec![0, 2, 4, 5, 8]]);
-    }
 }

@@ -4,7 +4,7 @@
 
 use super::observer::{Observer, Report, RunInfo};
 use super::scoring::TestOutputs;
-use super::shard::{ShardEvent, ShardRun};
+use super::shard_io::{ShardEvent, ShardRun};
 
 /// One report as the shards send it, until every shard's part has come.
 type Parts = Vec<Option<(Report, Option<TestOutputs>)>>;

@@ -3,7 +3,7 @@
 //! fill the same plots).
 
 use crate::experiment::{RunMode, RunState, TrainJob};
-use crate::train::{Backend, DeviceChoice, ModelKind};
+use crate::train::{Backend, DeviceChoice};
 use crate::ui::app::CrlApp;
 use crate::ui::notice::{Notice, NoticeAction};
 use crate::ui::worker::TrainMsg;
@@ -80,7 +80,7 @@ impl CrlApp {
             let betas = run
                 .members
                 .iter()
-                .map(|m| if m.kind == ModelKind::Crl { beta } else { 0.0 })
+                .map(|m| if m.is_penalised() { beta } else { 0.0 })
                 .collect();
             c.set_betas(betas);
             run.set_crl_beta(beta);
