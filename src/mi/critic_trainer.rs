@@ -143,7 +143,7 @@ impl CriticTrainer {
         let e = self
             .est
             .take()
-            .ok_or_else(|| Error::invalid("internal: estimator lost"))?;
+            .ok_or_else(|| Error::internal("estimator lost"))?;
         let loss = e.critic_loss(batch).sum();
         let grads = GradientsParams::from_grads(loss.backward(), &e);
         self.est = Some(self.opt.step(self.lr, e, grads));
@@ -161,7 +161,7 @@ impl CriticTrainer {
         let e = self
             .est
             .as_ref()
-            .ok_or_else(|| Error::invalid("internal: estimator lost"))?;
+            .ok_or_else(|| Error::internal("estimator lost"))?;
         let count = batches.len().max(1);
         let mut total = 0.0;
         for k in batches {

@@ -141,7 +141,7 @@ pub fn train_scored(
     let mut train = Vec::new();
     let mut val = Vec::new();
     for m in members {
-        let (t, v) = find(m.seed).ok_or_else(|| Error::invalid("internal: rows not sampled"))?;
+        let (t, v) = find(m.seed).ok_or_else(|| Error::internal("rows not sampled"))?;
         train.push(t);
         val.push(v);
     }
@@ -305,7 +305,7 @@ fn coordinate(run: &ShardRun<'_>, observer: &mut dyn Observer) -> Result<Trained
     let selected_steps = super::join::place(selected, &ranges);
     let info = joiner
         .info
-        .ok_or_else(|| Error::invalid("internal: a run ended before it started"))?;
+        .ok_or_else(|| Error::internal("a run ended before it started"))?;
     Ok(Trained {
         shards,
         order,

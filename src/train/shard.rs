@@ -185,7 +185,7 @@ impl<'r, 'a> Shard<'r, 'a> {
             shard,
             critic_params_per_member,
         }) {
-            return Err(Error::invalid("internal: the run stopped listening"));
+            return Err(Error::internal("the run stopped listening"));
         }
         let weight_decay =
             (config.weight_decay > 0.0).then(|| WeightDecayConfig::new(config.weight_decay as f32));
@@ -252,7 +252,7 @@ impl<'r, 'a> Shard<'r, 'a> {
     fn train_step(&mut self, t: usize) -> Result<StepLosses> {
         let Batch { x, y, c, roll } = self.next_batch(t);
         let Some(pred) = self.predictor.take() else {
-            return Err(Error::invalid("internal: training state lost"));
+            return Err(Error::internal("training state lost"));
         };
         // [M, B, z_dim]
         let z = pred.encode(x);
@@ -343,7 +343,7 @@ impl<'r, 'a> Shard<'r, 'a> {
             estimated: &self.estimated,
         };
         let Some(pred) = &self.predictor else {
-            return Err(Error::invalid("internal: training state lost"));
+            return Err(Error::internal("training state lost"));
         };
         let report = report(
             pred,
@@ -381,7 +381,7 @@ impl<'r, 'a> Shard<'r, 'a> {
     fn finish(self, cancelled: bool) -> Result<ShardEnd> {
         let current = self
             .predictor
-            .ok_or_else(|| Error::invalid("internal: training state lost"))?
+            .ok_or_else(|| Error::internal("training state lost"))?
             .valid();
         let (predictor, selected_steps) = match self.best.model {
             Some(model) if self.run.config.keep_best_val => (model, self.best.step),
