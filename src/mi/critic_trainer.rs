@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::batch::{Conditioning, PairBatch};
-use super::estimators::{Estimator, EstimatorInputs, MiEstimator};
+use super::estimator::{Estimator, EstimatorInputs, MiEstimator};
 use super::kind::EstimatorKind;
 use crate::error::{Error, Result};
 use crate::models::CriticKind;

@@ -1,13 +1,18 @@
-//! Mutual-information estimators behind one trait (method.md §5), each over an ensemble axis;
+//! Mutual-information estimators behind one trait (method.md §5), one file each (`infonce`,
+//! `nce_club`, `club`, `club_categorical`; the trait and the enum in `estimator`), each over an ensemble axis;
 //! their calibration on correlated Gaussians against the truth and against each estimator's
 //! ideal (method.md §6, §10).
 
 mod batch;
 mod calibrate;
+mod club;
+mod club_categorical;
 mod critic_trainer;
-mod estimators;
+mod estimator;
 mod ideal;
+mod infonce;
 mod kind;
+mod nce_club;
 mod staircase;
 
 pub use batch::{
@@ -15,10 +20,11 @@ pub use batch::{
     roll_rows, weighted_member_mean,
 };
 pub use calibrate::{Calibration, CalibrationConfig, calibrate, calibrate_until};
-pub use estimators::{
-    Club, ClubCategorical, Estimator, EstimatorInputs, InfoNce, LOGVAR_RANGE, MiEstimator, NceClub,
-    first_rows,
-};
+pub use club::{Club, LOGVAR_RANGE};
+pub use club_categorical::ClubCategorical;
+pub use estimator::{Estimator, EstimatorInputs, MiEstimator, first_rows};
 pub use ideal::{club_ideal, ideal_estimate, ideal_formula, ideal_label};
+pub use infonce::InfoNce;
 pub use kind::EstimatorKind;
+pub use nce_club::NceClub;
 pub use staircase::{Staircase, StaircaseConfig, StaircaseLevel, StaircasePoint, staircase};

@@ -1,0 +1,108 @@
+//! The estimators behind one trait: [`MiEstimator`], and [`Estimator`], any of them as one
+//! module, built from an [`EstimatorKind`].
+
+use burn::module::Module;
+use burn::tensor::{Device, Tensor, s};
+
+use super::batch::PairBatch;
+use super::club::Club;
+use super::club_categorical::ClubCategorical;
+use super::infonce::InfoNce;
+use super::kind::EstimatorKind;
+use super::nce_club::NceClub;
+use crate::models::{CategoricalCritic, CriticKind, GaussianCritic, PairCritic};
+
+/// A mutual-information estimator with a trainable critic.
+pub trait MiEstimator {
+    /// The loss the critic minimises, per member `[M]` (the caller detaches z).
+    fn critic_loss(&self, batch: &PairBatch) -> Tensor<1>;
+    /// The estimate of I(z; c) (or I(z; c | y)) in nats per member `[M]`, differentiable in z.
+    fn estimate(&self, batch: &PairBatch) -> Tensor<1>;
+    /// Whether the estimate is an upper bound (when its critic is well fitted).
+    fn is_upper_bound(&self) -> bool;
+}
+
+/// Any of the estimators, as one module.
+#[derive(Module, Debug)]
+pub enum Estimator {
+    /// NCE-CLUB (the default penalty).
+    NceClub(NceClub),
+    /// InfoNCE.
+    InfoNce(InfoNce),
+    /// CLUB with a Gaussian q (all negatives or one sampled).
+    Club(Club),
+    /// CLUB with a softmax q for a categorical confounder.
+    ClubCategorical(ClubCategorical),
+}
+
+impl MiEstimator for Estimator {
+    fn critic_loss(&self, batch: &PairBatch) -> Tensor<1> {
+        match self {
+            Estimator::NceClub(e) => e.critic_loss(batch),
+            Estimator::InfoNce(e) => e.critic_loss(batch),
+            Estimator::Club(e) => e.critic_loss(batch),
+            Estimator::ClubCategorical(e) => e.critic_loss(batch),
+        }
+    }
+    fn estimate(&self, batch: &PairBatch) -> Tensor<1> {
+        match self {
+            Estimator::NceClub(e) => e.estimate(batch),
+            Estimator::InfoNce(e) => e.estimate(batch),
+            Estimator::Club(e) => e.estimate(batch),
+            Estimator::ClubCategorical(e) => e.estimate(batch),
+        }
+    }
+    fn is_upper_bound(&self) -> bool {
+        match self {
+            Estimator::NceClub(e) => e.is_upper_bound(),
+            Estimator::InfoNce(e) => e.is_upper_bound(),
+            Estimator::Club(e) => e.is_upper_bound(),
+            Estimator::ClubCategorical(e) => e.is_upper_bound(),
+        }
+    }
+}
+
+/// Drops rows beyond `n` of a `[M, N, d]` tensor.
+pub fn first_rows(x: Tensor<3>, n: usize) -> Tensor<3> {
+    x.slice(s![.., 0..n, ..])
+}
+
+/// Sizes of an estimator's inputs.
+#[derive(Clone, Copy, Debug)]
+pub struct EstimatorInputs {
+    /// Width of z as the critic sees it.
+    pub dz: usize,
+    /// Width of c as the critic sees it (number of classes, one-hot, for `club-categorical`).
+    pub dc: usize,
+    /// Hidden width of the critic.
+    pub hidden: usize,
+}
+
+impl Estimator {
+    /// Builds an estimator of `kind` with one critic per member seed.
+    pub fn init(
+        kind: EstimatorKind,
+        critic: CriticKind,
+        seeds: &[u64],
+        name: &str,
+        inputs: EstimatorInputs,
+        device: &Device,
+    ) -> Self {
+        let EstimatorInputs { dz, dc, hidden } = inputs;
+        match kind {
+            EstimatorKind::NceClub => Estimator::NceClub(NceClub {
+                critic: PairCritic::init(critic, seeds, name, dz, dc, hidden, device),
+            }),
+            EstimatorKind::Infonce => Estimator::InfoNce(InfoNce {
+                critic: PairCritic::init(critic, seeds, name, dz, dc, hidden, device),
+            }),
+            EstimatorKind::Club | EstimatorKind::ClubSample => Estimator::Club(Club {
+                q: GaussianCritic::init(seeds, name, dz, dc, hidden, device),
+                sampled: kind == EstimatorKind::ClubSample,
+            }),
+            EstimatorKind::ClubCategorical => Estimator::ClubCategorical(ClubCategorical {
+                q: CategoricalCritic::init(seeds, name, dz, dc, hidden, device),
+            }),
+        }
+    }
+}
