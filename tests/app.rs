@@ -530,7 +530,7 @@ fn the_training_beta_steers_a_training_run_and_not_a_kuairand_run() {
 
     // A KuaiRand run on a folder that is not KuaiRand: active until its thread's failure is
     // taken in, which no frame does before the β below.
-    h.state_mut().handle_command(Command::StartKuaiRand);
+    h.state_mut().handle_command(Command::StartLogs);
     assert!(h.state().kuairand.running);
     h.state_mut().handle_command(Command::SetBeta(42.0));
     assert_eq!(
@@ -692,6 +692,8 @@ fn your_logs_pick_column_roles_in_the_table_and_train() {
     h.run();
     h.get_by_label("Load columns").click();
     h.run();
+    // The first rows are read on the preview thread.
+    step_until(&mut h, 10, "the columns", |a| !a.kuairand.previewing);
     // The first guess: the click column is the outcome, user and item ids are recognised, the
     // slot (text) is a categorical input until the user says otherwise.
     let role = |h: &Harness<'_, CrlApp>, c: &str| {
@@ -756,6 +758,8 @@ fn your_logs_without_an_outcome_say_so_and_keep_the_table() {
     h.run();
     h.get_by_label("Load columns").click();
     h.run();
+    // The first rows are read on the preview thread.
+    step_until(&mut h, 10, "the columns", |a| !a.kuairand.previewing);
     h.get_by_label("Give one column the role outcome.");
     h.get_by_label("Train on your logs").click();
     h.run();

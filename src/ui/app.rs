@@ -28,7 +28,7 @@ use crate::ui::panels::{
     DataCache, GridResultsPanel, ScenarioPanel, about_ui, central_ui, discard_ui, grid_export_ui,
     lesson_panel_ui, menu_ui, recovery_ui, status_ui, training_panel_ui,
 };
-use crate::ui::results::{CalibrationResults, KuaiRandResults};
+use crate::ui::results::{CalibrationResults, LogsView};
 use crate::ui::shortcuts::shortcut_commands;
 use crate::ui::state::AppState;
 use crate::ui::worker::Waker;
@@ -50,8 +50,8 @@ pub struct CrlApp {
     pub(crate) run_pinned: bool,
     /// The calibration view's results.
     pub calibration: CalibrationResults,
-    /// The KuaiRand view's results.
-    pub kuairand: KuaiRandResults,
+    /// The real-logs view's results.
+    pub kuairand: LogsView,
     /// The message in the status bar.
     pub notice: Option<Notice>,
     /// Workspace file state.
@@ -138,7 +138,7 @@ impl CrlApp {
             run_origin: None,
             run_pinned: false,
             calibration: CalibrationResults::default(),
-            kuairand: KuaiRandResults::default(),
+            kuairand: LogsView::default(),
             notice: None,
             files: Files::default(),
             history: History::default(),
@@ -240,9 +240,8 @@ impl CrlApp {
             Command::StartCalibration => self.start_calibration(),
             Command::StopCalibration => self.jobs.stop_calibration(),
             // KuaiRand (handlers/kuairand.rs).
-            Command::SetKuaiRandSource(s) => self.state.kuairand = *s,
+            Command::SetLogsForm(s) => self.state.kuairand = *s,
             Command::SetKuaiRandFolder(dir) => self.set_kuairand_folder(dir),
-            Command::StartKuaiRand => self.start_kuairand(),
             // Your logs, Yahoo! R3, Coat (handlers/logs.rs).
             Command::SetLogPath(which, path) => self.set_log_path(which, path),
             Command::LoadLogColumns => self.load_log_columns(),
@@ -293,18 +292,20 @@ impl CrlApp {
         };
         match event {
             JobEvent::Training(m) => self.apply_train_msg(m),
-            JobEvent::KuaiRand(m) => self.apply_kuairand_msg(m),
+            JobEvent::Logs(m) => self.apply_logs_msg(m),
+            JobEvent::LogsPreview(m) => self.apply_preview(m),
             JobEvent::Calibration(m) => self.apply_calibration_msg(m),
             JobEvent::Device(line) => self.device_line = format!("device: {line}"),
             JobEvent::Ended(JobKind::Training) => self.training_ended(),
-            JobEvent::Ended(JobKind::KuaiRand) => self.kuairand_ended(),
+            JobEvent::Ended(JobKind::Logs) => self.logs_ended(),
+            JobEvent::Ended(JobKind::LogsPreview) => self.kuairand.previewing = false,
             JobEvent::Ended(JobKind::Calibration) => self.calibration_ended(),
             JobEvent::Ended(JobKind::Probe) => {}
         }
         // A run's end is autosaved at once, whatever the interval.
         if matches!(
             event_kind,
-            Some(JobKind::Training | JobKind::KuaiRand | JobKind::Calibration)
+            Some(JobKind::Training | JobKind::Logs | JobKind::Calibration)
         ) {
             self.autosave.soon();
         }

@@ -8,7 +8,7 @@ use crate::ui::command::Selection;
 use crate::ui::history::History;
 use crate::ui::lessons::Lessons;
 use crate::ui::notice::Notice;
-use crate::ui::results::{CalibrationResults, KuaiRandResults};
+use crate::ui::results::{CalibrationResults, LogsView};
 use crate::ui::state::AppState;
 
 /// The app as the panels see it in one frame.
@@ -35,8 +35,8 @@ pub struct AppView<'a> {
     pub calibration: &'a CalibrationResults,
     /// The lessons.
     pub lessons: &'a Lessons,
-    /// The KuaiRand view's results.
-    pub kuairand: &'a KuaiRandResults,
+    /// The real-logs view's results.
+    pub kuairand: &'a LogsView,
     /// The plots that have something to export.
     pub exportable: &'a [PlotKind],
     /// The device line of the status bar.

@@ -1,16 +1,19 @@
-//! The one owner of the app's background jobs: training, KuaiRand, calibration and the start-up
-//! device probe. Each kind has its thread's queue and its own control, so steering one never
-//! reaches another (the training panel's β no longer reaches a KuaiRand run). Each frame,
+//! The one owner of the app's background jobs: training, logs, the logs preview, calibration and
+//! the start-up device probe. Each kind has its thread's queue and its own control, so steering
+//! one never reaches another (the training panel's β does not reach a logs run). Each frame,
 //! [`Jobs::drain`] hands the app everything the threads sent, in one list, through one path.
 
 use std::sync::Arc;
 
-use crate::experiment::{KuaiRandJob, LogsJob, TrainJob};
+use std::path::PathBuf;
+
+use crate::data::logs::LogMapping;
+use crate::experiment::{LogsJob, TrainJob};
 use crate::mi::{CalibrationConfig, StaircaseConfig};
 use crate::train::{DeviceChoice, RunControl};
 use crate::ui::worker::{
-    CalibrationMsg, Job, KuaiRandMsg, TrainMsg, Waker, spawn_calibration, spawn_kuairand,
-    spawn_logs, spawn_probe, spawn_training,
+    CalibrationMsg, Job, LogsMsg, PreviewMsg, TrainMsg, Waker, spawn_calibration, spawn_logs,
+    spawn_preview, spawn_probe, spawn_training,
 };
 
 /// The kinds of job.
@@ -18,8 +21,10 @@ use crate::ui::worker::{
 pub enum JobKind {
     /// Training on the scenario.
     Training,
-    /// Training on KuaiRand logs.
-    KuaiRand,
+    /// Training on logs (any source).
+    Logs,
+    /// Reading the first rows of a training log.
+    LogsPreview,
     /// Estimator calibration.
     Calibration,
     /// The start-up device probe.
@@ -31,8 +36,10 @@ pub enum JobKind {
 pub enum JobEvent {
     /// From the training thread.
     Training(TrainMsg),
-    /// From the KuaiRand thread.
-    KuaiRand(KuaiRandMsg),
+    /// From the logs thread.
+    Logs(LogsMsg),
+    /// From the logs preview thread.
+    LogsPreview(PreviewMsg),
     /// From the calibration thread.
     Calibration(CalibrationMsg),
     /// The device probe's line.
@@ -90,14 +97,15 @@ impl<M, C> Slot<M, C> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Plotted {
     Training,
-    KuaiRand,
+    Logs,
 }
 
 /// Every background job of the app.
 pub struct Jobs {
     wake: Waker,
     training: Slot<TrainMsg, Arc<RunControl>>,
-    kuairand: Slot<KuaiRandMsg, Arc<RunControl>>,
+    logs: Slot<LogsMsg, Arc<RunControl>>,
+    preview: Slot<PreviewMsg, Arc<RunControl>>,
     calibration: Slot<CalibrationMsg, Arc<RunControl>>,
     probe: Slot<String, ()>,
     plotted: Option<Plotted>,
@@ -112,7 +120,8 @@ impl Jobs {
         Jobs {
             wake,
             training: Slot::default(),
-            kuairand: Slot::default(),
+            logs: Slot::default(),
+            preview: Slot::default(),
             calibration: Slot::default(),
             probe: Slot::default(),
             plotted: None,
@@ -142,22 +151,36 @@ impl Jobs {
         Ok(())
     }
 
-    /// Starts loading `dir` and training on it; its run is then the one on the plots.
-    pub fn start_kuairand(&mut self, job: KuaiRandJob) -> std::io::Result<()> {
-        let control = Arc::new(RunControl::default());
-        let j = spawn_kuairand(job, Arc::clone(&control), Arc::clone(&self.wake))?;
-        self.kuairand.start(j, control);
-        self.plotted = Some(Plotted::KuaiRand);
-        Ok(())
-    }
-
-    /// Starts reading a logs source and training on it (in the real-logs slot: one such run at
-    /// a time); its run is then the one on the plots.
+    /// Starts reading a logs source and training on it (one such run at a time); its run is
+    /// then the one on the plots.
     pub fn start_logs(&mut self, job: LogsJob) -> std::io::Result<()> {
         let control = Arc::new(RunControl::default());
         let j = spawn_logs(job, Arc::clone(&control), Arc::clone(&self.wake))?;
-        self.kuairand.start(j, control);
-        self.plotted = Some(Plotted::KuaiRand);
+        self.logs.start(j, control);
+        self.plotted = Some(Plotted::Logs);
+        Ok(())
+    }
+
+    /// Starts reading the first `n_rows` rows of `path`; a preview still going is cancelled
+    /// (what it would have sent is dropped with its queue).
+    pub fn start_preview(
+        &mut self,
+        path: PathBuf,
+        mapping: LogMapping,
+        n_rows: usize,
+    ) -> std::io::Result<()> {
+        if let Some(c) = &self.preview.control {
+            c.cancel();
+        }
+        let control = Arc::new(RunControl::default());
+        let j = spawn_preview(
+            path,
+            mapping,
+            n_rows,
+            Arc::clone(&control),
+            Arc::clone(&self.wake),
+        )?;
+        self.preview.start(j, control);
         Ok(())
     }
 
@@ -180,12 +203,12 @@ impl Jobs {
         Ok(())
     }
 
-    /// The control of the run on the plots (training's or KuaiRand's): what Pause and Stop
+    /// The control of the run on the plots (training's or the logs'): what Pause and Stop
     /// steer.
     pub fn plotted_control(&self) -> Option<&RunControl> {
         match self.plotted? {
             Plotted::Training => self.training.control.as_deref(),
-            Plotted::KuaiRand => self.kuairand.control.as_deref(),
+            Plotted::Logs => self.logs.control.as_deref(),
         }
     }
 
@@ -193,7 +216,7 @@ impl Jobs {
     pub fn training_control(&self) -> Option<&RunControl> {
         match self.plotted? {
             Plotted::Training => self.training.control.as_deref(),
-            Plotted::KuaiRand => None,
+            Plotted::Logs => None,
         }
     }
 
@@ -206,9 +229,13 @@ impl Jobs {
 
     /// Stops everything (the window is closing).
     pub fn cancel_all(&self) {
-        for c in [&self.training.control, &self.kuairand.control]
-            .into_iter()
-            .flatten()
+        for c in [
+            &self.training.control,
+            &self.logs.control,
+            &self.preview.control,
+        ]
+        .into_iter()
+        .flatten()
         {
             c.cancel();
         }
@@ -225,7 +252,8 @@ impl Jobs {
             // Not short-circuited: every slot's queue is emptied on each pass.
             let running = [
                 self.training.still_running(),
-                self.kuairand.still_running(),
+                self.logs.still_running(),
+                self.preview.still_running(),
                 self.calibration.still_running(),
             ];
             if !running.contains(&true) {
@@ -239,15 +267,17 @@ impl Jobs {
     }
 
     /// Everything the threads have sent since the last call, without waiting: training's
-    /// first, then calibration's, KuaiRand's and the probe's.
+    /// first, then calibration's, the logs', the preview's and the probe's.
     pub fn drain(&mut self) -> Vec<JobEvent> {
         let mut out = Vec::new();
         self.training
             .drain_into(JobKind::Training, JobEvent::Training, &mut out);
         self.calibration
             .drain_into(JobKind::Calibration, JobEvent::Calibration, &mut out);
-        self.kuairand
-            .drain_into(JobKind::KuaiRand, JobEvent::KuaiRand, &mut out);
+        self.logs
+            .drain_into(JobKind::Logs, JobEvent::Logs, &mut out);
+        self.preview
+            .drain_into(JobKind::LogsPreview, JobEvent::LogsPreview, &mut out);
         self.probe
             .drain_into(JobKind::Probe, JobEvent::Device, &mut out);
         out

@@ -41,5 +41,5 @@ pub use history::{History, Snapshot};
 pub use layout::{Layout, auto_layout};
 pub use notice::Notice;
 pub use options::AppOptions;
-pub use state::{AppState, ColourBy, KuaiRandSource, LogSourceKind, RepresentationView, Tab};
+pub use state::{AppState, ColourBy, LogSourceKind, LogsForm, RepresentationView, Tab};
 pub use window::run;

@@ -3,12 +3,14 @@
 
 mod calibration;
 mod channel;
-mod kuairand;
+mod logs;
+mod logs_preview;
 mod probe;
 mod training;
 
 pub use calibration::{CalibrationMsg, spawn_calibration};
 pub use channel::{Job, Waker};
-pub use kuairand::{KuaiRandMsg, spawn_kuairand, spawn_logs};
+pub use logs::{LogsMsg, spawn_logs};
+pub use logs_preview::{PreviewMsg, spawn_preview};
 pub use probe::spawn_probe;
 pub use training::{TrainMsg, spawn_training};
