@@ -22,8 +22,8 @@ pub use job::{
 pub use logs::{
     BASE_RATE, EvalSet, ITEM_RATE, KuaiRandCounts, KuaiRandResult, KuaiRandSettings, LoadedLogs,
     LogSource, LogsCounts, LogsJob, LogsObserver, LogsOutput, LogsReference, LogsResult, LogsRow,
-    LogsSettings, LogsSummaryRow, NDCG_K, PAST_POPULARITY, RankingMetrics, RowCount, SourceResult,
-    kuairand_experiment, logs_experiment, run_logs_job, summarize_logs,
+    LogsRun, LogsSettings, LogsSummaryRow, NDCG_K, PAST_POPULARITY, RankingMetrics, RowCount,
+    SourceResult, kuairand_experiment, logs_experiment, run_logs_job, summarize_logs,
 };
 pub use representation::{
     Projected, Representation, colour_groups, confounder_value, principal_axes, project,

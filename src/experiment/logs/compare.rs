@@ -2,8 +2,9 @@
 //! model per seed on the encoded training rows, then score every member and the references
 //! without training on the in-distribution rows and on the test log.
 
+use super::metrics::LogsSummaryRow;
 use super::metrics::{EvalSet, LogsReference, LogsRow};
-use super::score::{member_rows, push_references, score, with_epochs};
+use super::score::{base_rate_warnings, member_rows, push_references, score, with_epochs};
 use crate::data::logs::LogSet;
 use crate::data::{HostTable, PreparedTables};
 use crate::error::Result;
@@ -38,6 +39,34 @@ pub(super) struct RunRows<'a> {
     pub in_distribution: &'a [u32],
     /// Rows of the test log.
     pub test: usize,
+}
+
+/// A run's results, whatever the source: `E` is the source's fitted encoding, `C` its row
+/// counts.
+#[derive(Debug)]
+pub struct LogsRun<E, C> {
+    /// The trained ensemble (a baseline and a CRL model per seed).
+    pub trained: Trained,
+    /// The fitted encoding.
+    pub encoder: E,
+    /// Per member and set.
+    pub rows: Vec<LogsRow>,
+    /// Per model and set.
+    pub summary: Vec<LogsSummaryRow>,
+    /// Row counts.
+    pub counts: C,
+    /// The references without training on each set.
+    pub references: Vec<LogsReference>,
+    /// The configuration the models trained with (the steps from the epochs, if given).
+    pub config: TrainConfig,
+}
+
+impl<E, C> LogsRun<E, C> {
+    /// One line per model and set whose mean log-loss is worse than the base rate's on that
+    /// set; `rate` names what the base rate is the rate of.
+    pub(super) fn base_rate_warnings(&self, rate: &str) -> Vec<String> {
+        base_rate_warnings(&self.summary, &self.references, rate)
+    }
 }
 
 /// What the shared part hands back.

@@ -4,15 +4,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::compare::{Compared, EncodedLogs, RunRows, train_and_compare};
-use super::metrics::{BASE_RATE, LogsReference, LogsRow, LogsSummaryRow, summarize_logs};
-use super::score::{base_rate_warnings, logit, validation_split};
+use super::compare::{Compared, EncodedLogs, LogsRun, RunRows, train_and_compare};
+use super::metrics::{BASE_RATE, summarize_logs};
+use super::score::{logit, validation_split};
 use crate::data::HostTable;
 use crate::data::kuairand::{EncodeOptions, Encoder, KuaiRandData, LogKind, split_by_date};
 use crate::data::logs::{LogSet, sample_rows};
 use crate::error::{Error, Result};
 use crate::experiment::settings::check_seeds;
-use crate::train::{ComputeDevice, Observer, RunControl, TrainConfig, Trained};
+use crate::train::{ComputeDevice, Observer, RunControl, TrainConfig};
 
 /// Settings of a KuaiRand run besides the training configuration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -68,30 +68,15 @@ pub struct KuaiRandCounts {
 /// The name of the past-popularity reference.
 pub const PAST_POPULARITY: &str = "past popularity";
 
-/// A KuaiRand run's results.
-#[derive(Debug)]
-pub struct KuaiRandResult {
-    /// The trained ensemble (a baseline and a CRL model per seed).
-    pub trained: Trained,
-    /// The fitted encoding.
-    pub encoder: Encoder,
-    /// Per member and set.
-    pub rows: Vec<LogsRow>,
-    /// Per model and set.
-    pub summary: Vec<LogsSummaryRow>,
-    /// Row counts.
-    pub counts: KuaiRandCounts,
-    /// The base-rate and past-popularity references on each set.
-    pub references: Vec<LogsReference>,
-    /// The configuration the models trained with (the steps from the epochs, if given).
-    pub config: TrainConfig,
-}
+/// A KuaiRand run's results: its encoder and its counts (the past window's rows among them);
+/// the references are the base rate and the past popularity on each set.
+pub type KuaiRandResult = LogsRun<Encoder, KuaiRandCounts>;
 
 impl KuaiRandResult {
     /// One line per model and set whose mean log-loss is worse than the base rate's on that
     /// set: such a model has learned less than the rate alone says (over- or under-fitted).
     pub fn warnings(&self) -> Vec<String> {
-        base_rate_warnings(&self.summary, &self.references, "click rate")
+        self.base_rate_warnings("click rate")
     }
 }
 

@@ -6,9 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::compare::{Compared, EncodedLogs, RunRows, train_and_compare};
-use super::metrics::{BASE_RATE, LogsReference, LogsRow, LogsSummaryRow, summarize_logs};
-use super::score::{base_rate_warnings, logit, validation_split};
+use super::compare::{Compared, EncodedLogs, LogsRun, RunRows, train_and_compare};
+use super::metrics::{BASE_RATE, summarize_logs};
+use super::score::{logit, validation_split};
 use super::settings::LogsSettings;
 use crate::data::HostTable;
 use crate::data::logs::{
@@ -16,7 +16,7 @@ use crate::data::logs::{
 };
 use crate::error::{Error, Result};
 use crate::experiment::settings::check_seeds;
-use crate::train::{ComputeDevice, Observer, RunControl, TrainConfig, Trained};
+use crate::train::{ComputeDevice, Observer, RunControl, TrainConfig};
 
 /// The name of the item-rate reference (sources with an item column).
 pub const ITEM_RATE: &str = "training item rate";
@@ -45,29 +45,14 @@ pub struct LogsCounts {
     pub confounder_width: usize,
 }
 
-/// A logs run's results.
-#[derive(Debug)]
-pub struct LogsResult {
-    /// The trained ensemble.
-    pub trained: Trained,
-    /// The fitted encoding.
-    pub encoder: LogsEncoder,
-    /// Per member and set.
-    pub rows: Vec<LogsRow>,
-    /// Per model and set.
-    pub summary: Vec<LogsSummaryRow>,
-    /// Row counts.
-    pub counts: LogsCounts,
-    /// The base-rate and (with an item column) item-rate references on each set.
-    pub references: Vec<LogsReference>,
-    /// The configuration the models trained with.
-    pub config: TrainConfig,
-}
+/// A mapped-logs run's results: its encoder and its counts; the references are the base rate
+/// and (with an item column) the item rate on each set.
+pub type LogsResult = LogsRun<LogsEncoder, LogsCounts>;
 
 impl LogsResult {
     /// One line per model and set whose mean log-loss is worse than the base rate's.
     pub fn warnings(&self) -> Vec<String> {
-        base_rate_warnings(&self.summary, &self.references, "outcome's rate")
+        self.base_rate_warnings("outcome's rate")
     }
 }
 

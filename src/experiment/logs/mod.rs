@@ -12,6 +12,7 @@ mod score;
 mod settings;
 mod source;
 
+pub use compare::LogsRun;
 pub use job::{LogsJob, LogsObserver, LogsOutput, SourceResult, run_logs_job};
 pub use kuairand::{
     KuaiRandCounts, KuaiRandResult, KuaiRandSettings, PAST_POPULARITY, kuairand_experiment,
