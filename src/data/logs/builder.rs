@@ -133,6 +133,22 @@ impl LogsBuilder {
         self.train.n + self.test.n
     }
 
+    /// Refuses one more row when the rows so far and it would take more than the limit.
+    fn check_memory(&self, file: &str, line: u64) -> Result<()> {
+        if (self.rows() as u64 + 1) * self.row_bytes > self.limits.max_bytes {
+            return Err(Error::invalid(format!(
+                "stopped reading {file} at line {line}: the {} rows so far take {:.1} MB once \
+                 parsed, the limit is {:.1} MB (by default half the memory available; \
+                 --max-memory-mb or Training ▸ Limits ▸ memory limit in the app sets it): map \
+                 fewer columns, or read a sample of the file",
+                self.rows(),
+                (self.rows() as u64 * self.row_bytes) as f64 / 1e6,
+                self.limits.max_bytes as f64 / 1e6
+            )));
+        }
+        Ok(())
+    }
+
     /// Adds one record of the file `ix` describes (`line` 1-based, for messages) to `part`.
     pub fn push(&mut self, ix: &ColumnIndex, part: Part, record: &[&str], line: u64) -> Result<()> {
         let m = &self.mapping;
@@ -151,70 +167,16 @@ impl LogsBuilder {
                 _ => false,
             },
         };
-        if (self.rows() as u64 + 1) * self.row_bytes > self.limits.max_bytes {
-            return Err(Error::invalid(format!(
-                "stopped reading {} at line {line}: the {} rows so far take {:.1} MB once \
-                 parsed, the limit is {:.1} MB (by default half the memory available; \
-                 --max-memory-mb or Training ▸ Limits ▸ memory limit in the app sets it): map \
-                 fewer columns, or read a sample of the file",
-                ix.file,
-                self.rows(),
-                (self.rows() as u64 * self.row_bytes) as f64 / 1e6,
-                self.limits.max_bytes as f64 / 1e6
-            )));
-        }
-        // The outcome.
-        let raw = cell(record, ix.outcome);
-        if is_missing(raw) {
-            return Err(Error::invalid(at(ix.outcome, "the outcome is empty")));
-        }
-        let v: f64 = raw.parse().map_err(|_| {
-            Error::invalid(at(
-                ix.outcome,
-                &format!("the outcome `{raw}` is not a number"),
-            ))
-        })?;
-        let y = match m.outcome_threshold {
-            Some(t) => f32::from(u8::from(v >= t)),
-            None if v == 0.0 || v == 1.0 => v as f32,
-            None => {
-                return Err(Error::invalid(at(
-                    ix.outcome,
-                    &format!(
-                        "the outcome is {raw}, but a binary outcome is 0 or 1 (give an outcome \
-                         threshold to turn a rating or a time into one)"
-                    ),
-                )));
-            }
-        };
+        self.check_memory(&ix.file, line)?;
         // Every cell is checked before the row is stored, so a failed row leaves no trace.
-        let mut numbers = Vec::with_capacity(ix.numeric.len());
-        for &i in &ix.numeric {
-            let s = cell(record, i);
-            numbers.push(if is_missing(s) {
-                f32::NAN
-            } else {
-                match s.parse::<f32>() {
-                    Ok(v) if v.is_finite() => v,
-                    _ => {
-                        return Err(Error::invalid(at(i, &format!("`{s}` is not a number"))));
-                    }
-                }
-            });
-        }
-        let time =
-            match ix.time {
-                Some(i) => {
-                    let s = cell(record, i);
-                    Some(s.parse::<f64>().ok().filter(|t| t.is_finite()).ok_or_else(|| {
-                    Error::invalid(at(
-                        i,
-                        &format!("the time `{s}` is not a number (use Unix seconds or 20220422)"),
-                    ))
-                })?)
-                }
-                None => None,
-            };
+        let y = outcome(m.outcome_threshold, cell(record, ix.outcome), &|what| {
+            at(ix.outcome, what)
+        })?;
+        let numbers = numbers(ix, record, &at)?;
+        let time = match ix.time {
+            Some(i) => Some(time(cell(record, i), &|what| at(i, what))?),
+            None => None,
+        };
         let n_users = self.users.len() as u32;
         let user = ix.user.map_or(0, |i| {
             *self
@@ -242,19 +204,12 @@ impl LogsBuilder {
         }
         for (j, &i) in ix.confounders.iter().enumerate() {
             let s = cell(record, i);
-            let class = if is_missing(s) {
-                NO_CLASS
-            } else if let Some(&c) = self.dicts[j].get(s) {
-                c
-            } else if self.values[j].len() < MAX_CONFOUNDER_VALUES {
-                let c = self.values[j].len() as u32;
-                self.dicts[j].insert(s.to_owned(), c);
-                self.values[j].push(s.to_owned());
-                c
-            } else {
-                self.overflow[j] = true;
-                NO_CLASS
-            };
+            let class = confounder_class(
+                s,
+                &mut self.dicts[j],
+                &mut self.values[j],
+                &mut self.overflow[j],
+            );
             out.confounder_class[j].push(class);
             out.confounder_number[j].push(s.parse::<f32>().unwrap_or(f32::NAN));
         }
@@ -325,4 +280,82 @@ fn record_name(m: &LogMapping, ix: &ColumnIndex, col: usize) -> String {
         .into_iter()
         .find(|(i, _)| *i == col)
         .map_or_else(|| format!("#{}", col + 1), |(_, n)| n.to_owned())
+}
+
+/// The outcome of a row from its cell `raw`: 0/1, or 1 at or above `threshold`. `at` words an
+/// error for the cell.
+fn outcome(threshold: Option<f64>, raw: &str, at: &dyn Fn(&str) -> String) -> Result<f32> {
+    if is_missing(raw) {
+        return Err(Error::invalid(at("the outcome is empty")));
+    }
+    let v: f64 = raw
+        .parse()
+        .map_err(|_| Error::invalid(at(&format!("the outcome `{raw}` is not a number"))))?;
+    match threshold {
+        Some(t) => Ok(f32::from(u8::from(v >= t))),
+        None if v == 0.0 || v == 1.0 => Ok(v as f32),
+        None => Err(Error::invalid(at(&format!(
+            "the outcome is {raw}, but a binary outcome is 0 or 1 (give an outcome \
+             threshold to turn a rating or a time into one)"
+        )))),
+    }
+}
+
+/// The numeric inputs of a record (NaN where missing). `at` words an error for a column.
+fn numbers(
+    ix: &ColumnIndex,
+    record: &[&str],
+    at: &dyn Fn(usize, &str) -> String,
+) -> Result<Vec<f32>> {
+    let mut out = Vec::with_capacity(ix.numeric.len());
+    for &i in &ix.numeric {
+        let s = cell(record, i);
+        out.push(if is_missing(s) {
+            f32::NAN
+        } else {
+            match s.parse::<f32>() {
+                Ok(v) if v.is_finite() => v,
+                _ => {
+                    return Err(Error::invalid(at(i, &format!("`{s}` is not a number"))));
+                }
+            }
+        });
+    }
+    Ok(out)
+}
+
+/// A row's time from its cell `s`. `at` words an error for the cell.
+fn time(s: &str, at: &dyn Fn(&str) -> String) -> Result<f64> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|t| t.is_finite())
+        .ok_or_else(|| {
+            Error::invalid(at(&format!(
+                "the time `{s}` is not a number (use Unix seconds or 20220422)"
+            )))
+        })
+}
+
+/// The class of a confounder cell `s` in its column's dictionary (`dict`, `values`), adding a
+/// new value while there is room; past [`MAX_CONFOUNDER_VALUES`] values the column is marked
+/// `overflow` and the cell gets no class.
+fn confounder_class(
+    s: &str,
+    dict: &mut HashMap<String, u32>,
+    values: &mut Vec<String>,
+    overflow: &mut bool,
+) -> u32 {
+    if is_missing(s) {
+        NO_CLASS
+    } else if let Some(&c) = dict.get(s) {
+        c
+    } else if values.len() < MAX_CONFOUNDER_VALUES {
+        let c = values.len() as u32;
+        dict.insert(s.to_owned(), c);
+        values.push(s.to_owned());
+        c
+    } else {
+        *overflow = true;
+        NO_CLASS
+    }
 }
