@@ -39,7 +39,7 @@ pub struct CrlApp {
     pub state: AppState,
     /// What the graph editor has selected.
     pub selection: Selection,
-    /// The current or last run (training or KuaiRand).
+    /// The current or last run (training or logs).
     pub run: Option<RunResults>,
     /// Finished runs pinned for comparison, in pinning order.
     pub pinned: Vec<PinnedRun>,
@@ -239,15 +239,14 @@ impl CrlApp {
             Command::SetCalibrationSettings(s) => self.state.calibration = s,
             Command::StartCalibration => self.start_calibration(),
             Command::StopCalibration => self.jobs.stop_calibration(),
-            // KuaiRand (handlers/kuairand.rs).
+            // Logs, any source (handlers/logs.rs; your logs' columns: handlers/log_columns.rs).
             Command::SetLogsForm(s) => self.state.kuairand = *s,
             Command::SetKuaiRandFolder(dir) => self.set_kuairand_folder(dir),
-            // Your logs, Yahoo! R3, Coat (handlers/logs.rs).
+            Command::StartLogs => self.start_logs(),
             Command::SetLogPath(which, path) => self.set_log_path(which, path),
             Command::LoadLogColumns => self.load_log_columns(),
             Command::LoadLogMapping => self.load_log_mapping(),
             Command::SaveLogMapping => self.save_log_mapping(),
-            Command::StartLogs => self.start_logs(),
             // Lessons (handlers/lesson.rs).
             Command::StartLesson(id) => self.start_lesson(&id),
             Command::LessonNext => self.lesson_next(),

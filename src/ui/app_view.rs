@@ -25,7 +25,7 @@ pub struct AppView<'a> {
     pub validation: &'a Result<Vec<String>, String>,
     /// Bumped whenever the scenario changes (the data view resamples then).
     pub generation: u64,
-    /// The current or last run (training or KuaiRand).
+    /// The current or last run (training or logs).
     pub run: Option<&'a RunResults>,
     /// The runs pinned for comparison.
     pub pinned: &'a [PinnedRun],

@@ -1,5 +1,5 @@
 //! The desktop app (eframe/egui), behind the `gui` feature. A thin layer: panels push
-//! [`Command`]s that [`CrlApp::handle_command`] applies; training, KuaiRand and calibration run
+//! [`Command`]s that [`CrlApp::handle_command`] applies; training, logs and calibration run
 //! on worker threads owned by one `Jobs`, which report through the engine's observer.
 //!
 //! Files point one way. At the bottom, state and pure functions: `state`, `layout`, `command`,
