@@ -122,6 +122,42 @@ pub fn write_fixture(root: &Path, config: &FixtureConfig) -> Result<KuaiRandFile
     KuaiRandFiles::locate(&dir)
 }
 
+/// The bucket labels of the users' counts: (upper bound, label); past the last, the label
+/// given where they are used.
+const FOLLOW_RANGES: [(u64, &str); 7] = [
+    (0, "0"),
+    (10, "(0,10]"),
+    (50, "(10,50]"),
+    (100, "(50,100]"),
+    (150, "(100,150]"),
+    (250, "(150,250]"),
+    (500, "(250,500]"),
+];
+const FANS_RANGES: [(u64, &str); 6] = [
+    (0, "0"),
+    (9, "[1,10)"),
+    (99, "[10,100)"),
+    (999, "[100,1k)"),
+    (4999, "[1k,5k)"),
+    (9999, "[5k,1w)"),
+];
+const FRIEND_RANGES: [(u64, &str); 6] = [
+    (0, "0"),
+    (4, "[1,5)"),
+    (29, "[5,30)"),
+    (59, "[30,60)"),
+    (119, "[60,120)"),
+    (249, "[120,250)"),
+];
+const REGISTER_RANGES: [(u64, &str); 6] = [
+    (30, "15-30"),
+    (60, "31-60"),
+    (90, "61-90"),
+    (180, "91-180"),
+    (365, "181-365"),
+    (730, "366-730"),
+];
+
 fn range_label(v: u64, edges: &[(u64, &'static str)], last: &'static str) -> &'static str {
     edges
         .iter()
@@ -148,55 +184,10 @@ fn write_users(path: &Path, config: &FixtureConfig) -> Result<Vec<User>> {
             let fans = (1.0 + 1.5 * normal(&mut rng)).exp().floor() as u64;
             let friends = ((0.5 * activity + normal(&mut rng)).exp() - 1.0).max(0.0) as u64;
             let register = 15 + (6.0 + normal(&mut rng)).exp().min(4000.0) as u64;
-            let follow_range = range_label(
-                follow,
-                &[
-                    (0, "0"),
-                    (10, "(0,10]"),
-                    (50, "(10,50]"),
-                    (100, "(50,100]"),
-                    (150, "(100,150]"),
-                    (250, "(150,250]"),
-                    (500, "(250,500]"),
-                ],
-                "500+",
-            );
-            let fans_range = range_label(
-                fans,
-                &[
-                    (0, "0"),
-                    (9, "[1,10)"),
-                    (99, "[10,100)"),
-                    (999, "[100,1k)"),
-                    (4999, "[1k,5k)"),
-                    (9999, "[5k,1w)"),
-                ],
-                "[1w,10w)",
-            );
-            let friend_range = range_label(
-                friends,
-                &[
-                    (0, "0"),
-                    (4, "[1,5)"),
-                    (29, "[5,30)"),
-                    (59, "[30,60)"),
-                    (119, "[60,120)"),
-                    (249, "[120,250)"),
-                ],
-                "250+",
-            );
-            let register_range = range_label(
-                register,
-                &[
-                    (30, "15-30"),
-                    (60, "31-60"),
-                    (90, "61-90"),
-                    (180, "91-180"),
-                    (365, "181-365"),
-                    (730, "366-730"),
-                ],
-                "730+",
-            );
+            let follow_range = range_label(follow, &FOLLOW_RANGES, "500+");
+            let fans_range = range_label(fans, &FANS_RANGES, "[1w,10w)");
+            let friend_range = range_label(friends, &FRIEND_RANGES, "250+");
+            let register_range = range_label(register, &REGISTER_RANGES, "730+");
             let mut rec: Vec<String> = vec![
                 id.to_string(),
                 degree.into(),
