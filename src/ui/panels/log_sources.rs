@@ -120,8 +120,9 @@ pub fn files_ui(
         {
             commands.push(Command::SaveLogMapping);
         }
+        // A label, not a spinner: a spinner repaints every frame, and the preview thread wakes
+        // the UI itself when the rows are in.
         if view.previewing {
-            ui.spinner();
             ui.weak("reading the first rows…");
         }
     });
