@@ -540,7 +540,7 @@ fn the_training_beta_steers_a_training_run_and_not_a_kuairand_run() {
 
     // A KuaiRand run on a folder that is not KuaiRand: active until its thread's failure is
     // taken in, which no frame does before the β below.
-    h.state_mut().handle_command(Command::StartKuaiRand);
+    h.state_mut().handle_command(Command::StartLogs);
     assert!(h.state().kuairand.running);
     h.state_mut().handle_command(Command::SetBeta(42.0));
     assert_eq!(
@@ -678,7 +678,7 @@ fn the_calibration_view_shows_the_ideal_and_the_staircase() {
 
 #[test]
 fn your_logs_pick_column_roles_in_the_table_and_train() {
-    use crl_lab::data::logs::{ColumnRole, LogsFixtureConfig, write_logs_fixture};
+    use crl_lab::data::logs::{ColumnRole, LogMapping, LogsFixtureConfig, write_logs_fixture};
     use crl_lab::ui::LogSourceKind;
     use egui::accesskit::Role;
     let dir = tempfile::tempdir().expect("tempdir");
@@ -705,6 +705,8 @@ fn your_logs_pick_column_roles_in_the_table_and_train() {
     h.run();
     h.get_by_label("Load columns").click();
     h.run();
+    // The first rows are read on the preview thread.
+    step_until(&mut h, 10, "the columns", |a| !a.kuairand.previewing);
     // The first guess: the click column is the outcome, user and item ids are recognised, the
     // slot (text) is a categorical input until the user says otherwise.
     let role = |h: &Harness<'_, CrlApp>, c: &str| {
@@ -736,6 +738,32 @@ fn your_logs_pick_column_roles_in_the_table_and_train() {
     assert_eq!(m.confounders, ["slot"]);
     assert!(!m.categorical.contains(&"badge".to_owned()));
     assert_eq!(m.popularity_of.as_deref(), Some("item_id"));
+    // The table's mapping is written on the file thread beside the training log, and read back
+    // over a changed role.
+    h.get_by_label("Save mapping").click();
+    h.step();
+    step_until(&mut h, 10, "the mapping saved", |a| !a.files_busy());
+    let saved = files.train.parent().expect("a folder").join("mapping.json");
+    let written = LogMapping::load(&saved).expect("the mapping file");
+    assert_eq!(written.confounders, ["slot"]);
+    assert_eq!(
+        h.state().state.kuairand.map_file,
+        saved.display().to_string()
+    );
+    h.state_mut()
+        .state
+        .kuairand
+        .roles
+        .iter_mut()
+        .for_each(|(n, r)| {
+            if n == "slot" {
+                *r = ColumnRole::Ignore;
+            }
+        });
+    h.get_by_label("Load mapping").click();
+    h.step();
+    step_until(&mut h, 10, "the mapping read", |a| !a.files_busy());
+    assert_eq!(role(&h, "slot"), Some(ColumnRole::Confounder));
     h.get_by_label("Train on your logs").click();
     h.step();
     wait_for_kuairand(&mut h);
@@ -769,6 +797,8 @@ fn your_logs_without_an_outcome_say_so_and_keep_the_table() {
     h.run();
     h.get_by_label("Load columns").click();
     h.run();
+    // The first rows are read on the preview thread.
+    step_until(&mut h, 10, "the columns", |a| !a.kuairand.previewing);
     h.get_by_label("Give one column the role outcome.");
     h.get_by_label("Train on your logs").click();
     h.run();

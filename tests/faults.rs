@@ -419,7 +419,7 @@ fn closing_during_a_calibration_or_a_kuairand_load_ends_their_threads() {
     h.run();
     h.state_mut()
         .handle_command(AppCommand::SetKuaiRandFolder(Some(dir.path().to_owned())));
-    h.state_mut().handle_command(AppCommand::StartKuaiRand);
+    h.state_mut().handle_command(AppCommand::StartLogs);
     step_until(&mut h, 60, "the load", |a| {
         a.kuairand.status.starts_with("reading")
     });

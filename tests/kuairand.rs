@@ -11,8 +11,9 @@ use crl_lab::data::kuairand::{
     CACHE_FILE_NAME, CachePolicy, ConfounderProxy, EncodeOptions, Encoder, FixtureConfig,
     KuaiRandData, LOG_COLUMNS, LoadEvent, LogKind, Outcome, SHORTCUT_UPLOAD_TYPE, TAB_CLASSES,
     USER_COLUMNS, VIDEO_BASIC_COLUMNS, VIDEO_STATISTIC_COLUMNS, Variant, load_kuairand,
-    sample_rows, split_by_date, split_standard, write_fixture,
+    split_by_date, write_fixture,
 };
+use crl_lab::data::logs::{sample_rows, split_standard};
 use crl_lab::experiment::{
     BASE_RATE, EvalSet, KuaiRandResult, KuaiRandSettings, PAST_POPULARITY, kuairand_experiment,
 };

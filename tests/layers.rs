@@ -417,12 +417,6 @@ const HANDLER_IO: [&str; 18] = [
     "preview(",
 ];
 
-/// Handler files that still do their own I/O, each with the reason.
-const HANDLER_IO_EXCEPTIONS: [&str; 1] = [
-    // logs preview moves off-thread in the logs branch (it also reads and writes the mapping)
-    "logs.rs",
-];
-
 /// Handlers decide; workers do: no file in `src/ui/handlers` reads or writes a file or samples
 /// a scenario itself (the file and sampling threads in `src/ui/worker` do, and report back).
 #[test]
@@ -438,9 +432,6 @@ fn handlers_do_no_file_io_or_sampling() {
     let mut wrong = Vec::new();
     for p in &paths {
         let name = p.file_name().expect("a file name").to_string_lossy();
-        if HANDLER_IO_EXCEPTIONS.contains(&name.as_ref()) {
-            continue;
-        }
         let code = code_of(&fs::read_to_string(p).expect("readable"));
         for (i, line) in code.lines().enumerate() {
             for pat in HANDLER_IO {

@@ -1,23 +1,19 @@
-//! `kuairand` and `kuairand-fixture`.
+//! `kuairand` (the `logs` run on a KuaiRand folder, with KuaiRand's own flags) and
+//! `kuairand-fixture`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
-use serde::Serialize;
 
-use super::real_logs::{RunArgs, RunProgress, config_json, summary_table, write_result_files};
-use super::train_cmds::create_dir;
+use super::logs_run::{RunArgs, run_source};
 use crate::data::kuairand::{
     CachePolicy, ConfounderProxy, EncodeOptions, FixtureConfig, LEAKAGE_WARNING, Outcome,
     write_fixture,
 };
+use crate::data::logs::ReadLimits;
 use crate::error::Result;
-use crate::experiment::{
-    EvalSet, KuaiRandCounts, KuaiRandJob, KuaiRandOutput, KuaiRandSettings, run_kuairand_job,
-};
-use crate::fs::write_string;
-use crate::train::{MemberSpec, RunControl, TrainConfig};
+use crate::experiment::LogSource;
 
 /// Arguments of `crl-lab kuairand`.
 #[derive(Debug, Args)]
@@ -76,37 +72,11 @@ pub struct FixtureArgs {
     pure_scale: bool,
 }
 
-#[derive(Serialize)]
-struct KuaiRandConfigFile<'a> {
-    format: &'static str,
-    version: u32,
-    crl_lab_version: &'static str,
-    command: &'static str,
-    device: &'a str,
-    dir: &'a Path,
-    release: String,
-    members: &'a [MemberSpec],
-    train: &'a TrainConfig,
-    settings: &'a KuaiRandSettings,
-    counts: &'a KuaiRandCounts,
-    features: &'a [String],
-    /// How each model's evaluated step was chosen, the same rule for every model.
-    model_selection: &'static str,
-    /// Per member, the step its evaluated model is of.
-    selected_steps: &'a [usize],
-}
-
-fn kuairand_set(set: EvalSet) -> &'static str {
-    match set {
-        EvalSet::InDistribution => "in distribution",
-        EvalSet::RandomExposure => "random exposure",
-    }
-}
-
-/// `crl-lab kuairand`.
+/// `crl-lab kuairand`: `logs` on a KuaiRand folder.
 pub fn kuairand_cmd(args: &KuaiRandArgs) -> Result<()> {
-    let run = &args.run;
-    let settings = KuaiRandSettings {
+    let source = LogSource::KuaiRand {
+        dir: args.dir.clone(),
+        cache: args.cache,
         encode: EncodeOptions {
             outcome: args.outcome,
             confounder: args.confounder,
@@ -114,97 +84,11 @@ pub fn kuairand_cmd(args: &KuaiRandArgs) -> Result<()> {
             use_statistics_file: args.use_statistics_file,
             ..EncodeOptions::default()
         },
-        held_out_fraction: run.held_out,
-        epochs: run.epochs,
     };
     if args.use_statistics_file {
         eprintln!("{LEAKAGE_WARNING}");
     }
-    let config = run.config()?;
-    create_dir(&run.out)?;
-
-    let job = KuaiRandJob {
-        dir: args.dir.clone(),
-        cache: args.cache,
-        settings,
-        config,
-        all_training_rows: run.train_rows == 0,
-        n_seeds: run.seeds,
-        device: run.device,
-    };
-    let mut obs = RunProgress::new();
-    let control = RunControl::default();
-    let output = run_kuairand_job(&job, &mut obs, &control);
-    obs.finish();
-    let KuaiRandOutput {
-        data,
-        result: res,
-        config,
-        device,
-    } = output?;
-    let t1 = obs.started;
-    let settings = &job.settings;
-
-    let out = &run.out;
-    write_result_files(
-        out,
-        "kuairand",
-        &res.rows,
-        &res.summary,
-        &res.references,
-        &res.trained,
-    )?;
-    let file = KuaiRandConfigFile {
-        format: "crl-lab-kuairand-run",
-        version: 1,
-        crl_lab_version: env!("CARGO_PKG_VERSION"),
-        command: "kuairand",
-        device: &device,
-        dir: &args.dir,
-        release: data.variant.to_string(),
-        members: &res.trained.members,
-        train: &config,
-        settings,
-        counts: &res.counts,
-        features: res.encoder.feature_names(),
-        model_selection: run.model_selection(),
-        selected_steps: &res.trained.selected_steps,
-    };
-    write_string(&out.join("config.json"), &config_json(&file)?)?;
-
-    let c = &res.counts;
-    eprintln!(
-        "outcome {}, confounder {} ({} classes), {} inputs; statistics and popularity from the \
-         {} standard rows dated before {} (the random log's first date); trained on {} of {} \
-         training rows from {} on, evaluated on {} held-out and {} random-exposure rows",
-        args.outcome,
-        args.confounder,
-        c.confounder_width,
-        c.n_features,
-        c.past,
-        c.window_start,
-        c.train_used,
-        c.train_split,
-        c.window_start,
-        c.held_out,
-        c.random
-    );
-    print!(
-        "{}",
-        summary_table(kuairand_set, &res.summary, &res.references, run.seeds)
-    );
-    for w in res.warnings() {
-        eprintln!("{w}");
-    }
-    eprintln!(
-        "trained {} models × {} steps in {:.1} s on {}; wrote {}",
-        res.trained.members.len(),
-        res.trained.steps_done,
-        t1.elapsed().as_secs_f64(),
-        device,
-        out.display()
-    );
-    Ok(())
+    run_source(source, &args.run, ReadLimits::process())
 }
 
 /// `crl-lab kuairand-fixture`.

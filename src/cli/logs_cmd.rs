@@ -4,20 +4,14 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use serde::Serialize;
 
-use super::real_logs::{RunArgs, RunProgress, config_json, summary_table, write_result_files};
-use super::train_cmds::create_dir;
+use super::logs_run::{RunArgs, run_source};
 use crate::data::logs::{
     Delimiter, LogMapping, LogsFixtureConfig, RatingFixtureConfig, RatingOptions, ReadLimits,
     SplitColumn, write_coat_fixture, write_logs_fixture, write_yahoo_fixture,
 };
 use crate::error::{Error, Result};
-use crate::experiment::{
-    EvalSet, LogsCounts, LogsJob, LogsOutput, LogsSettings, LogsSource, run_logs_job,
-};
-use crate::fs::write_string;
-use crate::train::{MemberSpec, RunControl, TrainConfig};
+use crate::experiment::LogSource;
 
 /// Arguments of `crl-lab logs`.
 #[derive(Debug, Args)]
@@ -187,117 +181,6 @@ fn mapping(args: &LogsArgs) -> Result<LogMapping> {
     Ok(m)
 }
 
-#[derive(Serialize)]
-struct LogsConfigFile<'a> {
-    format: &'static str,
-    version: u32,
-    crl_lab_version: &'static str,
-    command: &'static str,
-    device: &'a str,
-    source: &'a LogsSource,
-    members: &'a [MemberSpec],
-    train: &'a TrainConfig,
-    settings: &'a LogsSettings,
-    counts: &'a LogsCounts,
-    features: &'a [String],
-    /// How each model's evaluated step was chosen, the same rule for every model.
-    model_selection: &'static str,
-    /// Per member, the step its evaluated model is of.
-    selected_steps: &'a [usize],
-}
-
-fn test_set(set: EvalSet) -> &'static str {
-    match set {
-        EvalSet::InDistribution => "in distribution",
-        EvalSet::RandomExposure => "test log",
-    }
-}
-
-/// Runs `source` with `run`'s flags and writes the output folder.
-fn run_source(source: LogsSource, run: &RunArgs, limits: ReadLimits) -> Result<()> {
-    let mut config = run.config()?;
-    if run.train_rows == 0 {
-        config.n_train = 0;
-    }
-    create_dir(&run.out)?;
-    let job = LogsJob {
-        source,
-        settings: LogsSettings {
-            held_out_fraction: run.held_out,
-            epochs: run.epochs,
-            ..LogsSettings::default()
-        },
-        config,
-        n_seeds: run.seeds,
-        device: run.device,
-        limits,
-    };
-    let mut obs = RunProgress::new();
-    let output = run_logs_job(&job, &mut obs, &RunControl::default());
-    obs.finish();
-    let LogsOutput {
-        data,
-        result: res,
-        device,
-    } = output?;
-    let out = &run.out;
-    let command = job.source.command();
-    write_result_files(
-        out,
-        command,
-        &res.rows,
-        &res.summary,
-        &res.references,
-        &res.trained,
-    )?;
-    let file = LogsConfigFile {
-        format: "crl-lab-logs-run",
-        version: 1,
-        crl_lab_version: env!("CARGO_PKG_VERSION"),
-        command,
-        device: &device,
-        source: &job.source,
-        members: &res.trained.members,
-        train: &res.config,
-        settings: &job.settings,
-        counts: &res.counts,
-        features: res.encoder.feature_names(),
-        model_selection: run.model_selection(),
-        selected_steps: &res.trained.selected_steps,
-    };
-    write_string(&out.join("config.json"), &config_json(&file)?)?;
-    let c = &res.counts;
-    eprintln!(
-        "outcome `{}`, confounder proxy of {} classes, {} inputs; trained on {} of {} training \
-         rows, evaluated on {} held-out rows{} and {} test rows",
-        data.mapping.outcome,
-        c.confounder_width,
-        c.n_features,
-        c.train_used,
-        c.train_split,
-        c.held_out,
-        c.held_out_from
-            .map_or_else(String::new, |t| format!(" (dated {t} or later)")),
-        c.test
-    );
-    print!(
-        "{}",
-        summary_table(test_set, &res.summary, &res.references, run.seeds)
-    );
-    for w in res.warnings() {
-        eprintln!("{w}");
-    }
-    eprintln!(
-        "trained {} models × {} steps in {:.1} s on {}; wrote {}",
-        res.trained.members.len(),
-        res.trained.steps_done,
-        obs.started.elapsed().as_secs_f64(),
-        device,
-        out.display()
-    );
-    Ok(())
-}
-
 /// `crl-lab logs`.
 pub fn logs_cmd(args: &LogsArgs) -> Result<()> {
     let mapping = mapping(args)?;
@@ -310,7 +193,7 @@ pub fn logs_cmd(args: &LogsArgs) -> Result<()> {
             "give a test log (--test FILE), or --split-column for one file holding both sets",
         ));
     }
-    let source = LogsSource::Files {
+    let source = LogSource::Files {
         train: args.train.clone(),
         test: args.test.clone(),
         mapping: Box::new(mapping),
@@ -329,7 +212,7 @@ fn rating_options(args: &RatingArgs) -> RatingOptions {
 
 /// `crl-lab yahoo-r3`.
 pub fn yahoo_cmd(args: &RatingArgs) -> Result<()> {
-    let source = LogsSource::YahooR3 {
+    let source = LogSource::YahooR3 {
         dir: args.dir.clone(),
         options: rating_options(args),
     };
@@ -338,7 +221,7 @@ pub fn yahoo_cmd(args: &RatingArgs) -> Result<()> {
 
 /// `crl-lab coat`.
 pub fn coat_cmd(args: &RatingArgs) -> Result<()> {
-    let source = LogsSource::Coat {
+    let source = LogSource::Coat {
         dir: args.dir.clone(),
         options: rating_options(args),
     };

@@ -7,7 +7,8 @@ mod export_cmds;
 mod grid_cmd;
 mod kuairand_cmd;
 mod logs_cmd;
-mod real_logs;
+mod logs_report;
+mod logs_run;
 mod source;
 mod train_cmds;
 

@@ -1,15 +1,12 @@
 //! Experiments over shifts and seeds: evaluation on a shift grid, spurious reliance, sweeps and
 //! their mean ± std summaries, the jobs the app and the CLI run, the results the plots read; and
-//! the runs on real logs (KuaiRand's standard logs vs random exposure; any logged interactions,
-//! Yahoo! R3 and Coat: the training log vs the test log).
+//! the runs on real logs from any source (`logs`: the training log vs the test log, KuaiRand's
+//! standard logs vs its random exposure).
 
 mod calibration;
 mod eval;
 mod job;
-mod kuairand;
-mod kuairand_job;
 mod logs;
-mod logs_job;
 mod representation;
 mod run;
 mod settings;
@@ -22,14 +19,12 @@ pub use eval::{EvalAt, EvalRow, RelianceRow, evaluate, spurious_reliance};
 pub use job::{
     JobObserver, LIVE_TEST_ROWS, ResultsRecorder, SilentJob, TrainJob, run_job, run_job_to_results,
 };
-pub use kuairand::{
-    BASE_RATE, EvalSet, KuaiRandCounts, KuaiRandReference, KuaiRandResult, KuaiRandRow,
-    KuaiRandSettings, KuaiRandSummaryRow, NDCG_K, PAST_POPULARITY, RankingMetrics,
-    kuairand_experiment, summarize_kuairand,
+pub use logs::{
+    BASE_RATE, EvalSet, ITEM_RATE, KuaiRandCounts, KuaiRandResult, KuaiRandSettings, LoadedLogs,
+    LogSource, LogsCounts, LogsJob, LogsObserver, LogsOutput, LogsReference, LogsResult, LogsRow,
+    LogsRun, LogsSettings, LogsSummaryRow, NDCG_K, PAST_POPULARITY, RankingMetrics, RowCount,
+    SourceResult, kuairand_experiment, logs_experiment, run_logs_job, summarize_logs,
 };
-pub use kuairand_job::{KuaiRandJob, KuaiRandObserver, KuaiRandOutput, run_kuairand_job};
-pub use logs::{ITEM_RATE, LogsCounts, LogsResult, LogsSettings, logs_experiment};
-pub use logs_job::{LogsJob, LogsObserver, LogsOutput, LogsSource, run_logs_job};
 pub use representation::{
     Projected, Representation, colour_groups, confounder_value, principal_axes, project,
     project_member, shown_members,

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 
 use super::csv_text::num;
 use crate::experiment::{
-    EvalRow, KuaiRandReference, KuaiRandRow, KuaiRandSummaryRow, RankingMetrics, RelianceRow,
-    SummaryRow,
+    EvalRow, LogsReference as KuaiRandReference, LogsRow as KuaiRandRow,
+    LogsSummaryRow as KuaiRandSummaryRow, RankingMetrics, RelianceRow, SummaryRow,
 };
 use crate::train::{MemberSpec, Report};
 

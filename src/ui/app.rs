@@ -32,7 +32,7 @@ use crate::ui::panels::{
     GridResultsPanel, ScenarioPanel, about_ui, central_ui, discard_ui, grid_export_ui,
     lesson_panel_ui, menu_ui, recovery_ui, status_ui, training_panel_ui,
 };
-use crate::ui::results::{CalibrationResults, KuaiRandResults};
+use crate::ui::results::{CalibrationResults, LogsView};
 use crate::ui::shortcuts::shortcut_commands;
 use crate::ui::state::AppState;
 use crate::ui::worker::Waker;
@@ -43,7 +43,7 @@ pub struct CrlApp {
     pub state: AppState,
     /// What the graph editor has selected.
     pub selection: Selection,
-    /// The current or last run (training or KuaiRand).
+    /// The current or last run (training or logs).
     pub run: Option<RunResults>,
     /// Finished runs pinned for comparison, in pinning order.
     pub pinned: Vec<PinnedRun>,
@@ -54,8 +54,8 @@ pub struct CrlApp {
     pub(crate) run_pinned: bool,
     /// The calibration view's results.
     pub calibration: CalibrationResults,
-    /// The KuaiRand view's results.
-    pub kuairand: KuaiRandResults,
+    /// The real-logs view's results.
+    pub kuairand: LogsView,
     /// The message in the status bar.
     pub notice: Option<Notice>,
     /// Workspace file state.
@@ -143,7 +143,7 @@ impl CrlApp {
             run_origin: None,
             run_pinned: false,
             calibration: CalibrationResults::default(),
-            kuairand: KuaiRandResults::default(),
+            kuairand: LogsView::default(),
             notice: None,
             files: Files::default(),
             history: History::default(),
@@ -235,16 +235,14 @@ impl CrlApp {
             Command::SetCalibrationSettings(s) => self.state.calibration = s,
             Command::StartCalibration => self.start_calibration(),
             Command::StopCalibration => self.jobs.stop_calibration(),
-            // KuaiRand (handlers/kuairand.rs).
-            Command::SetKuaiRandSource(s) => self.state.kuairand = *s,
+            // Logs, any source (handlers/logs.rs; your logs' columns: handlers/log_columns.rs).
+            Command::SetLogsForm(s) => self.state.kuairand = *s,
             Command::SetKuaiRandFolder(dir) => self.set_kuairand_folder(dir),
-            Command::StartKuaiRand => self.start_kuairand(),
-            // Your logs, Yahoo! R3, Coat (handlers/logs.rs).
+            Command::StartLogs => self.start_logs(),
             Command::SetLogPath(which, path) => self.set_log_path(which, path),
             Command::LoadLogColumns => self.load_log_columns(),
             Command::LoadLogMapping => self.load_log_mapping(),
             Command::SaveLogMapping => self.save_log_mapping(),
-            Command::StartLogs => self.start_logs(),
             // Lessons (handlers/lesson.rs).
             Command::StartLesson(id) => self.start_lesson(&id),
             Command::LessonNext => self.lesson_next(),

@@ -10,7 +10,7 @@ use crate::ui::data_samples::Samples;
 use crate::ui::history::History;
 use crate::ui::lessons::Lessons;
 use crate::ui::notice::Notice;
-use crate::ui::results::{CalibrationResults, KuaiRandResults};
+use crate::ui::results::{CalibrationResults, LogsView};
 use crate::ui::state::AppState;
 
 /// The app as the panels see it in one frame.
@@ -25,7 +25,7 @@ pub struct AppView<'a> {
     pub notice: Option<&'a Notice>,
     /// The scenario's validation: warnings, or the error that stops training.
     pub validation: &'a Result<Vec<String>, String>,
-    /// The current or last run (training or KuaiRand).
+    /// The current or last run (training or logs).
     pub run: Option<&'a RunResults>,
     /// The runs pinned for comparison.
     pub pinned: &'a [PinnedRun],
@@ -35,8 +35,8 @@ pub struct AppView<'a> {
     pub calibration: &'a CalibrationResults,
     /// The lessons.
     pub lessons: &'a Lessons,
-    /// The KuaiRand view's results.
-    pub kuairand: &'a KuaiRandResults,
+    /// The real-logs view's results.
+    pub kuairand: &'a LogsView,
     /// The plots that have something to export.
     pub exportable: &'a [PlotKind],
     /// The device line of the status bar.

@@ -14,7 +14,7 @@ use crate::experiment::{CalibrationSettings, TrainSettings};
 use crate::export::{FigureFormat, FigureWidth, PlotKind};
 use crate::scm::{Node, Role};
 use crate::session::DataSettings;
-use crate::ui::state::{KuaiRandSource, RepresentationView, Tab};
+use crate::ui::state::{LogsForm, RepresentationView, Tab};
 
 /// What the graph editor has selected.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -135,22 +135,20 @@ pub enum Command {
     StartCalibration,
     /// Stop the calibration.
     StopCalibration,
-    /// Set the KuaiRand source (folder, beta, rows).
-    SetKuaiRandSource(Box<KuaiRandSource>),
-    /// Use the folder picked in the KuaiRand view's dialog (`None`: nothing picked).
+    /// Set the real-logs view's form (source, its fields, beta, rows).
+    SetLogsForm(Box<LogsForm>),
+    /// Use the folder picked in the KuaiRand source's dialog (`None`: nothing picked).
     SetKuaiRandFolder(Option<PathBuf>),
-    /// Load KuaiRand and train on it.
-    StartKuaiRand,
     /// Use a path picked in the real-logs view's dialog for `0` (`None`: nothing picked).
     SetLogPath(LogPath, Option<PathBuf>),
     /// Read the first rows of the training log into the column table (a first guess at each
-    /// column's role when the columns are new).
+    /// column's role when the columns are new), on the preview thread.
     LoadLogColumns,
     /// Read the mapping file into the column table.
     LoadLogMapping,
     /// Write the column table's mapping to the mapping file.
     SaveLogMapping,
-    /// Read the view's logs source (your logs, Yahoo! R3 or Coat) and train on it.
+    /// Read the view's logs source (KuaiRand, your logs, Yahoo! R3 or Coat) and train on it.
     StartLogs,
     /// Start the lesson of this id at its first step.
     StartLesson(String),

@@ -1,20 +1,23 @@
-//! The one owner of the app's background jobs: training, KuaiRand, calibration, the start-up
-//! device probe, the file tasks (one at a time, in the order asked) and the data view's
-//! sampling. Each kind has its thread's queue and its own control, so steering one never
-//! reaches another (the training panel's β no longer reaches a KuaiRand run). Each frame,
+//! The one owner of the app's background jobs: training, logs, the logs preview, calibration,
+//! the start-up device probe, the file tasks (one at a time, in the order asked) and the data
+//! view's sampling. Each kind has its thread's queue and its own control, so steering one never
+//! reaches another (the training panel's β does not reach a logs run). Each frame,
 //! [`Jobs::drain`] hands the app everything the threads sent, in one list, through one path.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use crate::experiment::{KuaiRandJob, LogsJob, TrainJob};
+use std::path::PathBuf;
+
+use crate::data::logs::LogMapping;
+use crate::experiment::{LogsJob, TrainJob};
 use crate::mi::{CalibrationConfig, StaircaseConfig};
 use crate::scm::Scenario;
 use crate::train::{DeviceChoice, RunControl};
 use crate::ui::data_samples::SampleKey;
 use crate::ui::worker::{
-    CalibrationMsg, FileDone, FileTask, Job, KuaiRandMsg, SampleMsg, TrainMsg, Waker,
-    spawn_calibration, spawn_file_task, spawn_kuairand, spawn_logs, spawn_probe, spawn_sampling,
+    CalibrationMsg, FileDone, FileTask, Job, LogsMsg, PreviewMsg, SampleMsg, TrainMsg, Waker,
+    spawn_calibration, spawn_file_task, spawn_logs, spawn_preview, spawn_probe, spawn_sampling,
     spawn_training,
 };
 
@@ -26,8 +29,10 @@ const FILE_QUEUE: usize = 16;
 pub enum JobKind {
     /// Training on the scenario.
     Training,
-    /// Training on KuaiRand logs.
-    KuaiRand,
+    /// Training on logs (any source).
+    Logs,
+    /// Reading the first rows of a training log.
+    LogsPreview,
     /// Estimator calibration.
     Calibration,
     /// The start-up device probe.
@@ -43,8 +48,10 @@ pub enum JobKind {
 pub enum JobEvent {
     /// From the training thread.
     Training(TrainMsg),
-    /// From the KuaiRand thread.
-    KuaiRand(KuaiRandMsg),
+    /// From the logs thread.
+    Logs(LogsMsg),
+    /// From the logs preview thread.
+    LogsPreview(PreviewMsg),
     /// From the calibration thread.
     Calibration(CalibrationMsg),
     /// The device probe's line.
@@ -108,14 +115,15 @@ impl<M, C> Slot<M, C> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Plotted {
     Training,
-    KuaiRand,
+    Logs,
 }
 
 /// Every background job of the app.
 pub struct Jobs {
     wake: Waker,
     training: Slot<TrainMsg, Arc<RunControl>>,
-    kuairand: Slot<KuaiRandMsg, Arc<RunControl>>,
+    logs: Slot<LogsMsg, Arc<RunControl>>,
+    preview: Slot<PreviewMsg, Arc<RunControl>>,
     calibration: Slot<CalibrationMsg, Arc<RunControl>>,
     probe: Slot<String, ()>,
     /// The file task running, what the status bar says of it, and whether it saves.
@@ -139,7 +147,8 @@ impl Jobs {
         Jobs {
             wake,
             training: Slot::default(),
-            kuairand: Slot::default(),
+            logs: Slot::default(),
+            preview: Slot::default(),
             calibration: Slot::default(),
             probe: Slot::default(),
             files: Slot::default(),
@@ -174,22 +183,36 @@ impl Jobs {
         Ok(())
     }
 
-    /// Starts loading `dir` and training on it; its run is then the one on the plots.
-    pub fn start_kuairand(&mut self, job: KuaiRandJob) -> std::io::Result<()> {
-        let control = Arc::new(RunControl::default());
-        let j = spawn_kuairand(job, Arc::clone(&control), Arc::clone(&self.wake))?;
-        self.kuairand.start(j, control);
-        self.plotted = Some(Plotted::KuaiRand);
-        Ok(())
-    }
-
-    /// Starts reading a logs source and training on it (in the real-logs slot: one such run at
-    /// a time); its run is then the one on the plots.
+    /// Starts reading a logs source and training on it (one such run at a time); its run is
+    /// then the one on the plots.
     pub fn start_logs(&mut self, job: LogsJob) -> std::io::Result<()> {
         let control = Arc::new(RunControl::default());
         let j = spawn_logs(job, Arc::clone(&control), Arc::clone(&self.wake))?;
-        self.kuairand.start(j, control);
-        self.plotted = Some(Plotted::KuaiRand);
+        self.logs.start(j, control);
+        self.plotted = Some(Plotted::Logs);
+        Ok(())
+    }
+
+    /// Starts reading the first `n_rows` rows of `path`; a preview still going is cancelled
+    /// (what it would have sent is dropped with its queue).
+    pub fn start_preview(
+        &mut self,
+        path: PathBuf,
+        mapping: LogMapping,
+        n_rows: usize,
+    ) -> std::io::Result<()> {
+        if let Some(c) = &self.preview.control {
+            c.cancel();
+        }
+        let control = Arc::new(RunControl::default());
+        let j = spawn_preview(
+            path,
+            mapping,
+            n_rows,
+            Arc::clone(&control),
+            Arc::clone(&self.wake),
+        )?;
+        self.preview.start(j, control);
         Ok(())
     }
 
@@ -212,12 +235,12 @@ impl Jobs {
         Ok(())
     }
 
-    /// The control of the run on the plots (training's or KuaiRand's): what Pause and Stop
+    /// The control of the run on the plots (training's or the logs'): what Pause and Stop
     /// steer.
     pub fn plotted_control(&self) -> Option<&RunControl> {
         match self.plotted? {
             Plotted::Training => self.training.control.as_deref(),
-            Plotted::KuaiRand => self.kuairand.control.as_deref(),
+            Plotted::Logs => self.logs.control.as_deref(),
         }
     }
 
@@ -225,7 +248,7 @@ impl Jobs {
     pub fn training_control(&self) -> Option<&RunControl> {
         match self.plotted? {
             Plotted::Training => self.training.control.as_deref(),
-            Plotted::KuaiRand => None,
+            Plotted::Logs => None,
         }
     }
 
@@ -298,9 +321,13 @@ impl Jobs {
     /// Stops everything (the window is closing). File tasks not begun are dropped, saves
     /// excepted.
     pub fn cancel_all(&mut self) {
-        for c in [&self.training.control, &self.kuairand.control]
-            .into_iter()
-            .flatten()
+        for c in [
+            &self.training.control,
+            &self.logs.control,
+            &self.preview.control,
+        ]
+        .into_iter()
+        .flatten()
         {
             c.cancel();
         }
@@ -324,7 +351,8 @@ impl Jobs {
             }
             let running = [
                 self.training.still_running(),
-                self.kuairand.still_running(),
+                self.logs.still_running(),
+                self.preview.still_running(),
                 self.calibration.still_running(),
                 self.files.still_running() || !self.file_queue.is_empty(),
             ];
@@ -339,15 +367,18 @@ impl Jobs {
     }
 
     /// Everything the threads have sent since the last call, without waiting: training's
-    /// first, then calibration's, KuaiRand's, the probe's, the file tasks' and the sampling's.
+    /// first, then calibration's, the logs', the preview's, the probe's, the file tasks' and the
+    /// sampling's.
     pub fn drain(&mut self) -> Vec<JobEvent> {
         let mut out = Vec::new();
         self.training
             .drain_into(JobKind::Training, JobEvent::Training, &mut out);
         self.calibration
             .drain_into(JobKind::Calibration, JobEvent::Calibration, &mut out);
-        self.kuairand
-            .drain_into(JobKind::KuaiRand, JobEvent::KuaiRand, &mut out);
+        self.logs
+            .drain_into(JobKind::Logs, JobEvent::Logs, &mut out);
+        self.preview
+            .drain_into(JobKind::LogsPreview, JobEvent::LogsPreview, &mut out);
         self.probe
             .drain_into(JobKind::Probe, JobEvent::Device, &mut out);
         self.files

@@ -1,11 +1,14 @@
 //! What the app remembers between runs (eframe storage): the scenario being edited, where its
-//! nodes sit, the training settings, the view and the KuaiRand source. Results and threads are
+//! nodes sit, the training settings, the view and the real-logs form. Results and threads are
 //! runtime-only.
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::logs::{ColumnRole, LogMapping};
-use crate::experiment::{CalibrationSettings, TrainSettings};
+use std::path::PathBuf;
+
+use crate::data::kuairand::{CachePolicy, EncodeOptions};
+use crate::data::logs::{ColumnRole, LogMapping, RatingOptions};
+use crate::experiment::{CalibrationSettings, LogSource, TrainSettings};
 use crate::scm::{DEFAULT_PRESET, Scenario, preset};
 use crate::session::DataSettings;
 pub use crate::session::{ColourBy, RepresentationView, Tab};
@@ -27,8 +30,9 @@ pub struct AppState {
     pub data: DataSettings,
     /// Calibration view settings.
     pub calibration: CalibrationSettings,
-    /// The KuaiRand data source.
-    pub kuairand: KuaiRandSource,
+    /// The real-logs view's source and settings (the field keeps its first name, `kuairand`,
+    /// so that saved states still load).
+    pub kuairand: LogsForm,
     /// Recently opened or saved workspace files, newest first.
     pub recent: Vec<String>,
     /// Where the student is in the lessons.
@@ -81,7 +85,7 @@ impl AppState {
             tab: Tab::Overview,
             data: DataSettings::default(),
             calibration: CalibrationSettings::default(),
-            kuairand: KuaiRandSource::default(),
+            kuairand: LogsForm::default(),
             recent: Vec::new(),
             lesson: LessonProgress::default(),
             representation: RepresentationView::default(),
@@ -124,10 +128,12 @@ impl LogSourceKind {
     }
 }
 
-/// What the real-logs view remembers between sessions.
+/// What the real-logs view remembers between sessions: the source picked and each source's
+/// fields, flat as the view's text boxes hold them (the shape saved states have);
+/// [`LogsForm::source`] turns them into the typed [`LogSource`] a run reads.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct KuaiRandSource {
+pub struct LogsForm {
     /// The source the view shows.
     pub kind: LogSourceKind,
     /// The KuaiRand folder typed or picked.
@@ -154,9 +160,9 @@ pub struct KuaiRandSource {
     pub rating_threshold: f64,
 }
 
-impl Default for KuaiRandSource {
+impl Default for LogsForm {
     fn default() -> Self {
-        KuaiRandSource {
+        LogsForm {
             kind: LogSourceKind::KuaiRand,
             dir: String::new(),
             beta: 3.0,
@@ -173,9 +179,51 @@ impl Default for KuaiRandSource {
     }
 }
 
-impl KuaiRandSource {
+impl LogsForm {
     /// The mapping the column table says.
     pub fn current_mapping(&self) -> LogMapping {
         self.mapping.with_roles(&self.roles)
+    }
+
+    /// The source the form describes, or why it cannot be read.
+    pub fn source(&self) -> Result<LogSource, String> {
+        let ratings = RatingOptions {
+            threshold: self.rating_threshold,
+            ..RatingOptions::default()
+        };
+        let ratings_dir = PathBuf::from(self.ratings_dir.trim());
+        Ok(match self.kind {
+            LogSourceKind::KuaiRand => LogSource::KuaiRand {
+                dir: PathBuf::from(self.dir.trim()),
+                cache: CachePolicy::Use,
+                encode: EncodeOptions {
+                    use_statistics_file: self.use_statistics_file,
+                    ..EncodeOptions::default()
+                },
+            },
+            LogSourceKind::Files => {
+                let mapping = self.current_mapping();
+                mapping.validate().map_err(|e| e.to_string())?;
+                let test = self.test_file.trim();
+                if test.is_empty() && mapping.split.is_none() {
+                    return Err(
+                        "give a test log, or mark one column as the split (test marker)".into(),
+                    );
+                }
+                LogSource::Files {
+                    train: PathBuf::from(self.train_file.trim()),
+                    test: (!test.is_empty()).then(|| PathBuf::from(test)),
+                    mapping: Box::new(mapping),
+                }
+            }
+            LogSourceKind::YahooR3 => LogSource::YahooR3 {
+                dir: ratings_dir,
+                options: ratings,
+            },
+            LogSourceKind::Coat => LogSource::Coat {
+                dir: ratings_dir,
+                options: ratings,
+            },
+        })
     }
 }

@@ -1,11 +1,10 @@
 //! Logged interactions: the mapping file, the generic CSV/TSV reader, and the Yahoo! R3 and
 //! Coat layouts.
 
-use crl_lab::data::kuairand::split_standard;
 use crl_lab::data::logs::{
     COAT_FEATURES, COAT_TEST, COAT_TRAIN, LogFiles, LogMapping, LogSet, LogsData, LogsEncoder,
     QuietLoad, RatingOptions, ReadLimits, YAHOO_TEST, YAHOO_TRAIN, guess_roles, preview, read_coat,
-    read_logs, read_yahoo_r3, split_by_time,
+    read_logs, read_yahoo_r3, split_by_time, split_standard,
 };
 
 use super::{parts, with_files};

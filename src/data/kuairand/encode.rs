@@ -15,136 +15,12 @@
 //! aggregates over the whole collection period, is an input only when asked for
 //! ([`EncodeOptions::use_statistics_file`]).
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
-
+use super::blocks::{CategoryBlocks, NO_SLOT};
+use super::options::{ConfounderProxy, EncodeOptions, Outcome, TAB_CLASSES};
 use super::past::{PastStats, popularity_classes};
-use super::tables::{EntityTable, KuaiRandData, LogKind};
+use super::tables::{KuaiRandData, LogKind};
 use crate::data::HostTable;
-use crate::data::logs::bucket_of;
 use crate::error::{Error, Result};
-
-/// The label the models predict.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// `is_click`: a click (two-column UI) or a valid play (single-column UI).
-    #[default]
-    IsClick,
-    /// `long_view`: played to the end (videos up to 18 s) or for 18 s.
-    LongView,
-}
-
-impl Outcome {
-    /// The column name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Outcome::IsClick => "is_click",
-            Outcome::LongView => "long_view",
-        }
-    }
-}
-
-impl FromStr for Outcome {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "is_click" => Ok(Outcome::IsClick),
-            "long_view" => Ok(Outcome::LongView),
-            other => Err(Error::invalid(format!(
-                "unknown outcome `{other}` (use is_click or long_view)"
-            ))),
-        }
-    }
-}
-
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// The observed proxy of what confounds the logs, seen only by the penalty.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConfounderProxy {
-    /// `tab`, the app scenario the logging policy served the video in, one-hot over
-    /// [`TAB_CLASSES`] classes (tabs above 14 share the last).
-    #[default]
-    Tab,
-    /// The video's popularity under the logging policy: its number of impressions among the
-    /// training rows, in quantile buckets of the training rows.
-    Popularity,
-}
-
-impl ConfounderProxy {
-    /// The name used on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            ConfounderProxy::Tab => "tab",
-            ConfounderProxy::Popularity => "popularity",
-        }
-    }
-}
-
-impl FromStr for ConfounderProxy {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "tab" => Ok(ConfounderProxy::Tab),
-            "popularity" => Ok(ConfounderProxy::Popularity),
-            other => Err(Error::invalid(format!(
-                "unknown confounder `{other}` (use tab or popularity)"
-            ))),
-        }
-    }
-}
-
-impl fmt::Display for ConfounderProxy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// Classes of the `tab` confounder: tabs 0..=14 (KuaiRand's range), and one for anything above.
-pub const TAB_CLASSES: usize = 16;
-
-/// How rows become model inputs.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct EncodeOptions {
-    /// The label.
-    pub outcome: Outcome,
-    /// The confounder proxy.
-    pub confounder: ConfounderProxy,
-    /// Buckets of each id-like category (`user_id`, `video_id`, `author_id`, `tag`, and the
-    /// user's one-hot features with more values than this).
-    pub id_buckets: usize,
-    /// Quantile buckets of the popularity confounder.
-    pub popularity_buckets: usize,
-    /// Use the columns of `video_features_statistic_*.csv` as inputs. Off by default: that
-    /// file aggregates over the whole collection period, the random-exposure log's dates
-    /// included, and several of its columns are the outcome summed over time, so a model that
-    /// sees them has seen the test set's labels (see [`LEAKAGE_WARNING`]).
-    pub use_statistics_file: bool,
-}
-
-/// What a run that uses the statistics file is told (and the CLI prints).
-pub const LEAKAGE_WARNING: &str = "warning: the inputs include video_features_statistic, which aggregates over the whole collection period (the random-exposure log's dates included) and sums the outcome over time: the model has seen the test set's labels, so its held-out and random-exposure numbers are not trustworthy";
-
-impl Default for EncodeOptions {
-    fn default() -> Self {
-        EncodeOptions {
-            outcome: Outcome::IsClick,
-            confounder: ConfounderProxy::Tab,
-            id_buckets: 16,
-            popularity_buckets: 5,
-            use_statistics_file: false,
-        }
-    }
-}
 
 /// Numeric inputs: (name, source, log1p). User columns first, then video statistics, then the
 /// row's `duration_ms`, then the statistics of the past (rows dated before the evaluation
@@ -185,38 +61,6 @@ enum NumSource {
     /// Entry k of [`PastStats::values`].
     Past(usize),
 }
-
-/// Value ranges of the user's `onehot_feat0..17` (KuaiRand's README).
-const ONEHOT_RANGES: [usize; 18] = [
-    2, 7, 50, 1471, 15, 34, 3, 118, 454, 7, 5, 5, 2, 2, 2, 2, 2, 2,
-];
-
-/// Buckets of the user's categorical column `col` (in [`USER_CATEGORICAL`] order).
-///
-/// [`USER_CATEGORICAL`]: super::tables::USER_CATEGORICAL
-fn user_buckets(col: usize, id_buckets: usize) -> usize {
-    match col {
-        // user_active_degree: four texts, no two in one of 8 buckets.
-        0 => 8,
-        c => ONEHOT_RANGES[c - 1].min(id_buckets),
-    }
-}
-
-/// Buckets of the video's categorical column `col` (in [`VIDEO_CATEGORICAL`] order).
-///
-/// [`VIDEO_CATEGORICAL`]: super::tables::VIDEO_CATEGORICAL
-fn video_buckets(col: usize, id_buckets: usize) -> usize {
-    match col {
-        // author_id, tag
-        0 | 4 => id_buckets,
-        // video_type: NORMAL or AD.
-        1 => 4,
-        // upload_type, music_type
-        _ => 16,
-    }
-}
-
-const NO_SLOT: u32 = u32::MAX;
 
 /// Model inputs of a set of log rows.
 #[derive(Clone, Debug)]
@@ -263,25 +107,7 @@ impl Encoder {
         past_rows: &[u32],
         options: &EncodeOptions,
     ) -> Result<Self> {
-        if train_rows.is_empty() {
-            return Err(Error::invalid(
-                "the encoding needs at least one training row",
-            ));
-        }
-        if past_rows.is_empty() {
-            return Err(Error::invalid(
-                "the encoding needs rows from before the evaluation window for its statistics",
-            ));
-        }
-        if options.id_buckets == 0 {
-            return Err(Error::invalid("`id_buckets` must be at least 1"));
-        }
-        if !(1..=64).contains(&options.popularity_buckets) {
-            return Err(Error::invalid(format!(
-                "`popularity_buckets` must lie in 1..=64, not {}",
-                options.popularity_buckets
-            )));
-        }
+        check_fit(train_rows, past_rows, options)?;
         let numeric: Vec<usize> = NUMERIC
             .iter()
             .enumerate()
@@ -291,76 +117,9 @@ impl Encoder {
             .map(|(j, _)| j)
             .collect();
         let mut names: Vec<String> = numeric.iter().map(|&j| NUMERIC[j].0.to_owned()).collect();
-        // Categorical blocks: user id and the user's categories, video id and the video's, hour.
-        let mut offset = names.len();
-        let mut block = |names: &mut Vec<String>, field: &str, buckets: usize| {
-            names.extend((0..buckets).map(|b| format!("{field}#{b}")));
-            let start = offset;
-            offset += buckets;
-            start
-        };
-        let user_fields = 1 + data.users.categorical_names.len();
-        let mut user_starts = vec![block(&mut names, "user_id", options.id_buckets)];
-        let mut user_sizes = vec![options.id_buckets];
-        for (c, name) in data.users.categorical_names.iter().enumerate() {
-            let b = user_buckets(c, options.id_buckets);
-            user_starts.push(block(&mut names, name, b));
-            user_sizes.push(b);
-        }
-        let video_fields = 1 + data.videos.categorical_names.len();
-        let mut video_starts = vec![block(&mut names, "video_id", options.id_buckets)];
-        let mut video_sizes = vec![options.id_buckets];
-        for (c, name) in data.videos.categorical_names.iter().enumerate() {
-            let b = video_buckets(c, options.id_buckets);
-            video_starts.push(block(&mut names, name, b));
-            video_sizes.push(b);
-        }
-        let hour_offset = block(&mut names, "hour", 24);
-        let slots = |table: &EntityTable, starts: &[usize], sizes: &[usize]| {
-            let mut out = Vec::with_capacity(table.len() * starts.len());
-            for row in 0..table.len() as u32 {
-                out.push((starts[0] + (table.ids[row as usize] % sizes[0] as u64) as usize) as u32);
-                for c in 0..table.categorical_names.len() {
-                    out.push(match table.category(row, c) {
-                        Some(text) => (starts[c + 1] + bucket_of(text, sizes[c + 1])) as u32,
-                        None => NO_SLOT,
-                    });
-                }
-            }
-            out
-        };
-        let user_slots = slots(&data.users, &user_starts, &user_sizes);
-        let video_slots = slots(&data.videos, &video_starts, &video_sizes);
-
-        // Standardisation over the training rows, missing values left out.
-        let log = &data.standard;
-        let k = numeric.len();
-        let (mut sum, mut sum_sq, mut count) = (vec![0f64; k], vec![0f64; k], vec![0u64; k]);
+        let blocks = CategoryBlocks::lay_out(data, options.id_buckets, &mut names);
         let past = PastStats::of(data, past_rows);
-        let mut raw = [0f32; NUMERIC.len()];
-        for &r in train_rows {
-            raw_numbers(data, &past, log, r as usize, &mut raw);
-            for (jj, &j) in numeric.iter().enumerate() {
-                let v = raw[j];
-                if !v.is_nan() {
-                    sum[jj] += f64::from(v);
-                    sum_sq[jj] += f64::from(v) * f64::from(v);
-                    count[jj] += 1;
-                }
-            }
-        }
-        let mut mean = vec![0f32; k];
-        let mut sd = vec![1f32; k];
-        for j in 0..k {
-            if count[j] > 0 {
-                let n = count[j] as f64;
-                let m = sum[j] / n;
-                let var = (sum_sq[j] / n - m * m).max(0.0);
-                mean[j] = m as f32;
-                sd[j] = if var > 1e-12 { var.sqrt() as f32 } else { 1.0 };
-            }
-        }
-
+        let (mean, sd) = standardisation(data, &past, &numeric, train_rows);
         let (video_popularity, popularity_edges) = match options.confounder {
             ConfounderProxy::Tab => (Vec::new(), Vec::new()),
             ConfounderProxy::Popularity => {
@@ -373,11 +132,11 @@ impl Encoder {
             feature_names: names,
             mean,
             sd,
-            user_slots,
-            user_fields,
-            video_slots,
-            video_fields,
-            hour_offset,
+            user_slots: blocks.user_slots,
+            user_fields: blocks.user_fields,
+            video_slots: blocks.video_slots,
+            video_fields: blocks.video_fields,
+            hour_offset: blocks.hour_offset,
             video_popularity,
             popularity_edges,
             past,
@@ -507,4 +266,66 @@ fn raw_numbers(
             value
         };
     }
+}
+
+/// Rejects an encoding that cannot be fitted: no training or past rows, or bucket counts out
+/// of range.
+fn check_fit(train_rows: &[u32], past_rows: &[u32], options: &EncodeOptions) -> Result<()> {
+    if train_rows.is_empty() {
+        return Err(Error::invalid(
+            "the encoding needs at least one training row",
+        ));
+    }
+    if past_rows.is_empty() {
+        return Err(Error::invalid(
+            "the encoding needs rows from before the evaluation window for its statistics",
+        ));
+    }
+    if options.id_buckets == 0 {
+        return Err(Error::invalid("`id_buckets` must be at least 1"));
+    }
+    if !(1..=64).contains(&options.popularity_buckets) {
+        return Err(Error::invalid(format!(
+            "`popularity_buckets` must lie in 1..=64, not {}",
+            options.popularity_buckets
+        )));
+    }
+    Ok(())
+}
+
+/// Mean and standard deviation of each `numeric` input over the training rows, missing values
+/// left out (mean 0 and sd 1 for an input with no value or no spread).
+fn standardisation(
+    data: &KuaiRandData,
+    past: &PastStats,
+    numeric: &[usize],
+    train_rows: &[u32],
+) -> (Vec<f32>, Vec<f32>) {
+    let log = &data.standard;
+    let k = numeric.len();
+    let (mut sum, mut sum_sq, mut count) = (vec![0f64; k], vec![0f64; k], vec![0u64; k]);
+    let mut raw = [0f32; NUMERIC.len()];
+    for &r in train_rows {
+        raw_numbers(data, past, log, r as usize, &mut raw);
+        for (jj, &j) in numeric.iter().enumerate() {
+            let v = raw[j];
+            if !v.is_nan() {
+                sum[jj] += f64::from(v);
+                sum_sq[jj] += f64::from(v) * f64::from(v);
+                count[jj] += 1;
+            }
+        }
+    }
+    let mut mean = vec![0f32; k];
+    let mut sd = vec![1f32; k];
+    for j in 0..k {
+        if count[j] > 0 {
+            let n = count[j] as f64;
+            let m = sum[j] / n;
+            let var = (sum_sq[j] / n - m * m).max(0.0);
+            mean[j] = m as f32;
+            sd[j] = if var > 1e-12 { var.sqrt() as f32 } else { 1.0 };
+        }
+    }
+    (mean, sd)
 }

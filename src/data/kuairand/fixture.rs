@@ -13,15 +13,14 @@
 
 use std::path::Path;
 
-use rand::distr::Distribution;
-use rand::distr::weighted::WeightedIndex;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::StandardNormal;
 
 use super::files::{
-    KuaiRandFiles, LOG_COLUMNS, USER_COLUMNS, VIDEO_BASIC_COLUMNS, VIDEO_STATISTIC_COLUMNS, Variant,
+    KuaiRandFiles, USER_COLUMNS, VIDEO_BASIC_COLUMNS, VIDEO_STATISTIC_COLUMNS, Variant,
 };
+use super::fixture_log::write_log;
+use super::fixture_model::{TOPICS, User, Video, csv_err, io_err, normal, sigmoid};
 use crate::error::{Error, Result};
 use crate::fs::write_atomically;
 use crate::scm::derive_seed;
@@ -33,22 +32,6 @@ pub const SHORTCUT_UPLOAD_TYPE: &str = "ShortCamera";
 /// Other upload types of the fixture's videos.
 const OTHER_UPLOAD_TYPES: [&str; 5] = ["ShortImport", "LongImport", "Web", "Kmovie", "LongPicture"];
 
-/// Topics of videos and user preferences (the values of `onehot_feat1`).
-const TOPICS: usize = 7;
-
-/// The effect of each tab (0..=14) on the click logit.
-const TAB_EFFECT: [f64; 15] = [
-    0.0, 1.6, -0.4, 0.3, -0.2, 0.1, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
-];
-
-/// Tabs other than 1, with their weights when the policy does not pick tab 1.
-const BASE_TAB_WEIGHTS: [f64; 15] = [
-    50.0, 0.0, 15.0, 10.0, 8.0, 4.0, 3.0, 2.0, 2.0, 1.5, 1.5, 1.0, 1.0, 0.5, 0.5,
-];
-
-/// 2022-04-08 00:00 in Beijing time, in Unix milliseconds.
-const START_MS: i64 = 1_649_347_200_000;
-const DAY_MS: i64 = 86_400_000;
 /// Share of the standard rows in the first period (KuaiRand-Pure: about 1.14 M of 1.44 M).
 const EARLY_SHARE: f64 = 0.79;
 
@@ -109,34 +92,6 @@ impl FixtureConfig {
     }
 }
 
-struct User {
-    activity: f64,
-    topic: usize,
-}
-
-struct Video {
-    topic: usize,
-    quality: f64,
-    clickbait: bool,
-    duration_ms: f64,
-}
-
-fn normal(rng: &mut ChaCha8Rng) -> f64 {
-    rng.sample(StandardNormal)
-}
-
-fn sigmoid(v: f64) -> f64 {
-    1.0 / (1.0 + (-v).exp())
-}
-
-fn io_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |e| Error::io("cannot write", path, e)
-}
-
-fn csv_err(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
-    move |e| Error::io("cannot write", path, std::io::Error::other(e.to_string()))
-}
-
 /// Writes a KuaiRand-Pure-shaped dataset into `root/data` (created if missing) and returns its
 /// files. Every value is drawn from streams seeded by `config.seed`.
 pub fn write_fixture(root: &Path, config: &FixtureConfig) -> Result<KuaiRandFiles> {
@@ -167,6 +122,42 @@ pub fn write_fixture(root: &Path, config: &FixtureConfig) -> Result<KuaiRandFile
     KuaiRandFiles::locate(&dir)
 }
 
+/// The bucket labels of the users' counts: (upper bound, label); past the last, the label
+/// given where they are used.
+const FOLLOW_RANGES: [(u64, &str); 7] = [
+    (0, "0"),
+    (10, "(0,10]"),
+    (50, "(10,50]"),
+    (100, "(50,100]"),
+    (150, "(100,150]"),
+    (250, "(150,250]"),
+    (500, "(250,500]"),
+];
+const FANS_RANGES: [(u64, &str); 6] = [
+    (0, "0"),
+    (9, "[1,10)"),
+    (99, "[10,100)"),
+    (999, "[100,1k)"),
+    (4999, "[1k,5k)"),
+    (9999, "[5k,1w)"),
+];
+const FRIEND_RANGES: [(u64, &str); 6] = [
+    (0, "0"),
+    (4, "[1,5)"),
+    (29, "[5,30)"),
+    (59, "[30,60)"),
+    (119, "[60,120)"),
+    (249, "[120,250)"),
+];
+const REGISTER_RANGES: [(u64, &str); 6] = [
+    (30, "15-30"),
+    (60, "31-60"),
+    (90, "61-90"),
+    (180, "91-180"),
+    (365, "181-365"),
+    (730, "366-730"),
+];
+
 fn range_label(v: u64, edges: &[(u64, &'static str)], last: &'static str) -> &'static str {
     edges
         .iter()
@@ -193,55 +184,10 @@ fn write_users(path: &Path, config: &FixtureConfig) -> Result<Vec<User>> {
             let fans = (1.0 + 1.5 * normal(&mut rng)).exp().floor() as u64;
             let friends = ((0.5 * activity + normal(&mut rng)).exp() - 1.0).max(0.0) as u64;
             let register = 15 + (6.0 + normal(&mut rng)).exp().min(4000.0) as u64;
-            let follow_range = range_label(
-                follow,
-                &[
-                    (0, "0"),
-                    (10, "(0,10]"),
-                    (50, "(10,50]"),
-                    (100, "(50,100]"),
-                    (150, "(100,150]"),
-                    (250, "(150,250]"),
-                    (500, "(250,500]"),
-                ],
-                "500+",
-            );
-            let fans_range = range_label(
-                fans,
-                &[
-                    (0, "0"),
-                    (9, "[1,10)"),
-                    (99, "[10,100)"),
-                    (999, "[100,1k)"),
-                    (4999, "[1k,5k)"),
-                    (9999, "[5k,1w)"),
-                ],
-                "[1w,10w)",
-            );
-            let friend_range = range_label(
-                friends,
-                &[
-                    (0, "0"),
-                    (4, "[1,5)"),
-                    (29, "[5,30)"),
-                    (59, "[30,60)"),
-                    (119, "[60,120)"),
-                    (249, "[120,250)"),
-                ],
-                "250+",
-            );
-            let register_range = range_label(
-                register,
-                &[
-                    (30, "15-30"),
-                    (60, "31-60"),
-                    (90, "61-90"),
-                    (180, "91-180"),
-                    (365, "181-365"),
-                    (730, "366-730"),
-                ],
-                "730+",
-            );
+            let follow_range = range_label(follow, &FOLLOW_RANGES, "500+");
+            let fans_range = range_label(fans, &FANS_RANGES, "[1w,10w)");
+            let friend_range = range_label(friends, &FRIEND_RANGES, "250+");
+            let register_range = range_label(register, &REGISTER_RANGES, "730+");
             let mut rec: Vec<String> = vec![
                 id.to_string(),
                 degree.into(),
@@ -384,132 +330,4 @@ fn write_videos(basic: &Path, statistic: &Path, config: &FixtureConfig) -> Resul
         out.flush().map_err(io_err(statistic))
     })?;
     Ok(videos)
-}
-
-/// `date` of day `d` after 2022-04-08 (d < 31).
-fn date_of(day: i64) -> i64 {
-    let d = 8 + day;
-    if d <= 30 {
-        20_220_400 + d
-    } else {
-        20_220_500 + d - 30
-    }
-}
-
-fn write_log(
-    path: &Path,
-    users: &[User],
-    videos: &[Video],
-    rows: usize,
-    days: std::ops::Range<i64>,
-    random: bool,
-    seed: u64,
-) -> Result<()> {
-    let label = format!(
-        "fixture log {}",
-        path.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default()
-    );
-    let mut rng = ChaCha8Rng::seed_from_u64(derive_seed(seed, &label));
-    let pick_user = WeightedIndex::new(users.iter().map(|u| (0.5 * u.activity).exp()))
-        .map_err(|e| Error::invalid(format!("fixture users: {e}")))?;
-    // The policy favours quality and, above all, clickbait.
-    let policy_weight =
-        |v: &Video| (0.7 * v.quality + 1.2 * f64::from(u8::from(v.clickbait))).exp();
-    let pick_video = WeightedIndex::new(videos.iter().map(policy_weight))
-        .map_err(|e| Error::invalid(format!("fixture videos: {e}")))?;
-    let by_topic: Vec<(Vec<usize>, Option<WeightedIndex<f64>>)> = (0..TOPICS)
-        .map(|t| {
-            let ids: Vec<usize> = (0..videos.len())
-                .filter(|&i| videos[i].topic == t)
-                .collect();
-            let pick = WeightedIndex::new(ids.iter().map(|&i| policy_weight(&videos[i]))).ok();
-            (ids, pick)
-        })
-        .collect();
-    let base_tab = WeightedIndex::new(BASE_TAB_WEIGHTS)
-        .map_err(|e| Error::invalid(format!("fixture tabs: {e}")))?;
-    write_atomically(path, |w| {
-        let err = io_err(path);
-        writeln!(w, "{}", LOG_COLUMNS.join(",")).map_err(&err)?;
-        for _ in 0..rows {
-            let u = pick_user.sample(&mut rng);
-            let user = &users[u];
-            let v = if random {
-                rng.random_range(0..videos.len())
-            } else {
-                match &by_topic[user.topic] {
-                    (ids, Some(pick)) if rng.random_bool(0.5) => ids[pick.sample(&mut rng)],
-                    _ => pick_video.sample(&mut rng),
-                }
-            };
-            let video = &videos[v];
-            let featured = if random {
-                0.2
-            } else if video.clickbait {
-                0.85
-            } else {
-                0.05
-            };
-            let tab = if rng.random_bool(featured) {
-                1
-            } else {
-                base_tab.sample(&mut rng)
-            };
-            let matched = f64::from(u8::from(user.topic == video.topic));
-            let logit =
-                -1.2 + 0.6 * user.activity + 1.4 * matched + 0.8 * video.quality + TAB_EFFECT[tab];
-            let click = rng.random_bool(sigmoid(logit));
-            let duration = video.duration_ms;
-            let play = if click {
-                (sigmoid(0.8 * video.quality + matched + normal(&mut rng)) * 1.5 * duration).round()
-            } else {
-                (rng.random::<f64>() * duration.min(3_000.0)).round()
-            };
-            let long_view = if duration <= 18_000.0 {
-                play >= duration
-            } else {
-                play >= 18_000.0
-            };
-            let like = click && rng.random_bool(sigmoid(video.quality - 2.5));
-            let follow = click && rng.random_bool(0.01);
-            let comment = click && rng.random_bool(0.01);
-            let forward = click && rng.random_bool(0.005);
-            let hate = !click && rng.random_bool(0.002);
-            let profile = rng.random_bool(0.02);
-            let day = rng.random_range(days.clone());
-            let hour = rng.random_range(0..24i64);
-            let time_ms =
-                START_MS + day * DAY_MS + hour * 3_600_000 + rng.random_range(0..3_600_000);
-            let b = |v: bool| u8::from(v);
-            writeln!(
-                w,
-                "{u},{v},{},{},{time_ms},{},{},{},{},{},{},{},{play},{duration},{},{},{},{},{tab}",
-                date_of(day),
-                hour * 100,
-                b(click),
-                b(like),
-                b(follow),
-                b(comment),
-                b(forward),
-                b(hate),
-                b(long_view),
-                if profile {
-                    rng.random_range(1_000..60_000)
-                } else {
-                    0
-                },
-                if comment {
-                    rng.random_range(1_000..60_000)
-                } else {
-                    0
-                },
-                b(profile),
-                b(random),
-            )
-            .map_err(&err)?;
-        }
-        Ok(())
-    })
 }

@@ -6,8 +6,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::cache::{CACHE_FILE_NAME, Fingerprint, read_cache, write_cache};
+use super::cache::{CACHE_FILE_NAME, read_cache, write_cache};
 use super::files::KuaiRandFiles;
+use super::fingerprint::Fingerprint;
 use super::parse::parse;
 use super::tables::KuaiRandData;
 use crate::data::logs::{LoadEvent, LoadObserver};

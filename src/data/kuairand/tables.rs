@@ -1,6 +1,8 @@
 //! The parsed KuaiRand data: log rows column by column, and the user and video side tables
 //! they join with.
 
+use std::fmt::Write as _;
+
 use super::files::Variant;
 
 /// A categorical cell with no value (an empty field, or an id with no side-table row).
@@ -194,6 +196,31 @@ pub struct KuaiRandData {
 }
 
 impl KuaiRandData {
+    /// The release's rows, users and videos in one line (with the ids that have no features).
+    pub fn describe(&self) -> String {
+        let mut s = format!(
+            "{}: {} standard rows, {} random-exposure rows, {} users, {} videos",
+            self.variant,
+            self.standard.len(),
+            self.random.len(),
+            self.users.len(),
+            self.videos.len()
+        );
+        for (n, what) in [
+            (
+                self.users_without_features,
+                "log users without user features",
+            ),
+            (self.videos_without_basic, "videos without basic features"),
+            (self.videos_without_statistic, "videos without statistics"),
+        ] {
+            if n > 0 {
+                let _ = write!(s, "; {n} {what}");
+            }
+        }
+        s
+    }
+
     /// The log of `kind`.
     pub fn log(&self, kind: LogKind) -> &LogTable {
         match kind {

@@ -99,21 +99,7 @@ impl LogsEncoder {
         }
         let m = &data.mapping;
         let t = &data.train;
-        let mut feature_names = Vec::new();
-        let (mut mean, mut sd) = (Vec::new(), Vec::new());
-        for (name, col) in m.numeric.iter().zip(&t.numeric) {
-            let vals: Vec<f64> = rows
-                .iter()
-                .map(|&r| f64::from(col[r as usize]))
-                .filter(|v| !v.is_nan())
-                .collect();
-            let n = vals.len().max(1) as f64;
-            let mu = vals.iter().sum::<f64>() / n;
-            let var = vals.iter().map(|v| (v - mu).powi(2)).sum::<f64>() / n;
-            mean.push(mu as f32);
-            sd.push(if var > 1e-12 { var.sqrt() as f32 } else { 1.0 });
-            feature_names.push(name.clone());
-        }
+        let (mut feature_names, mean, sd) = standardisation(data, rows);
         let mut blocks = Vec::new();
         let mut at = feature_names.len();
         for name in &m.categorical {
@@ -122,71 +108,19 @@ impl LogsEncoder {
             feature_names.extend((0..b).map(|i| format!("{name}={i}")));
             at += b;
         }
-        // The confounder columns' class rules.
         let k = m.popularity_buckets;
-        let mut rules = Vec::new();
-        let mut radix = Vec::new();
-        for (j, name) in m.confounders.iter().enumerate() {
-            let classes = &t.confounder_class[j];
-            let mut seen: Vec<u32> = rows
-                .iter()
-                .map(|&r| classes[r as usize])
-                .filter(|&c| c != NO_CLASS)
-                .collect();
-            seen.sort_unstable();
-            seen.dedup();
-            let rule = if !data.confounder_overflow[j] && seen.len() <= MAX_VALUE_CLASSES {
-                let mut map = vec![seen.len() as u32; data.confounder_values[j].len()];
-                for (class, &entry) in seen.iter().enumerate() {
-                    map[entry as usize] = class as u32;
-                }
-                radix.push(seen.len() as u64 + 1);
-                ClassRule::Values(map, seen.len() as u32)
-            } else {
-                let nums = &t.confounder_number[j];
-                let mut vals: Vec<f32> = Vec::with_capacity(rows.len());
-                for &r in rows {
-                    let v = nums[r as usize];
-                    if v.is_nan() && classes[r as usize] != NO_CLASS {
-                        return Err(Error::invalid(format!(
-                            "confounder column `{name}` has more than {MAX_VALUE_CLASSES} \
-                             distinct values and not all are numbers: a confounder proxy needs \
-                             few classes (map the column as a categorical input, or bin it)"
-                        )));
-                    }
-                    if !v.is_nan() {
-                        vals.push(v);
-                    }
-                }
-                radix.push(k as u64 + 1);
-                ClassRule::Quantiles(quantile_edges(&mut vals, k))
-            };
+        let (mut rules, mut radix) = (Vec::new(), Vec::new());
+        for j in 0..m.confounders.len() {
+            let (rule, classes) = class_rule(data, j, rows, k)?;
             rules.push(rule);
+            radix.push(classes);
         }
-        // The popularity proxy: the item's impressions among the training rows.
-        let mut item_counts: HashMap<u64, u32> = HashMap::new();
-        let mut item_hits: HashMap<u64, u32> = HashMap::new();
-        let mut popularity_edges = Vec::new();
-        if m.popularity_of.is_some() {
-            for &r in rows {
-                let key = t.popularity[r as usize];
-                if key != MISSING_KEY {
-                    *item_counts.entry(key).or_default() += 1;
-                    *item_hits.entry(key).or_default() += u32::from(t.outcome[r as usize] > 0.5);
-                }
-            }
-            let mut per_row: Vec<u32> = rows
-                .iter()
-                .map(|&r| {
-                    item_counts
-                        .get(&t.popularity[r as usize])
-                        .copied()
-                        .unwrap_or(0)
-                })
-                .collect();
-            popularity_edges = quantile_edges(&mut per_row, k);
+        let (item_counts, item_hits, popularity_edges) = if m.popularity_of.is_some() {
             radix.push(k as u64);
-        }
+            popularity(t, rows, k)
+        } else {
+            (HashMap::new(), HashMap::new(), Vec::new())
+        };
         let base_rate = rows
             .iter()
             .map(|&r| f64::from(t.outcome[r as usize]))
@@ -207,8 +141,16 @@ impl LogsEncoder {
             width: 0,
             base_rate,
         };
-        // The joint classes the training rows hold, in code order, and one for the others.
-        let mut codes: Vec<u64> = rows.iter().map(|&r| enc.code(t, r as usize)).collect();
+        enc.fit_joint_classes(data, rows)?;
+        Ok(enc)
+    }
+
+    /// The joint classes the training rows hold, in code order, and one for the others.
+    fn fit_joint_classes(&mut self, data: &LogsData, rows: &[u32]) -> Result<()> {
+        let mut codes: Vec<u64> = rows
+            .iter()
+            .map(|&r| self.code(&data.train, r as usize))
+            .collect();
         codes.sort_unstable();
         codes.dedup();
         if codes.len() > MAX_CONFOUNDER_CLASSES {
@@ -220,13 +162,13 @@ impl LogsEncoder {
                 enc_parts(data).join(", ")
             )));
         }
-        enc.classes = codes
+        self.classes = codes
             .iter()
             .enumerate()
             .map(|(i, &c)| (c, i as u32))
             .collect();
-        enc.width = codes.len() + 1;
-        Ok(enc)
+        self.width = codes.len() + 1;
+        Ok(())
     }
 
     /// The joint confounder code of row `r` of `cols` (mixed radix over the parts).
@@ -351,4 +293,98 @@ fn enc_parts(data: &LogsData) -> Vec<String> {
                 .map(|p| format!("the popularity of `{p}`")),
         )
         .collect()
+}
+
+/// The numeric inputs' names, means and standard deviations over the training `rows`, missing
+/// values left out.
+fn standardisation(data: &LogsData, rows: &[u32]) -> (Vec<String>, Vec<f32>, Vec<f32>) {
+    let (mut names, mut mean, mut sd) = (Vec::new(), Vec::new(), Vec::new());
+    for (name, col) in data.mapping.numeric.iter().zip(&data.train.numeric) {
+        let vals: Vec<f64> = rows
+            .iter()
+            .map(|&r| f64::from(col[r as usize]))
+            .filter(|v| !v.is_nan())
+            .collect();
+        let n = vals.len().max(1) as f64;
+        let mu = vals.iter().sum::<f64>() / n;
+        let var = vals.iter().map(|v| (v - mu).powi(2)).sum::<f64>() / n;
+        mean.push(mu as f32);
+        sd.push(if var > 1e-12 { var.sqrt() as f32 } else { 1.0 });
+        names.push(name.clone());
+    }
+    (names, mean, sd)
+}
+
+/// The class rule of confounder column `j` and its number of classes (with the one for a
+/// missing value): its values when the training rows hold few, otherwise `k` quantile classes
+/// of its numbers.
+fn class_rule(data: &LogsData, j: usize, rows: &[u32], k: usize) -> Result<(ClassRule, u64)> {
+    let t = &data.train;
+    let name = &data.mapping.confounders[j];
+    let classes = &t.confounder_class[j];
+    let mut seen: Vec<u32> = rows
+        .iter()
+        .map(|&r| classes[r as usize])
+        .filter(|&c| c != NO_CLASS)
+        .collect();
+    seen.sort_unstable();
+    seen.dedup();
+    if !data.confounder_overflow[j] && seen.len() <= MAX_VALUE_CLASSES {
+        let mut map = vec![seen.len() as u32; data.confounder_values[j].len()];
+        for (class, &entry) in seen.iter().enumerate() {
+            map[entry as usize] = class as u32;
+        }
+        return Ok((
+            ClassRule::Values(map, seen.len() as u32),
+            seen.len() as u64 + 1,
+        ));
+    }
+    let nums = &t.confounder_number[j];
+    let mut vals: Vec<f32> = Vec::with_capacity(rows.len());
+    for &r in rows {
+        let v = nums[r as usize];
+        if v.is_nan() && classes[r as usize] != NO_CLASS {
+            return Err(Error::invalid(format!(
+                "confounder column `{name}` has more than {MAX_VALUE_CLASSES} \
+                 distinct values and not all are numbers: a confounder proxy needs \
+                 few classes (map the column as a categorical input, or bin it)"
+            )));
+        }
+        if !v.is_nan() {
+            vals.push(v);
+        }
+    }
+    Ok((
+        ClassRule::Quantiles(quantile_edges(&mut vals, k)),
+        k as u64 + 1,
+    ))
+}
+
+/// The popularity proxy: each item's impressions and positives among the training `rows`, and
+/// the `k`-quantile edges of the rows' item impressions.
+fn popularity(
+    t: &LogColumns,
+    rows: &[u32],
+    k: usize,
+) -> (HashMap<u64, u32>, HashMap<u64, u32>, Vec<u32>) {
+    let mut item_counts: HashMap<u64, u32> = HashMap::new();
+    let mut item_hits: HashMap<u64, u32> = HashMap::new();
+    for &r in rows {
+        let key = t.popularity[r as usize];
+        if key != MISSING_KEY {
+            *item_counts.entry(key).or_default() += 1;
+            *item_hits.entry(key).or_default() += u32::from(t.outcome[r as usize] > 0.5);
+        }
+    }
+    let mut per_row: Vec<u32> = rows
+        .iter()
+        .map(|&r| {
+            item_counts
+                .get(&t.popularity[r as usize])
+                .copied()
+                .unwrap_or(0)
+        })
+        .collect();
+    let edges = quantile_edges(&mut per_row, k);
+    (item_counts, item_hits, edges)
 }

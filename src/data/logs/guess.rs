@@ -1,8 +1,8 @@
 //! A first guess at each column's role from its name and its first values, so the app's column
 //! table starts close to right; the user corrects it.
 
-use super::mapping::ColumnRole;
-use super::read::Preview;
+use super::preview::Preview;
+use super::role::ColumnRole;
 
 /// The guessed role of each column of `preview`: the first column named like a label (`click`,
 /// `label`, `rating`, …) is the outcome, one named like a user the user, one named like an item

@@ -4,11 +4,11 @@
 //! flags, by a short JSON file kept beside the data, or by the app's column table.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::delimiter::Delimiter;
 use crate::error::{Error, Result};
 
 /// What the `format` field of a mapping file says.
@@ -28,67 +28,6 @@ pub struct SplitColumn {
     pub column: String,
     /// The value that marks a test row (every other value is a training row).
     pub test_value: String,
-}
-
-/// The field separator of a file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Delimiter {
-    /// Tab for `.tsv`, `.tab` and `.txt` files; otherwise whichever of tab, comma and semicolon
-    /// the header line holds most of.
-    #[default]
-    Auto,
-    /// `,`
-    Comma,
-    /// A tab.
-    Tab,
-    /// `;`
-    Semicolon,
-}
-
-impl Delimiter {
-    /// The byte, or `None` for [`Delimiter::Auto`].
-    pub fn byte(self) -> Option<u8> {
-        match self {
-            Delimiter::Auto => None,
-            Delimiter::Comma => Some(b','),
-            Delimiter::Tab => Some(b'\t'),
-            Delimiter::Semicolon => Some(b';'),
-        }
-    }
-
-    /// The delimiter of `path` whose first line is `header`: this one, or for `Auto` the
-    /// extension's or the header's.
-    pub fn resolve(self, path: &Path, header: &str) -> u8 {
-        if let Some(b) = self.byte() {
-            return b;
-        }
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase());
-        if matches!(ext.as_deref(), Some("tsv" | "tab" | "txt")) {
-            return b'\t';
-        }
-        [b',', b'\t', b';']
-            .into_iter()
-            .max_by_key(|&d| (header.bytes().filter(|&b| b == d).count(), d == b','))
-            .unwrap_or(b',')
-    }
-}
-
-impl std::str::FromStr for Delimiter {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "auto" => Ok(Delimiter::Auto),
-            "," | "comma" => Ok(Delimiter::Comma),
-            "\\t" | "\t" | "tab" => Ok(Delimiter::Tab),
-            ";" | "semicolon" => Ok(Delimiter::Semicolon),
-            other => Err(Error::invalid(format!(
-                "unknown delimiter `{other}` (use auto, comma, tab or semicolon)"
-            ))),
-        }
-    }
 }
 
 /// How a file's columns become model inputs.
@@ -154,69 +93,6 @@ impl Default for LogMapping {
             column_buckets: BTreeMap::new(),
             popularity_buckets: 8,
         }
-    }
-}
-
-/// The role of one column in the app's column table (a column has one role there; a mapping
-/// file may also name a column both as the user and as a categorical input).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ColumnRole {
-    /// Not used.
-    #[default]
-    Ignore,
-    /// The label.
-    Outcome,
-    /// A numeric input.
-    Numeric,
-    /// A categorical input.
-    Categorical,
-    /// The user: grouped by in GAUC and NDCG, and a categorical input.
-    User,
-    /// A confounder proxy (seen by the penalty only).
-    Confounder,
-    /// An item whose popularity in the training rows is the confounder proxy; also a
-    /// categorical input.
-    Item,
-    /// The time column.
-    Time,
-    /// The column marking test rows (one file).
-    Split,
-}
-
-impl ColumnRole {
-    /// Every role, in the order the app's drop-down lists them.
-    pub const ALL: [ColumnRole; 9] = [
-        ColumnRole::Ignore,
-        ColumnRole::Outcome,
-        ColumnRole::Numeric,
-        ColumnRole::Categorical,
-        ColumnRole::User,
-        ColumnRole::Item,
-        ColumnRole::Confounder,
-        ColumnRole::Time,
-        ColumnRole::Split,
-    ];
-
-    /// The role's name in the drop-down.
-    pub fn label(self) -> &'static str {
-        match self {
-            ColumnRole::Ignore => "ignore",
-            ColumnRole::Outcome => "outcome",
-            ColumnRole::Numeric => "numeric input",
-            ColumnRole::Categorical => "categorical input",
-            ColumnRole::User => "user",
-            ColumnRole::Item => "item (popularity proxy)",
-            ColumnRole::Confounder => "confounder proxy",
-            ColumnRole::Time => "time",
-            ColumnRole::Split => "split (test marker)",
-        }
-    }
-}
-
-impl fmt::Display for ColumnRole {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
     }
 }
 
@@ -369,82 +245,12 @@ impl LogMapping {
         }
         Ok(())
     }
-
-    /// The role of `column` in the app's table (the first that applies).
-    pub fn role_of(&self, column: &str) -> ColumnRole {
-        let is = |c: &Option<String>| c.as_deref() == Some(column);
-        if self.outcome == column {
-            ColumnRole::Outcome
-        } else if is(&self.user) {
-            ColumnRole::User
-        } else if is(&self.popularity_of) {
-            ColumnRole::Item
-        } else if self.numeric.iter().any(|c| c == column) {
-            ColumnRole::Numeric
-        } else if self.categorical.iter().any(|c| c == column) {
-            ColumnRole::Categorical
-        } else if self.confounders.iter().any(|c| c == column) {
-            ColumnRole::Confounder
-        } else if is(&self.time) {
-            ColumnRole::Time
-        } else if self.split.as_ref().is_some_and(|s| s.column == column) {
-            ColumnRole::Split
-        } else {
-            ColumnRole::Ignore
-        }
-    }
-
-    /// This mapping with its column roles replaced by `roles` (column, role), as the app's
-    /// table sets them; the other settings (threshold, buckets, the split's test value) stay.
-    /// A user or item column is also a categorical input.
-    pub fn with_roles(&self, roles: &[(String, ColumnRole)]) -> LogMapping {
-        let mut m = LogMapping {
-            outcome: String::new(),
-            numeric: Vec::new(),
-            categorical: Vec::new(),
-            confounders: Vec::new(),
-            popularity_of: None,
-            user: None,
-            time: None,
-            split: None,
-            ..self.clone()
-        };
-        let test_value = self
-            .split
-            .as_ref()
-            .map_or_else(|| "test".to_owned(), |s| s.test_value.clone());
-        for (c, role) in roles {
-            let c = c.clone();
-            match role {
-                ColumnRole::Ignore => {}
-                ColumnRole::Outcome => m.outcome = c,
-                ColumnRole::Numeric => m.numeric.push(c),
-                ColumnRole::Categorical => m.categorical.push(c),
-                ColumnRole::User => {
-                    m.categorical.push(c.clone());
-                    m.user = Some(c);
-                }
-                ColumnRole::Item => {
-                    m.categorical.push(c.clone());
-                    m.popularity_of = Some(c);
-                }
-                ColumnRole::Confounder => m.confounders.push(c),
-                ColumnRole::Time => m.time = Some(c),
-                ColumnRole::Split => {
-                    m.split = Some(SplitColumn {
-                        column: c,
-                        test_value: test_value.clone(),
-                    })
-                }
-            }
-        }
-        m
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::logs::ColumnRole;
 
     fn mapping() -> LogMapping {
         LogMapping {
@@ -528,14 +334,5 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("unknown field `numerc`"), "{e}");
-    }
-
-    #[test]
-    fn the_delimiter_follows_the_extension_or_the_header() {
-        let p = Path::new("logs.csv");
-        assert_eq!(Delimiter::Auto.resolve(p, "a\tb\tc"), b'\t');
-        assert_eq!(Delimiter::Auto.resolve(p, "a,b;c"), b',');
-        assert_eq!(Delimiter::Auto.resolve(Path::new("x.tsv"), "a,b"), b'\t');
-        assert_eq!(Delimiter::Semicolon.resolve(p, "a,b"), b';');
     }
 }

@@ -6,10 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
+use super::builder::{LogsBuilder, Part, ReadLimits};
 use super::fixture::{RatingFixtureConfig, draw_ratings};
 use super::progress::LoadObserver;
 use super::ratings::{RatingOptions, find_file, for_each_line};
-use super::read::{LogsBuilder, Part, ReadLimits};
 use super::table::LogsData;
 use crate::error::{Error, Result};
 use crate::fs::write_atomically;

@@ -1,5 +1,5 @@
 //! What a file task did, handed to the area that asked for it: the session (saves, opens,
-//! recovery files), exports, grids and lessons. Each outcome is said once, in the status bar.
+//! recovery files), exports, grids, lessons and logs mappings. Each outcome is said once, in the status bar.
 
 use crate::ui::app::CrlApp;
 use crate::ui::notice::Notice;
@@ -22,6 +22,8 @@ impl CrlApp {
                 start,
                 result,
             } => self.lesson_read(&path, start, result),
+            FileDone::MappingRead { path, result } => self.log_mapping_read(&path, result),
+            FileDone::MappingSaved { path, result } => self.log_mapping_saved(&path, result),
             FileDone::Removed { report, result } => {
                 if let (true, Err(e)) = (report, result) {
                     self.say(Notice::error(e));

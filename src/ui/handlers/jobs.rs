@@ -14,7 +14,8 @@ impl CrlApp {
         };
         match event {
             JobEvent::Training(m) => self.apply_train_msg(m),
-            JobEvent::KuaiRand(m) => self.apply_kuairand_msg(m),
+            JobEvent::Logs(m) => self.apply_logs_msg(m),
+            JobEvent::LogsPreview(m) => self.apply_preview(m),
             JobEvent::Calibration(m) => self.apply_calibration_msg(m),
             JobEvent::Device(line) => self.device_line = format!("device: {line}"),
             JobEvent::File(done) => self.apply_file_done(done),
@@ -30,14 +31,15 @@ impl CrlApp {
             }
             JobEvent::Ended(JobKind::Files) => {}
             JobEvent::Ended(JobKind::Training) => self.training_ended(),
-            JobEvent::Ended(JobKind::KuaiRand) => self.kuairand_ended(),
+            JobEvent::Ended(JobKind::Logs) => self.logs_ended(),
+            JobEvent::Ended(JobKind::LogsPreview) => self.kuairand.previewing = false,
             JobEvent::Ended(JobKind::Calibration) => self.calibration_ended(),
             JobEvent::Ended(JobKind::Probe) => {}
         }
         // A run's end is autosaved at once, whatever the interval.
         if matches!(
             event_kind,
-            Some(JobKind::Training | JobKind::KuaiRand | JobKind::Calibration)
+            Some(JobKind::Training | JobKind::Logs | JobKind::Calibration)
         ) {
             self.autosave.soon();
         }

@@ -1,166 +1,140 @@
-//! Your own logs, Yahoo! R3 and Coat in the real-logs view: the paths picked in dialogs, the
-//! training log's first rows and the column table, the mapping file, and starting a run.
+//! Training on logs from any source (KuaiRand, your own files, Yahoo! R3, Coat): the KuaiRand
+//! folder picked, starting a run on the view's source, and taking in what the logs thread
+//! reports (its training reports go to the run on the plots).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::data::logs::{LogMapping, RatingOptions, ReadLimits, guess_roles, preview};
-use crate::experiment::{LogsJob, LogsSettings, LogsSource};
+use crate::data::logs::ReadLimits;
+use crate::experiment::{
+    JobEnd, LogsJob, LogsSettings, RowCount, RunMode, RunResults, compare_members,
+};
+use crate::scm::OutcomeKind;
+use crate::train::TrainConfig;
 use crate::ui::app::CrlApp;
-use crate::ui::command::LogPath;
 use crate::ui::notice::Notice;
+use crate::ui::results::LogsView;
 use crate::ui::state::LogSourceKind;
-
-/// Rows of the training log the view previews.
-pub const PREVIEW_ROWS: usize = 8;
+use crate::ui::worker::{LogsMsg, TrainMsg};
 
 impl CrlApp {
-    /// Takes a path picked in one of the view's dialogs.
-    pub(crate) fn set_log_path(&mut self, which: LogPath, path: Option<PathBuf>) {
-        let Some(path) = path else {
-            return self.say(Notice::info("Nothing picked (type the path instead)"));
+    /// Takes the folder picked in the KuaiRand source's dialog.
+    pub(crate) fn set_kuairand_folder(&mut self, dir: Option<PathBuf>) {
+        match dir {
+            Some(dir) => self.state.kuairand.dir = dir.display().to_string(),
+            None => self.say(Notice::info("No folder picked (type the path instead)")),
+        }
+    }
+
+    /// The configuration and seeds of a run on logs (the training panel's settings with the
+    /// view's β and rows, every model selected by its best validation step), or why not.
+    fn logs_config(&mut self) -> Option<(TrainConfig, usize)> {
+        if self.run.as_ref().is_some_and(|r| r.state.is_active()) || self.kuairand.running {
+            self.say(Notice::error("A run is going: stop it first"));
+            return None;
+        }
+        let src = &self.state.kuairand;
+        let mut config = self.state.train.config.clone();
+        config.beta = src.beta;
+        config.n_train = src.n_train;
+        config.report_every = crate::experiment::report_every(config.steps);
+        // Every model is evaluated at its best validation step, the same rule for all.
+        config.keep_best_val = true;
+        if let Err(e) = config.validate() {
+            self.say(Notice::error(format!("Cannot train on these logs: {e}")));
+            return None;
+        }
+        Some((config, self.state.train.n_seeds.max(1)))
+    }
+
+    /// The run on the plots and the view's state once a logs job has started.
+    fn logs_started(&mut self, config: &TrainConfig, n_seeds: usize, status: &str) {
+        let members = compare_members(config.seed, n_seeds, config.beta, false);
+        self.run_origin = None;
+        self.run_pinned = false;
+        self.run = Some(RunResults::new(
+            OutcomeKind::Binary,
+            RunMode::Compare,
+            members,
+            config.estimator,
+            config.penalty_batch,
+            config.steps,
+            Vec::new(),
+        ));
+        self.kuairand = LogsView {
+            running: true,
+            status: status.into(),
+            preview: self.kuairand.preview.take(),
+            ..LogsView::default()
         };
-        let text = path.display().to_string();
-        let src = &mut self.state.kuairand;
-        match which {
-            LogPath::Train => src.train_file = text,
-            LogPath::Test => src.test_file = text,
-            LogPath::Mapping => src.map_file = text,
-            LogPath::RatingsDir => src.ratings_dir = text,
-        }
-        if which == LogPath::Train {
-            self.load_log_columns();
-        }
     }
 
-    /// Reads the first rows of the training log; columns the table does not know yet get a
-    /// guessed role, known ones keep theirs.
-    pub(crate) fn load_log_columns(&mut self) {
-        let src = &self.state.kuairand;
-        let path = PathBuf::from(src.train_file.trim());
-        match preview(&path, &src.mapping, PREVIEW_ROWS) {
-            Ok(p) => {
-                let guessed = guess_roles(&p);
-                let known = &self.state.kuairand.roles;
-                let roles = p
-                    .columns
-                    .iter()
-                    .zip(guessed)
-                    .map(|(c, g)| {
-                        let role = known.iter().find(|(k, _)| k == c).map_or(g, |(_, r)| *r);
-                        (c.clone(), role)
-                    })
-                    .collect();
-                self.state.kuairand.roles = roles;
-                self.kuairand.preview = Some(p);
-                self.kuairand.error = None;
-            }
-            Err(e) => {
-                self.kuairand.preview = None;
-                self.kuairand.error = Some(e.to_string());
-            }
-        }
-    }
-
-    /// The mapping file's path: the typed one, or `mapping.json` beside the training log.
-    fn mapping_path(&self) -> PathBuf {
-        let src = &self.state.kuairand;
-        if !src.map_file.trim().is_empty() {
-            return PathBuf::from(src.map_file.trim());
-        }
-        Path::new(src.train_file.trim())
-            .parent()
-            .unwrap_or(Path::new("."))
-            .join("mapping.json")
-    }
-
-    /// Reads the mapping file into the column table (its threshold and buckets with it).
-    pub(crate) fn load_log_mapping(&mut self) {
-        let path = self.mapping_path();
-        match LogMapping::load(&path) {
-            Ok(m) => {
-                let src = &mut self.state.kuairand;
-                let columns: Vec<String> = match &self.kuairand.preview {
-                    Some(p) => p.columns.clone(),
-                    None => m.columns().iter().map(|c| (*c).to_owned()).collect(),
-                };
-                src.roles = columns.iter().map(|c| (c.clone(), m.role_of(c))).collect();
-                src.mapping = m;
-                src.map_file = path.display().to_string();
-                self.say(Notice::info(format!("Read the mapping {}", path.display())));
-            }
-            Err(e) => self.say(Notice::error(format!("Cannot use the mapping: {e}"))),
-        }
-    }
-
-    /// Writes the column table's mapping to the mapping file.
-    pub(crate) fn save_log_mapping(&mut self) {
-        let path = self.mapping_path();
-        let m = self.state.kuairand.current_mapping();
-        match m.validate().and_then(|()| m.save(&path)) {
-            Ok(()) => {
-                self.state.kuairand.map_file = path.display().to_string();
-                self.say(Notice::info(format!(
-                    "Saved the mapping to {}",
-                    path.display()
-                )));
-            }
-            Err(e) => self.say(Notice::error(format!("Cannot save the mapping: {e}"))),
-        }
-    }
-
-    /// The source the view describes, or why it cannot be read.
-    fn logs_source(&self) -> Result<LogsSource, String> {
-        let src = &self.state.kuairand;
-        let options = RatingOptions {
-            threshold: src.rating_threshold,
-            ..RatingOptions::default()
-        };
-        let dir = PathBuf::from(src.ratings_dir.trim());
-        Ok(match src.kind {
-            LogSourceKind::Files => {
-                let mapping = src.current_mapping();
-                mapping.validate().map_err(|e| e.to_string())?;
-                let test = src.test_file.trim();
-                if test.is_empty() && mapping.split.is_none() {
-                    return Err(
-                        "give a test log, or mark one column as the split (test marker)".into(),
-                    );
-                }
-                LogsSource::Files {
-                    train: PathBuf::from(src.train_file.trim()),
-                    test: (!test.is_empty()).then(|| PathBuf::from(test)),
-                    mapping: Box::new(mapping),
-                }
-            }
-            LogSourceKind::YahooR3 => LogsSource::YahooR3 { dir, options },
-            LogSourceKind::Coat => LogsSource::Coat { dir, options },
-            LogSourceKind::KuaiRand => return Err("KuaiRand trains through its own button".into()),
-        })
-    }
-
-    /// Starts a run on the view's source (your logs, Yahoo! R3 or Coat).
+    /// Starts a run on the view's source.
     pub(crate) fn start_logs(&mut self) {
-        let source = match self.logs_source() {
+        let source = match self.state.kuairand.source() {
             Ok(s) => s,
             Err(e) => {
                 self.kuairand.error = Some(e.clone());
                 return self.say(Notice::error(format!("Cannot train on these logs: {e}")));
             }
         };
-        let Some((config, n_seeds)) = self.real_logs_config() else {
+        let Some((config, n_seeds)) = self.logs_config() else {
             return;
         };
         let job = LogsJob {
             source,
             settings: LogsSettings::default(),
+            train_rows: RowCount::AtMost(config.n_train),
             config: config.clone(),
             n_seeds,
             device: self.state.train.device,
             limits: ReadLimits::process(),
         };
+        let status = match self.state.kuairand.kind {
+            LogSourceKind::KuaiRand => "opening the folder…",
+            _ => "opening the logs…",
+        };
         match self.jobs.start_logs(job) {
-            Ok(()) => self.real_logs_started(&config, n_seeds, "opening the logs…"),
+            Ok(()) => self.logs_started(&config, n_seeds, status),
             Err(e) => self.say(Notice::error(format!("Cannot start the logs thread: {e}"))),
+        }
+    }
+
+    pub(crate) fn apply_logs_msg(&mut self, m: LogsMsg) {
+        match m {
+            LogsMsg::Loading(file, frac) => {
+                self.kuairand.status = format!("reading {file}: {:.0}%", frac * 100.0);
+            }
+            LogsMsg::Started(info) => {
+                self.kuairand.status = "training…".into();
+                self.apply_train_msg(TrainMsg::Started(info));
+            }
+            LogsMsg::Report(r) => self.apply_train_msg(TrainMsg::Report(r)),
+            LogsMsg::Done(done) => {
+                let done = *done;
+                self.kuairand.running = false;
+                self.kuairand.summary = done.summary;
+                self.kuairand.caption = Some(done.caption);
+                self.kuairand.references = done.references;
+                self.kuairand.warnings = done.warnings;
+                if let Some(run) = &mut self.run {
+                    run.record_end(JobEnd::Done);
+                }
+            }
+            LogsMsg::Failed(e) => {
+                self.kuairand.running = false;
+                self.kuairand.error = Some(e.clone());
+                if let Some(run) = &mut self.run {
+                    run.record_failure(e);
+                }
+            }
+        }
+    }
+
+    /// The logs thread has gone; a run it left going failed.
+    pub(crate) fn logs_ended(&mut self) {
+        if self.kuairand.running {
+            self.kuairand.running = false;
+            self.kuairand.error = Some("the real-logs thread ended unexpectedly".into());
         }
     }
 }

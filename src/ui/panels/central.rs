@@ -9,7 +9,7 @@ use crate::ui::state::Tab;
 
 use super::calibration::calibration_ui;
 use super::data::data_ui;
-use super::kuairand::kuairand_ui;
+use super::logs::logs_ui;
 use super::pinned::{pinned_table_height, pinned_table_ui};
 use super::plots::{loss_ui, mi_ui, ood_ui, trade_off_ui};
 use super::representation::representation_ui;
@@ -45,6 +45,6 @@ pub fn central_ui(ui: &mut Ui, app: &AppView<'_>, commands: &mut Vec<Command>) {
         Tab::Representation => representation_ui(ui, run, &state.representation, commands),
         Tab::Data => data_ui(ui, &state.scenario, &state.data, app.data_samples, commands),
         Tab::Calibration => calibration_ui(ui, &state.calibration, app.calibration, commands),
-        Tab::KuaiRand => kuairand_ui(ui, &state.kuairand, app.kuairand, commands),
+        Tab::KuaiRand => logs_ui(ui, &state.kuairand, app.kuairand, commands),
     }
 }

@@ -1,252 +1,160 @@
-//! The real-logs view's inputs for your own logs (files, a column table with a role per column,
-//! a preview of the first rows, the mapping file) and for Yahoo! R3 and Coat (a folder and the
-//! rating threshold).
+//! The real-logs view: pick a source (a downloaded KuaiRand-Pure or KuaiRand-1K folder, your own
+//! logs, Yahoo! R3 or Coat; each source's inputs are in `log_sources`), train the baseline and
+//! the CRL model on the logging policy's rows and compare them on held-out rows and on the test
+//! log (random exposure). Loss and MI go to the usual plots; the metrics table is shown here.
 
-use egui::{ComboBox, DragValue, ScrollArea, Ui};
+use egui::{Button, DragValue, RichText, Ui};
 
-use crate::data::logs::ColumnRole;
-use crate::ui::command::{Command, LogPath};
-use crate::ui::dialogs::{pick_file, pick_folder};
-use crate::ui::results::KuaiRandResults;
-use crate::ui::state::{KuaiRandSource, LogSourceKind};
+use crate::experiment::{BASE_RATE, EvalSet, ITEM_RATE};
+use crate::ui::command::Command;
+use crate::ui::results::LogsView;
+use crate::ui::state::{LogSourceKind, LogsForm};
+use crate::ui::theme;
 
+use super::log_sources::{files_ui, kuairand_folder_ui, ratings_ui};
 use super::widgets::labelled_ui;
 
-/// A labelled path field with a Browse… button; returns whether the text changed.
-fn path_row(
-    ui: &mut Ui,
-    label: &str,
-    hint: &str,
-    text: &mut String,
-    browse: impl FnOnce() -> Option<std::path::PathBuf>,
-    which: LogPath,
-    commands: &mut Vec<Command>,
-) -> bool {
-    let mut changed = false;
-    ui.horizontal(|ui| {
-        let l = ui.label(label);
-        changed = ui
-            .add(
-                egui::TextEdit::singleline(text)
-                    .desired_width((ui.available_width() - 90.0).clamp(160.0, 420.0))
-                    .hint_text(hint),
-            )
-            .labelled_by(l.id)
-            .changed();
-        if ui
-            .button("Browse…")
-            .on_hover_text("Pick it in a dialog (or type the path)")
-            .clicked()
-        {
-            commands.push(Command::SetLogPath(which, browse()));
-        }
-    });
-    changed
+/// Shows the view: the source and its settings, the train button, and the last run's table.
+pub fn logs_ui(ui: &mut Ui, source: &LogsForm, view: &LogsView, commands: &mut Vec<Command>) {
+    form_ui(ui, source, view, commands);
+    train_row_ui(ui, source, view, commands);
+    if let Some(e) = &view.error {
+        ui.colored_label(theme::ERROR, e);
+    }
+    if let Some(c) = &view.caption {
+        ui.weak(c);
+    }
+    if !view.summary.is_empty() {
+        table_ui(ui, source.kind, view);
+    }
 }
 
-/// Your logs: the files, the mapping file and the column table. Returns whether `s` changed.
-pub fn files_ui(
-    ui: &mut Ui,
-    s: &mut KuaiRandSource,
-    view: &KuaiRandResults,
-    commands: &mut Vec<Command>,
-) -> bool {
-    ui.label(
-        "Train on your own logged interactions: a CSV or TSV training log with a header line \
-         (what a logging policy chose to show) and a test log with the same columns (ideally \
-         randomly exposed), or one file with a split column. Pick each column's role below.",
-    );
-    let csv = ["csv", "tsv", "txt"];
-    let mut changed = path_row(
-        ui,
-        "training log",
-        "/path/to/train.csv",
-        &mut s.train_file,
-        || pick_file("Training log", "CSV or TSV", &csv),
-        LogPath::Train,
-        commands,
-    );
-    changed |= path_row(
-        ui,
-        "test log",
-        "/path/to/test.csv (empty with a split column)",
-        &mut s.test_file,
-        || pick_file("Test log", "CSV or TSV", &csv),
-        LogPath::Test,
-        commands,
-    );
-    changed |= path_row(
-        ui,
-        "mapping file",
-        "mapping.json beside the training log",
-        &mut s.map_file,
-        || pick_file("Mapping file", "JSON", &["json"]),
-        LogPath::Mapping,
-        commands,
-    );
+/// The source picker, the source's own inputs, and the β and rows of a run; a change is sent
+/// as the whole form.
+fn form_ui(ui: &mut Ui, source: &LogsForm, view: &LogsView, commands: &mut Vec<Command>) {
+    let mut s = source.clone();
+    let mut changed = false;
     ui.horizontal(|ui| {
+        ui.label("source");
+        for k in LogSourceKind::ALL {
+            changed |= ui.selectable_value(&mut s.kind, k, k.label()).changed();
+        }
+    });
+    ui.add_space(2.0);
+    match s.kind {
+        LogSourceKind::KuaiRand => changed |= kuairand_folder_ui(ui, &mut s, commands),
+        LogSourceKind::Files => changed |= files_ui(ui, &mut s, view, commands),
+        LogSourceKind::YahooR3 | LogSourceKind::Coat => {
+            changed |= ratings_ui(ui, &mut s, commands);
+        }
+    }
+    ui.horizontal(|ui| {
+        changed |= labelled_ui(
+            ui,
+            "β",
+            "Penalty weight of the CRL model on these logs (1–10; 3 is steady)",
+            DragValue::new(&mut s.beta).range(0.0..=100.0).speed(0.1),
+        )
+        .changed();
+        changed |= labelled_ui(
+            ui,
+            "training rows",
+            "Rows of the training log the models train on at most (10,000–1,000,000)",
+            DragValue::new(&mut s.n_train)
+                .range(1000..=5_000_000)
+                .speed(1000.0),
+        )
+        .changed();
+        ui.weak("other settings: the training panel (steps, seeds, widths, estimator, device)");
+    });
+    if changed {
+        commands.push(Command::SetLogsForm(Box::new(s)));
+    }
+}
+
+/// The train button (its label names the source) and, while a run goes, its loading line.
+fn train_row_ui(ui: &mut Ui, source: &LogsForm, view: &LogsView, commands: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        let (label, ready) = match source.kind {
+            LogSourceKind::KuaiRand => ("Train on KuaiRand", !source.dir.trim().is_empty()),
+            LogSourceKind::Files => (
+                "Train on your logs",
+                !source.train_file.trim().is_empty() && !source.roles.is_empty(),
+            ),
+            LogSourceKind::YahooR3 => ("Train on Yahoo! R3", !source.ratings_dir.trim().is_empty()),
+            LogSourceKind::Coat => ("Train on Coat", !source.ratings_dir.trim().is_empty()),
+        };
         if ui
             .add_enabled(
-                !s.train_file.trim().is_empty(),
-                egui::Button::new("Load columns"),
+                ready && !view.running,
+                Button::new(RichText::new(label).strong()),
             )
-            .on_hover_text("Read the training log's header and first rows into the table")
+            .on_hover_text("Read the logs, train both models, evaluate them")
             .clicked()
         {
-            commands.push(Command::LoadLogColumns);
+            commands.push(Command::StartLogs);
         }
-        if ui
-            .button("Load mapping")
-            .on_hover_text("Set the roles from the mapping file")
-            .clicked()
-        {
-            commands.push(Command::LoadLogMapping);
-        }
-        if ui
-            .add_enabled(!s.roles.is_empty(), egui::Button::new("Save mapping"))
-            .on_hover_text("Write the table's roles to the mapping file, to keep beside the data")
-            .clicked()
-        {
-            commands.push(Command::SaveLogMapping);
+        if view.running {
+            ui.spinner();
+            ui.label(&view.status);
         }
     });
-    if s.roles.is_empty() {
-        return changed;
-    }
-    changed |= roles_ui(ui, s, view);
-    changed
 }
 
-/// The column table: name, role drop-down, first values. Returns whether a role changed.
-fn roles_ui(ui: &mut Ui, s: &mut KuaiRandSource, view: &KuaiRandResults) -> bool {
-    let mut changed = false;
-    let preview = view.preview.as_ref();
-    ui.add_space(4.0);
-    egui::Grid::new("log-columns")
+/// The metrics of both models and the references without training, per set.
+fn table_ui(ui: &mut Ui, kind: LogSourceKind, view: &LogsView) {
+    ui.add_space(6.0);
+    egui::Grid::new("kuairand-table")
         .striped(true)
-        .spacing([14.0, 3.0])
+        .spacing([16.0, 4.0])
         .show(ui, |ui| {
-            ui.strong("column");
-            ui.strong("role");
-            ui.strong("first values");
+            for h in ["model", "set", "AUC", "log-loss", "GAUC", "NDCG@10"] {
+                ui.strong(h);
+            }
             ui.end_row();
-            for (j, (name, role)) in s.roles.iter_mut().enumerate() {
-                let l = ui.label(name.as_str());
-                let combo = ComboBox::from_id_salt(("log-role", j))
-                    .selected_text(role.label())
-                    .width(170.0)
-                    .show_ui(ui, |ui| {
-                        for r in ColumnRole::ALL {
-                            changed |= ui.selectable_value(role, r, r.label()).changed();
-                        }
+            for r in &view.summary {
+                let name = if r.model.is_baseline() {
+                    "baseline".to_owned()
+                } else {
+                    format!("CRL (β = {})", r.beta)
+                };
+                ui.label(RichText::new(name).color(theme::model_colour(r.model)));
+                ui.label(set_name(kind, r.set));
+                let cell = |m: f64, s: f64| format!("{m:.4} ± {s:.4}");
+                ui.label(cell(r.mean.auc, r.std.auc));
+                ui.label(cell(r.mean.logloss, r.std.logloss));
+                ui.label(cell(r.mean.gauc, r.std.gauc));
+                ui.label(cell(r.mean.ndcg10, r.std.ndcg10));
+                ui.end_row();
+            }
+            // What "better" means: predictors without training, on the same rows.
+            for r in &view.references {
+                ui.weak(&r.name)
+                    .on_hover_text(if r.name == BASE_RATE {
+                        "Every row scored by the training rows' rate of the outcome"
+                    } else if r.name == ITEM_RATE {
+                        "Every row scored by its item's rate among the training rows"
+                    } else {
+                        "Every row scored by its video's rate among the rows before the random log's dates"
                     });
-                combo.response.labelled_by(l.id);
-                let values: Vec<&str> = preview
-                    .map(|p| {
-                        p.rows
-                            .iter()
-                            .take(4)
-                            .filter_map(|r| r.get(j).map(String::as_str))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                ui.weak(values.join(", "));
+                ui.weak(set_name(kind, r.set));
+                for v in [r.metrics.auc, r.metrics.logloss, r.metrics.gauc, r.metrics.ndcg10] {
+                    ui.weak(format!("{v:.4}"));
+                }
                 ui.end_row();
             }
         });
-    let has = |r: ColumnRole| s.roles.iter().any(|(_, x)| *x == r);
-    ui.horizontal(|ui| {
-        let mut thresholded = s.mapping.outcome_threshold.is_some();
-        if ui
-            .checkbox(&mut thresholded, "outcome ≥ threshold")
-            .on_hover_text("A rating or a time becomes 1 at or above the threshold; off: the outcome must be 0 or 1")
-            .changed()
-        {
-            s.mapping.outcome_threshold = thresholded.then_some(4.0);
-            changed = true;
-        }
-        if let Some(t) = &mut s.mapping.outcome_threshold {
-            changed |= ui.add(DragValue::new(t).speed(0.1)).changed();
-        }
-        changed |= labelled_ui(
-            ui,
-            "buckets",
-            "One-hot buckets of each categorical column (ids hash into them)",
-            DragValue::new(&mut s.mapping.buckets).range(1..=4096),
-        )
-        .changed();
-        if has(ColumnRole::Split) {
-            let test = s.mapping.split.get_or_insert_with(|| crate::data::logs::SplitColumn {
-                column: String::new(),
-                test_value: "test".into(),
-            });
-            let l = ui.label("test rows are marked");
-            changed |= ui
-                .add(egui::TextEdit::singleline(&mut test.test_value).desired_width(80.0))
-                .labelled_by(l.id)
-                .changed();
-        }
-    });
-    if !has(ColumnRole::Outcome) {
-        ui.weak("Give one column the role outcome.");
-    } else if !has(ColumnRole::Confounder) && !has(ColumnRole::Item) {
-        ui.weak("Give a column the role confounder proxy, or item (its popularity is the proxy).");
+    for w in &view.warnings {
+        ui.colored_label(theme::ERROR, w);
     }
-    if let Some(p) = preview {
-        ui.collapsing(format!("first {} rows", p.rows.len()), |ui| {
-            ScrollArea::horizontal().show(ui, |ui| {
-                egui::Grid::new("log-preview").striped(true).show(ui, |ui| {
-                    for c in &p.columns {
-                        ui.strong(c);
-                    }
-                    ui.end_row();
-                    for r in &p.rows {
-                        for v in r {
-                            ui.label(v);
-                        }
-                        ui.end_row();
-                    }
-                });
-            });
-        });
-    }
-    changed
 }
 
-/// Yahoo! R3 or Coat: the folder and the threshold. Returns whether `s` changed.
-pub fn ratings_ui(ui: &mut Ui, s: &mut KuaiRandSource, commands: &mut Vec<Command>) -> bool {
-    ui.label(match s.kind {
-        LogSourceKind::YahooR3 => {
-            "Yahoo! R3: song ratings users chose to give (training) and ratings of ten songs \
-             drawn at random per user (test). Request the data set from Yahoo! Webscope \
-             (R3) and pick the folder with ydata-ymusic-rating-study-v1_0-train.txt."
-        }
-        _ => {
-            "Coat: 290 users rated 24 coats they chose (training) and 16 drawn at random \
-             (test). Download it from www.cs.cornell.edu/~schnabts/mnar/ and pick the folder \
-             with train.ascii and test.ascii."
-        }
-    });
-    let mut changed = path_row(
-        ui,
-        "folder",
-        "/path/to/the/data set",
-        &mut s.ratings_dir,
-        || pick_folder("Data set folder"),
-        LogPath::RatingsDir,
-        commands,
-    );
-    ui.horizontal(|ui| {
-        changed |= labelled_ui(
-            ui,
-            "positive at rating ≥",
-            "A rating at or above this is the positive outcome (ratings run 1 to 5)",
-            DragValue::new(&mut s.rating_threshold)
-                .range(1.0..=5.0)
-                .speed(0.1),
-        )
-        .changed();
-        ui.weak("confounder proxy: the item's popularity in the training set");
-    });
-    changed
+fn set_name(kind: LogSourceKind, set: EvalSet) -> &'static str {
+    match (kind, set) {
+        (LogSourceKind::KuaiRand, EvalSet::InDistribution) => "held-out standard logs",
+        (LogSourceKind::KuaiRand, EvalSet::RandomExposure) => "random exposure (OOD)",
+        (LogSourceKind::Files, EvalSet::RandomExposure) => "test log (OOD)",
+        (_, EvalSet::InDistribution) => "held-out training rows",
+        (_, EvalSet::RandomExposure) => "random test ratings (OOD)",
+    }
 }

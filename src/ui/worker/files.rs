@@ -1,5 +1,6 @@
 //! The file thread: reads and writes what the user asked for (workspace files, figures, CSVs, the
-//! dataset, the export bundle, grid files and results, lesson files, a recovery file to remove),
+//! dataset, the export bundle, grid files and results, lesson files, logs mapping files, a
+//! recovery file to remove),
 //! one task per thread named `crl-files`, and sends back what happened. The app runs one task at
 //! a time, in the order asked, so a save followed by an open of the same file reads what was
 //! written.
@@ -7,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::data::logs::LogMapping;
 use crate::experiment::RunResults;
 use crate::export::{
     FigureSpec, FigureWidth, PlotData, PlotKind, export_bundle, plot_csv, write_dataset,
@@ -132,6 +134,15 @@ pub enum FileTask {
         /// Start the lesson (opened from the menu) or only know it (read again at start).
         start: bool,
     },
+    /// Read a logs mapping file.
+    ReadMapping(PathBuf),
+    /// Check a logs mapping and write it.
+    SaveMapping {
+        /// Where.
+        path: PathBuf,
+        /// The mapping.
+        mapping: Box<LogMapping>,
+    },
     /// Remove a recovery file; `report` says whether a failure is shown.
     RemoveRecovery {
         /// The file.
@@ -162,7 +173,10 @@ impl FileTask {
             | FileTask::WriteGrid { path, .. } => format!("writing {}…", name(path)),
             FileTask::ExportAll { dir, .. } => format!("exporting to {}…", name(dir)),
             FileTask::OpenGridResults(path) => format!("reading {}…", name(path)),
-            FileTask::ReadLesson { path, .. } => format!("reading {}…", name(path)),
+            FileTask::ReadLesson { path, .. } | FileTask::ReadMapping(path) => {
+                format!("reading {}…", name(path))
+            }
+            FileTask::SaveMapping { path, .. } => format!("writing {}…", name(path)),
             FileTask::RemoveRecovery { .. } => "removing a recovery file…".into(),
         }
     }
@@ -225,6 +239,20 @@ pub enum FileDone {
         start: bool,
         /// The lesson.
         result: crate::Result<Box<Lesson>>,
+    },
+    /// A logs mapping file was read, or not.
+    MappingRead {
+        /// Where.
+        path: PathBuf,
+        /// The mapping.
+        result: crate::Result<Box<LogMapping>>,
+    },
+    /// A logs mapping was checked and written, or not.
+    MappingSaved {
+        /// Where.
+        path: PathBuf,
+        /// Whether it was.
+        result: crate::Result<()>,
     },
     /// A recovery file was removed, or not.
     Removed {
@@ -322,6 +350,14 @@ fn run(task: FileTask) -> FileDone {
                 start,
                 result,
             }
+        }
+        FileTask::ReadMapping(path) => {
+            let result = LogMapping::load(&path).map(Box::new);
+            FileDone::MappingRead { path, result }
+        }
+        FileTask::SaveMapping { path, mapping } => {
+            let result = mapping.validate().and_then(|()| mapping.save(&path));
+            FileDone::MappingSaved { path, result }
         }
         FileTask::RemoveRecovery { path, report } => {
             let result = std::fs::remove_file(&path)

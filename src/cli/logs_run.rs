@@ -1,26 +1,27 @@
-//! What the commands on real logs share (`kuairand`, `logs`, `yahoo-r3`, `coat`): the training
-//! flags, the reading progress bar, the metrics table and the output files.
+//! The one path of a run on logs, whatever the source (`logs`, and its aliases `kuairand`,
+//! `yahoo-r3` and `coat`): the training flags, the reading progress bar, the job, the metrics
+//! table and the output files (what each source adds to them is in `logs_report`).
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::train_cmds::ProgressObserver;
-use crate::data::kuairand::KuaiRandData;
-use crate::data::logs::{LoadEvent, LoadObserver, LogsData};
+use super::logs_report::report;
+use super::train_cmds::{ProgressObserver, create_dir};
+use crate::data::logs::{LoadEvent, LoadObserver, ReadLimits};
 use crate::error::{Error, Result};
 use crate::experiment::{
-    EvalSet, KuaiRandObserver, KuaiRandReference, KuaiRandRow, KuaiRandSummaryRow, LogsObserver,
+    LoadedLogs, LogSource, LogsJob, LogsObserver, LogsReference, LogsRow, LogsSettings,
+    LogsSummaryRow, RowCount, run_logs_job,
 };
 use crate::export::{
     kuairand_references_csv, kuairand_rows_csv, kuairand_summary_csv, metrics_csv,
 };
 use crate::fs::write_string;
 use crate::mi::EstimatorKind;
-use crate::train::{DeviceChoice, Observer, Report, RunInfo, TrainConfig, Trained};
+use crate::train::{DeviceChoice, Observer, Report, RunControl, RunInfo, TrainConfig, Trained};
 
 /// Training, model selection, seeds, device and output of a run on real logs.
 #[derive(Debug, Args)]
@@ -77,7 +78,13 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
-    /// The engine's configuration these flags give (`n_train` 0: every training row).
+    /// How many training rows the models see (`--train-rows 0`: every one).
+    pub(super) fn train_rows(&self) -> RowCount {
+        RowCount::from_flag(self.train_rows)
+    }
+
+    /// The engine's configuration these flags give (its `n_train` is set by the job, from
+    /// [`RunArgs::train_rows`]).
     pub(super) fn config(&self) -> Result<TrainConfig> {
         if self.seeds == 0 {
             return Err(Error::invalid("--seeds must be at least 1"));
@@ -170,55 +177,6 @@ impl LoadObserver for LoadProgress {
     }
 }
 
-/// The table `kuairand` prints: one line per set and model, mean ± std over seeds.
-pub(super) fn summary_table(
-    set_label: fn(EvalSet) -> &'static str,
-    rows: &[KuaiRandSummaryRow],
-    references: &[KuaiRandReference],
-    n_seeds: usize,
-) -> String {
-    let mut s = format!(
-        "{:<16} {:<15} {:>16} {:>16} {:>16} {:>16}   (mean ± std over {n_seeds} seed{})\n",
-        "set",
-        "model",
-        "AUC",
-        "log-loss",
-        "GAUC",
-        "NDCG@10",
-        if n_seeds == 1 { "" } else { "s" }
-    );
-    let cell = |m: f64, d: f64| format!("{m:.4} ± {d:.4}");
-    for set in [EvalSet::InDistribution, EvalSet::RandomExposure] {
-        for r in rows.iter().filter(|r| r.set == set) {
-            let _ = writeln!(
-                s,
-                "{:<16} {:<15} {:>16} {:>16} {:>16} {:>16}",
-                set_label(set),
-                r.model,
-                cell(r.mean.auc, r.std.auc),
-                cell(r.mean.logloss, r.std.logloss),
-                cell(r.mean.gauc, r.std.gauc),
-                cell(r.mean.ndcg10, r.std.ndcg10)
-            );
-        }
-        // What "better" means: predictors without training, on the same rows.
-        for r in references.iter().filter(|r| r.set == set) {
-            let plain = |m: f64| format!("{m:.4}         ");
-            let _ = writeln!(
-                s,
-                "{:<16} {:<15} {:>16} {:>16} {:>16} {:>16}",
-                set_label(set),
-                r.name,
-                plain(r.metrics.auc),
-                plain(r.metrics.logloss),
-                plain(r.metrics.gauc),
-                plain(r.metrics.ndcg10)
-            );
-        }
-    }
-    s
-}
-
 /// `--select`: true for `best-val`, false for `last`.
 pub(super) fn parse_select(s: &str) -> std::result::Result<bool, String> {
     match s {
@@ -230,8 +188,7 @@ pub(super) fn parse_select(s: &str) -> std::result::Result<bool, String> {
     }
 }
 
-/// The progress of a whole run on real logs: a bar over the bytes read, then one over the
-/// steps. The commands' observers (KuaiRand's and the logs') are this one.
+/// The progress of a whole run on logs: a bar over the bytes read, then one over the steps.
 pub(super) struct RunProgress {
     pub(super) load: LoadProgress,
     pub(super) train: ProgressObserver,
@@ -275,56 +232,22 @@ impl Observer for RunProgress {
     }
 }
 
-impl KuaiRandObserver for RunProgress {
-    fn on_load(&mut self, event: &LoadEvent) {
-        self.load.on_event(event);
-    }
-    fn on_loaded(&mut self, data: &KuaiRandData) {
-        self.loaded(&describe_kuairand(data));
-    }
-}
-
 impl LogsObserver for RunProgress {
     fn on_load(&mut self, event: &LoadEvent) {
         self.load.on_event(event);
     }
-    fn on_loaded(&mut self, data: &LogsData) {
+    fn on_loaded(&mut self, data: &LoadedLogs) {
         self.loaded(&data.describe());
     }
-}
-
-/// A KuaiRand folder's rows, users and videos in one line.
-pub(super) fn describe_kuairand(data: &KuaiRandData) -> String {
-    let mut s = format!(
-        "{}: {} standard rows, {} random-exposure rows, {} users, {} videos",
-        data.variant,
-        data.standard.len(),
-        data.random.len(),
-        data.users.len(),
-        data.videos.len()
-    );
-    for (n, what) in [
-        (
-            data.users_without_features,
-            "log users without user features",
-        ),
-        (data.videos_without_basic, "videos without basic features"),
-        (data.videos_without_statistic, "videos without statistics"),
-    ] {
-        if n > 0 {
-            let _ = write!(s, "; {n} {what}");
-        }
-    }
-    s
 }
 
 /// Writes `<name>.csv` (per member and set), summary.csv, references.csv and metrics.csv.
 pub(super) fn write_result_files(
     out: &Path,
     name: &str,
-    rows: &[KuaiRandRow],
-    summary: &[KuaiRandSummaryRow],
-    references: &[KuaiRandReference],
+    rows: &[LogsRow],
+    summary: &[LogsSummaryRow],
+    references: &[LogsReference],
     trained: &Trained,
 ) -> Result<()> {
     write_string(&out.join(format!("{name}.csv")), &kuairand_rows_csv(rows))?;
@@ -339,8 +262,45 @@ pub(super) fn write_result_files(
     )
 }
 
-/// config.json's text.
-pub(super) fn config_json(value: &impl serde::Serialize) -> Result<String> {
-    serde_json::to_string_pretty(value)
-        .map_err(|e| Error::invalid(format!("cannot encode config.json: {e}")))
+/// Runs `source` with `run`'s flags, writes the output folder and prints the source's report:
+/// the one path of `logs`, `kuairand`, `yahoo-r3` and `coat`.
+pub(super) fn run_source(source: LogSource, run: &RunArgs, limits: ReadLimits) -> Result<()> {
+    let config = run.config()?;
+    create_dir(&run.out)?;
+    let job = LogsJob {
+        source,
+        settings: LogsSettings {
+            held_out_fraction: run.held_out,
+            epochs: run.epochs,
+            ..LogsSettings::default()
+        },
+        config,
+        train_rows: run.train_rows(),
+        n_seeds: run.seeds,
+        device: run.device,
+        limits,
+    };
+    let mut obs = RunProgress::new();
+    let output = run_logs_job(&job, &mut obs, &RunControl::default());
+    obs.finish();
+    let output = output?;
+    let res = &output.result;
+    write_result_files(
+        &run.out,
+        job.source.command(),
+        res.rows(),
+        res.summary(),
+        res.references(),
+        res.trained(),
+    )?;
+    report(&job, &output, &run.out, run.model_selection())?;
+    eprintln!(
+        "trained {} models × {} steps in {:.1} s on {}; wrote {}",
+        res.trained().members.len(),
+        res.trained().steps_done,
+        obs.started.elapsed().as_secs_f64(),
+        output.device,
+        run.out.display()
+    );
+    Ok(())
 }
