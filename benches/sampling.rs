@@ -1,5 +1,13 @@
 //! Sampling throughput of the default preset at 1,000,000 rows.
 
+// An example prints its figures and stops at the first error, as a script would.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -15,13 +23,13 @@ fn sampling(c: &mut Criterion) {
     for shift in [0.0, 1.0] {
         let sampler = Sampler::new(&scenario, shift).expect("sampler");
         group.bench_function(format!("{DEFAULT_PRESET}/1M rows/shift {shift}"), |b| {
-            b.iter(|| black_box(sampler.sample(n_rows, 42).expect("sample")))
+            b.iter(|| black_box(sampler.sample(n_rows, 42).expect("sample")));
         });
     }
     let exposure = preset("exposure-bias").expect("preset");
     let sampler = Sampler::new(&exposure, 0.0).expect("sampler");
     group.bench_function("exposure-bias/1M logged rows", |b| {
-        b.iter(|| black_box(sampler.sample(n_rows, 42).expect("sample")))
+        b.iter(|| black_box(sampler.sample(n_rows, 42).expect("sample")));
     });
     group.finish();
 }

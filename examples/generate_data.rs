@@ -4,6 +4,14 @@
 //!
 //! `cargo run --release --example generate_data`
 
+// An example prints its figures and stops at the first error, as a script would.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use crl_lab::data::Sampler;
 use crl_lab::export::write_dataset;
 use crl_lab::scm::{Role, preset};

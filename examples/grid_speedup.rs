@@ -7,6 +7,14 @@
 //! `cargo run --release --example grid_speedup [STEPS] [TRAIN_ROWS]` (default 150 steps,
 //! 2,000 rows)
 
+// An example prints its figures and stops at the first error, as a script would.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 

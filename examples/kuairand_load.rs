@@ -5,6 +5,14 @@
 //! `cargo run --release --example kuairand_load` (add `-- DIR` to keep the folder in DIR).
 //! Peak memory is the resident high-water mark (VmHWM, Linux), reset before each load.
 
+// An example prints its figures and stops at the first error, as a script would.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::path::Path;
 use std::time::Instant;
 
@@ -39,7 +47,7 @@ fn timed_load(dir: &Path, label: &str) -> anyhow::Result<KuaiRandData> {
     let mut watch = |e: &LoadEvent| match e {
         LoadEvent::CacheUsed { .. } => cache = "read from the cache".into(),
         LoadEvent::CacheWritten { bytes, .. } => {
-            cache = format!("cache written, {:.1} MB", *bytes as f64 / 1e6)
+            cache = format!("cache written, {:.1} MB", *bytes as f64 / 1e6);
         }
         LoadEvent::CacheRejected { reason, .. } => cache = format!("cache rejected: {reason}"),
         _ => {}

@@ -6,6 +6,14 @@
 //! `cargo run --release --example live_bench` (add `-- quick` for 500 steps instead of 2,000;
 //! set `CRITIC_STEPS=k` for k critic steps per model step).
 
+// An example prints its figures and stops at the first error, as a script would.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::time::Instant;
 
 use crl_lab::experiment::{EvalAt, EvalRow, JobObserver, TrainJob, TrainSettings, run_job};
@@ -44,7 +52,7 @@ impl JobObserver for Clock {
 fn main() -> anyhow::Result<()> {
     let quick = std::env::args().any(|a| a == "quick");
     let scenario = preset(DEFAULT_PRESET)?;
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     println!("default preset `{DEFAULT_PRESET}`, the app's default settings, cpu ({cores} cores)");
     for oracle in [false, true] {
         for threads in [1, cores] {

@@ -5,6 +5,14 @@
 //! `cargo run --release --example logs_load` (add `-- DIR` to keep the files in DIR).
 //! Peak memory is the resident high-water mark (VmHWM, Linux), reset before the read.
 
+// An example prints its figures and stops at the first error, as a script would.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::path::Path;
 use std::time::Instant;
 

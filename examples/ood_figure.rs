@@ -4,6 +4,14 @@
 //!
 //! `cargo run --release --example ood_figure`
 
+// An example prints its figures and stops at the first error, as a script would.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use crl_lab::experiment::SilentJob;
 use crl_lab::export::{
     FigureFormat, FigureSpec, FigureWidth, Needs, PlotKind, plot_data, recompute, write_figure,

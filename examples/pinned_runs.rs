@@ -5,6 +5,14 @@
 //!
 //! `cargo run --release --example pinned_runs [STEPS]` (default 1,000 steps, 2 seeds)
 
+// An example prints its figures and stops at the first error, as a script would.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use crl_lab::experiment::SilentJob;
 use crl_lab::export::{
     FigureFormat, FigureSpec, FigureWidth, Needs, PlotKind, pinned_csv, plot_data, recompute,

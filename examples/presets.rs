@@ -5,6 +5,14 @@
 //! `cargo run --release --example presets` (5 seeds), or `-- SEEDS [PRESET...]`; set
 //! `CRITIC_STEPS=k` to train with k critic steps per model step instead of the default.
 
+// An example prints its figures and stops at the first error, as a script would.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::time::Instant;
 
 use crl_lab::experiment::{SummaryRow, mean_std, sweep};

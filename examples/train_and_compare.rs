@@ -4,6 +4,14 @@
 //!
 //! `cargo run --release --example train_and_compare`
 
+// An example prints its figures and stops at the first error, as a script would.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use crl_lab::experiment::{SilentJob, TrainJob, run_job_to_results};
 use crl_lab::session::Workspace;
 use crl_lab::train::{DeviceChoice, RunControl};

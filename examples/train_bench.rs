@@ -6,6 +6,14 @@
 //! `cargo run --release --example train_bench` (add `-- quick` for fewer steps, `-- cpu` for
 //! the CPU only, `-- gpu` for wgpu only, with ensembles up to 256 on a real GPU).
 
+// An example prints its figures and stops at the first error, as a script would.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use crl_lab::scm::{DEFAULT_PRESET, preset};
 use crl_lab::train::{
     Backend, ComputeDevice, DeviceChoice, MemberSpec, Observer, Problem, Report, RunControl,
@@ -50,7 +58,7 @@ fn main() -> anyhow::Result<()> {
     let gpu_only = std::env::args().any(|a| a == "gpu");
     let scenario = preset(DEFAULT_PRESET)?;
     let problem = Problem::new(&scenario, 0)?;
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let mut devices = Vec::new();
     if !gpu_only {
         let cpu = select_device(DeviceChoice::Cpu)?;

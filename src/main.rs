@@ -1,5 +1,8 @@
 //! crl-lab's binary: the CLI, or the desktop app when no subcommand is given.
 
+// The binary prints its errors to stderr.
+#![allow(clippy::print_stderr)]
+
 use std::process::ExitCode;
 
 #[cfg(not(feature = "gui"))]

@@ -1,5 +1,12 @@
 //! The desktop app driven through egui_kittest: clicks by label, assertions on the app's state.
 #![cfg(feature = "gui")]
+// Test code: a failed unwrap is a failed test, and printing is a test's report.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod common;
 
@@ -205,7 +212,7 @@ fn a_short_cpu_run_fills_the_plots() {
             _ => {}
         }
         assert!(
-            t0.elapsed() < Duration::from_secs(300),
+            t0.elapsed() < Duration::from_mins(5),
             "training did not finish"
         );
         std::thread::sleep(Duration::from_millis(20));
@@ -305,7 +312,7 @@ fn wait_for_kuairand(h: &mut Harness<'_, CrlApp>) {
     while h.state().kuairand.running {
         h.step();
         assert!(
-            t0.elapsed() < Duration::from_secs(300),
+            t0.elapsed() < Duration::from_mins(5),
             "KuaiRand run did not finish"
         );
         std::thread::sleep(Duration::from_millis(20));
@@ -513,7 +520,7 @@ fn settle(h: &mut Harness<'_, CrlApp>) {
     while h.state().run.as_ref().is_some_and(|r| r.state.is_active()) || h.state().kuairand.running
     {
         h.step();
-        assert!(t0.elapsed() < Duration::from_secs(120), "a job did not end");
+        assert!(t0.elapsed() < Duration::from_mins(2), "a job did not end");
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -645,7 +652,7 @@ fn the_calibration_view_shows_the_ideal_and_the_staircase() {
     while h.state().calibration.running {
         h.step();
         assert!(
-            t0.elapsed() < Duration::from_secs(120),
+            t0.elapsed() < Duration::from_mins(2),
             "the calibration did not finish"
         );
         std::thread::sleep(Duration::from_millis(20));
@@ -948,7 +955,7 @@ fn train_to_the_end(h: &mut Harness<'_, CrlApp>) {
             _ => {}
         }
         assert!(
-            t0.elapsed() < Duration::from_secs(300),
+            t0.elapsed() < Duration::from_mins(5),
             "training did not finish"
         );
         std::thread::sleep(Duration::from_millis(20));

@@ -1,5 +1,13 @@
 //! The command line as a user drives it: outputs, exit codes and error lines.
 
+// Test code: a failed unwrap is a failed test, and printing is a test's report.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 mod common;
 
 use common::{crl, stderr};

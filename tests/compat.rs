@@ -1,6 +1,14 @@
 //! Files written before typed identity (model kinds, the outcome kind, the view as an enum) open
 //! and save back byte for byte, and the types read from them what the old strings meant.
 
+// Test code: a failed unwrap is a failed test, and printing is a test's report.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::path::Path;
 
 use crl_lab::experiment::{RunMode, RunResults};

@@ -1,6 +1,14 @@
 //! Editing a scenario as the graph editor does: every operation keeps the graph well-shaped, or
 //! fails naming the problem and changes nothing.
 
+// Test code: a failed unwrap is a failed test, and printing is a test's report.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use crl_lab::Error;
 use crl_lab::scm::{Mechanism, Param, Role, Scenario, preset};
 

@@ -1,5 +1,13 @@
 //! Workspace files, figures and the CSV behind them (issue 5).
 
+// Test code: a failed unwrap is a failed test, and printing is a test's report.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -1,6 +1,6 @@
 //! Faults in the middle of work (issue 15): a killed process whose session comes back, a save
 //! that fails on a full disk, the window closed while jobs run, and a hundred start/stop
-//! cycles. The app is driven through egui_kittest. (A device failing during a run is in
+//! cycles. The app is driven through `egui_kittest`. (A device failing during a run is in
 //! tests/app.rs.)
 //!
 //! The tests here look at the whole process (its threads, its memory), so each takes `LOCK`,
@@ -10,6 +10,13 @@
 //! Over 400 lines: each fault needs its own set-up (a child process, a tmpfs, a stream of
 //! start/stop cycles), and they share one lock and a census of the process's threads.
 #![cfg(feature = "gui")]
+// Test code: a failed unwrap is a failed test, and printing is a test's report.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod common;
 
@@ -32,7 +39,8 @@ use egui_kittest::kittest::Queryable;
 static LOCK: Mutex<()> = Mutex::new(());
 
 fn lock() -> std::sync::MutexGuard<'static, ()> {
-    LOCK.lock().unwrap_or_else(|p| p.into_inner())
+    LOCK.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The environment variable that makes `recovery_child` the child of the kill test.
@@ -193,7 +201,7 @@ fn recovery_child() {
     };
     let start = Instant::now();
     while !saved(&own) {
-        assert!(start.elapsed() < Duration::from_secs(60), "no autosave");
+        assert!(start.elapsed() < Duration::from_mins(1), "no autosave");
         h.step();
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -264,7 +272,7 @@ fn mount_tmpfs(dir: &Path, kb: u64) -> Result<(), String> {
 
 /// A save onto a full disk (a 64 KB tmpfs, filled) fails, says why, keeps the old file as it
 /// was, and keeps the work open. Needs root for the mount; CI runs as root and sets
-/// CRL_LAB_REQUIRE_ROOT=1, under which a failed mount fails the test.
+/// `CRL_LAB_REQUIRE_ROOT=1`, under which a failed mount fails the test.
 #[test]
 fn a_save_onto_a_full_disk_keeps_the_old_file_and_says_why() {
     let _g = lock();
@@ -386,7 +394,7 @@ fn closing_during_a_run_asks_first_then_ends_its_threads_within_a_second() {
     assert_eq!(crl_threads_settled(), Vec::<String>::new());
 }
 
-/// Closing during a calibration and during a KuaiRand load (a folder of 400,000 log rows,
+/// Closing during a calibration and during a `KuaiRand` load (a folder of 400,000 log rows,
 /// stopped at its next block of rows) ends their threads within a second.
 #[test]
 fn closing_during_a_calibration_or_a_kuairand_load_ends_their_threads() {

@@ -1,6 +1,14 @@
 //! KuaiRand on the generated fixture: the layout, loading, the split, the encoding, a short
 //! training run on the CPU, ranking metrics checked by hand, the error paths and the cache.
 
+// Test code: a failed unwrap is a failed test, and printing is a test's report.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 mod common;
 
 use common::crl;
@@ -447,7 +455,7 @@ fn a_short_run_trains_both_models_and_reports_every_metric() {
     assert_eq!(c.train_used, 3_000.min(c.train_split));
     assert_eq!(
         c.validation_used,
-        300.min((c.held_out + c.validation_used) / 2)
+        300.min(usize::midpoint(c.held_out, c.validation_used))
     );
     assert_eq!(c.random, config.random_rows);
     for r in &res.rows {
@@ -537,7 +545,7 @@ fn gauc_and_ndcg_by_hand() {
     let user1 = (1.0 / 3f64.log2() + 0.5) / ideal;
     let user2 = 1.5 / ideal;
     let n = ndcg_at_k(&users, &scores, &labels, 10).unwrap();
-    assert!((n - (user1 + user2) / 2.0).abs() < 1e-12, "{n}");
+    assert!((n - f64::midpoint(user1, user2)).abs() < 1e-12, "{n}");
     // At k = 1 only the top row counts: user 1's is a negative, user 2's a positive.
     assert_eq!(ndcg_at_k(&users, &scores, &labels, 1).unwrap(), 0.5);
     // A perfect ranking scores 1; no positives or no negatives anywhere give NaN.

@@ -4,6 +4,14 @@
 //! test reads `src/**` as text. (Over 400 lines: the small import parser the checks share is
 //! here, beside them.)
 
+// Test code: a failed unwrap is a failed test, and printing is a test's report.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -4,6 +4,14 @@
 //! Every test here takes `LOCK`: some set the process's memory budget, which every other
 //! request in this process then sees.
 
+// Test code: a failed unwrap is a failed test, and printing is a test's report.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 mod common;
 
 use common::{crl, stderr};
@@ -20,7 +28,8 @@ use crl_lab::scm::{Edge, Mechanism, Node, Noise, Param, Role, Scenario, preset};
 static LOCK: Mutex<()> = Mutex::new(());
 
 fn lock() -> std::sync::MutexGuard<'static, ()> {
-    LOCK.lock().unwrap_or_else(|p| p.into_inner())
+    LOCK.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The shortcut preset with its confounder `c` made categorical with `classes` classes.
@@ -233,7 +242,7 @@ fn a_training_run_over_the_budget_is_refused_before_it_starts() {
     fits.unwrap();
 }
 
-/// The KuaiRand reader stops at the budget, naming the file and the row, instead of reading
+/// The `KuaiRand` reader stops at the budget, naming the file and the row, instead of reading
 /// the whole log into memory.
 #[test]
 fn the_kuairand_reader_stops_at_the_budget() {

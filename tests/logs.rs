@@ -3,6 +3,14 @@
 //! training rows alone, short training runs on the CPU judged against the base rate, and every
 //! error path with its message.
 
+// Test code: a failed unwrap is a failed test, and printing is a test's report.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 mod common;
 
 use common::crl;

@@ -1,6 +1,14 @@
 //! Estimators and their building blocks on the CPU backend, against values computed by hand and
 //! against the exact mutual information of correlated Gaussians (method.md §6).
 
+// Test code: a failed unwrap is a failed test, and printing is a test's report.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Tensor, TensorData};
@@ -126,7 +134,7 @@ fn batch_of(n: usize, seed: f32) -> (Tensor<3>, Tensor<3>) {
 }
 
 /// A row alone in its class has no negative: NCE-CLUB must average only the rows that have
-/// one, not add the lone row's raw f(z_i, c_i).
+/// one, not add the lone row's raw `f(z_i`, `c_i`).
 #[test]
 fn nce_club_leaves_out_rows_without_a_same_class_partner() {
     let n = 5;
@@ -389,7 +397,7 @@ fn upper_bounds_land_above_the_truth() {
     }
 }
 
-/// InfoNCE lands at or below min(truth, log N) plus a tolerance, and learns something.
+/// `InfoNCE` lands at or below min(truth, log N) plus a tolerance, and learns something.
 #[test]
 fn infonce_stays_below_the_truth_and_log_n() {
     for rho in [0.5, 0.8] {
@@ -495,7 +503,7 @@ fn calib_at(kind: EstimatorKind, rho: f64, batch: usize) -> crl_lab::mi::Calibra
 }
 
 /// With a trained critic, CLUB and NCE-CLUB land on their ideal d·ρ²/(1 − ρ²), far above the
-/// truth, and InfoNCE on min(I, log N): within 10% at ρ ≤ 0.8 (600 steps, about 0.3 s each).
+/// truth, and `InfoNCE` on min(I, log N): within 10% at ρ ≤ 0.8 (600 steps, about 0.3 s each).
 #[test]
 fn estimates_land_within_ten_percent_of_their_ideal() {
     let within = |kind: EstimatorKind, rho: f64, batch: usize| {

@@ -1,6 +1,14 @@
 //! Pinned runs (issue 14): named by what differs, compared in a table, overlaid in the loss, MI
 //! and OOD figures and CSVs, stored in the workspace file; and the representation figure.
 
+// Test code: a failed unwrap is a failed test, and printing is a test's report.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::path::{Path, PathBuf};
 
 use crl_lab::experiment::SilentJob;

@@ -1,5 +1,13 @@
 //! Behaviour of the SCM core: sampling, mechanisms, shift, interventions, validation, truth.
 
+// Test code: a failed unwrap is a failed test, and printing is a test's report.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use crl_lab::Error;
 use crl_lab::data::{Dataset, sample};
 use crl_lab::scm::{
@@ -581,7 +589,7 @@ fn correlated_gaussian_formula() {
 fn truth_refuses_non_gaussian_scenarios() {
     let e = GaussianTruth::new(&preset("shortcut").unwrap(), 0.0).unwrap_err();
     assert!(
-        matches!(&e, Error::NotLinearGaussian(m) if m.contains("h_plus") || m.contains("y")),
+        matches!(&e, Error::NotLinearGaussian(m) if m.contains("h_plus") || m.contains('y')),
         "{e}"
     );
     let e = GaussianTruth::new(&preset("exposure-bias").unwrap(), 0.0).unwrap_err();

@@ -1,6 +1,14 @@
 //! The training engine on the CPU backend: the paper's pattern, determinism, cancellation,
 //! capacity matching, metrics and the error paths.
 
+// Test code: a failed unwrap is a failed test, and printing is a test's report.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crl_lab::Error;
@@ -331,7 +339,7 @@ fn bad_settings_are_refused_by_name() {
             .contains("confounder")
     );
     assert!(parse_grid("0:1:0").is_err());
-    assert!(parse_grid("0:2:3").unwrap_err().to_string().contains("2"));
+    assert!(parse_grid("0:2:3").unwrap_err().to_string().contains('2'));
     assert_eq!(
         parse_grid("0:1:5").unwrap(),
         vec![0.0, 0.25, 0.5, 0.75, 1.0]
@@ -595,7 +603,7 @@ impl JobObserver for Evaluations {
 }
 
 /// Issue 12: the OOD results fill in while training runs: every shift is scored at every
-/// report, on the first LIVE_TEST_ROWS rows, and after the last step on every test row, which
+/// report, on the first `LIVE_TEST_ROWS` rows, and after the last step on every test row, which
 /// gives the numbers the old evaluate-after-training gave.
 #[test]
 fn a_job_scores_every_shift_at_each_report_and_all_rows_at_the_end() {

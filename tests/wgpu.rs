@@ -1,6 +1,13 @@
 //! A tiny training run on burn's wgpu backend, compared with the CPU backend. In CI it runs on
-//! Mesa's software Vulkan driver; set CRL_LAB_REQUIRE_WGPU=1 to fail when no adapter is found.
+//! Mesa's software Vulkan driver; set `CRL_LAB_REQUIRE_WGPU=1` to fail when no adapter is found.
 #![cfg(feature = "wgpu")]
+// Test code: a failed unwrap is a failed test, and printing is a test's report.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 use crl_lab::scm::preset;
 use crl_lab::train::{

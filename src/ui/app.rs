@@ -418,6 +418,8 @@ impl eframe::App for CrlApp {
 
     fn on_exit(&mut self) {
         if !self.shut_down() {
+            // The window is gone: stderr is the only place left to say it.
+            #[allow(clippy::print_stderr)]
             eprintln!("crl-lab: a background job did not stop within a second of closing");
         }
         self.frame_times.log_summary();

@@ -1,5 +1,8 @@
 //! How long frames take: the last frames' CPU times for the status bar, and, when
 //! `CRL_LAB_FRAME_STATS` is set, a line of statistics on stderr every 120 frames and at exit.
+//!
+//! The log is asked for (`CRL_LAB_FRAME_STATS`) and goes to stderr, where live_bench reads it.
+#![allow(clippy::print_stderr)]
 
 use std::collections::VecDeque;
 

@@ -29,8 +29,7 @@ pub fn harness(target: &str) -> Harness {
     TARGETS
         .iter()
         .find(|(name, _)| *name == target)
-        .map(|(_, h)| *h)
-        .unwrap_or_else(|| panic!("no fuzz target `{target}`"))
+        .map_or_else(|| panic!("no fuzz target `{target}`"), |(_, h)| *h)
 }
 
 /// `fuzz/` in the repository.

@@ -4,6 +4,14 @@
 //! crashed a parser while fuzzing, each with the clear error it now gets; and the writer of
 //! the seed corpora and dictionaries (`cargo test --test fuzzing -- --ignored`).
 
+// Test code: a failed unwrap is a failed test, and printing is a test's report.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 #[allow(dead_code, unused_imports)]
 #[path = "../../fuzz/src/harness/mod.rs"]
 mod harness;

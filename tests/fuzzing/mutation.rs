@@ -1,5 +1,5 @@
 //! A bounded fuzz test: each target's committed seeds, and a few thousand mutations of them
-//! drawn from a fixed ChaCha8 stream (bit flips, boundary bytes and numbers, deletions,
+//! drawn from a fixed `ChaCha8` stream (bit flips, boundary bytes and numbers, deletions,
 //! duplications, dictionary tokens, splices of two seeds). Every input must come back as an
 //! `Ok` or an `Err`: a panic fails the test, naming the target and the seed and saving the
 //! input where the message says. The inputs are the same on every run.
@@ -108,18 +108,17 @@ fn fuzz(target: &str) -> (usize, usize) {
                 mutate(&mut rng, seed, other, &dict),
             )
         };
-        match catch_unwind(AssertUnwindSafe(|| run(&input))) {
-            Ok(ok) => accepted += usize::from(ok),
-            Err(_) => {
-                let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-                    .join(format!("fuzz-crash-{target}-{i}"));
-                let _ = std::fs::write(&path, &input);
-                panic!(
-                    "fuzz target {target} crashed on input {i} ({name}); the input is saved \
-                     at {} (run it with `cargo fuzz run {target} <file>`)",
-                    path.display()
-                );
-            }
+        if let Ok(ok) = catch_unwind(AssertUnwindSafe(|| run(&input))) {
+            accepted += usize::from(ok)
+        } else {
+            let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+                .join(format!("fuzz-crash-{target}-{i}"));
+            let _ = std::fs::write(&path, &input);
+            panic!(
+                "fuzz target {target} crashed on input {i} ({name}); the input is saved \
+                 at {} (run it with `cargo fuzz run {target} <file>`)",
+                path.display()
+            );
         }
         inputs += 1;
     }

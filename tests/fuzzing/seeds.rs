@@ -1,6 +1,6 @@
 //! Writes the seed corpora under `fuzz/corpus/` and the dictionaries under `fuzz/dicts/` from
 //! what crl-lab itself ships and generates: the preset scenarios and lessons, workspaces and
-//! recovery files, the fixture writers of every log source (made small), the KuaiRand cache;
+//! recovery files, the fixture writers of every log source (made small), the `KuaiRand` cache;
 //! command lines in `seeds_cli`, grid files in `seeds_grid`.
 //! Run by hand after a format change: `cargo test --test fuzzing -- --ignored write_seed_corpora`.
 

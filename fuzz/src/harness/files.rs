@@ -18,15 +18,12 @@ pub fn parts<const N: usize>(data: &[u8]) -> [&[u8]; N] {
             *slot = rest;
             break;
         }
-        match rest.iter().position(|&b| b == SEP) {
-            Some(at) => {
-                *slot = &rest[..at];
-                rest = &rest[at + 1..];
-            }
-            None => {
-                *slot = rest;
-                rest = &rest[rest.len()..];
-            }
+        if let Some(at) = rest.iter().position(|&b| b == SEP) {
+            *slot = &rest[..at];
+            rest = &rest[at + 1..];
+        } else {
+            *slot = rest;
+            rest = &rest[rest.len()..];
         }
     }
     out
