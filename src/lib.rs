@@ -24,8 +24,8 @@
 //! fs           atomic writes and reads that name the path on failure
 //! ```
 //!
-//! [`error`], [`limits`] (resource caps and the memory budget) and the serde helpers sit under
-//! all of them.
+//! [`error`], [`limits`] (resource caps and the memory budget), [`hash`] (FNV-1a) and the serde
+//! helpers sit under all of them.
 //!
 //! The method follows Felekis, O'Riordan, Corcoll and Gilligan-Lee, "Causal Representation
 //! Learning for Generalisable Recommendation" (2026). Its full text was not available to the
@@ -41,6 +41,7 @@ pub mod experiment;
 pub mod export;
 pub mod fs;
 pub mod grid;
+pub mod hash;
 pub mod limits;
 pub mod mi;
 pub mod models;

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::setting::Setting;
 use crate::error::{Error, Result};
 use crate::fs::read_string;
-use crate::session::fnv1a64_hex;
+use crate::hash::fnv1a64_hex;
 
 /// The `format` field of every grid file.
 pub const GRID_FORMAT: &str = "crl-lab-grid";

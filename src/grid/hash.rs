@@ -1,7 +1,8 @@
 //! A cell's name: the hash of the settings that decide its numbers.
 
 use crate::error::{Error, Result};
-use crate::session::{Workspace, fnv1a64_hex};
+use crate::hash::fnv1a64_hex;
+use crate::session::Workspace;
 
 /// FNV-1a 64 of what decides a workspace's numbers: its scenario and training settings (the CPU
 /// threads excluded: they do not change the numbers; the node layout and plot settings too).

@@ -4,7 +4,7 @@ use burn::module::Module;
 use burn::tensor::Tensor;
 
 use super::batch::{PairBatch, masked_row_mean, per_member_mean, weighted_member_mean};
-use super::estimator::MiEstimator;
+use super::estimate::MiEstimator;
 use crate::models::GaussianCritic;
 
 /// Log-variance bounds of CLUB's Gaussian q(c | z) (method.md §5: clamp logvar).

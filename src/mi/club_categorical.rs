@@ -5,7 +5,7 @@ use burn::tensor::Tensor;
 use burn::tensor::activation::log_softmax;
 
 use super::batch::{PairBatch, diagonal, masked_row_mean, per_member_mean, weighted_member_mean};
-use super::estimator::MiEstimator;
+use super::estimate::MiEstimator;
 use crate::models::CategoricalCritic;
 
 /// CLUB for a categorical c: q(c | z) is a softmax classifier; c arrives one-hot `[., N, K]`.

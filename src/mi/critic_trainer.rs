@@ -9,7 +9,8 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::batch::{Conditioning, PairBatch};
-use super::estimator::{Estimator, EstimatorInputs, MiEstimator};
+use super::estimate::MiEstimator;
+use super::estimator::{Estimator, EstimatorInputs};
 use super::kind::EstimatorKind;
 use crate::error::{Error, Result};
 use crate::models::CriticKind;

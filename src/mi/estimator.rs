@@ -7,20 +7,11 @@ use burn::tensor::{Device, Tensor, s};
 use super::batch::PairBatch;
 use super::club::Club;
 use super::club_categorical::ClubCategorical;
+use super::estimate::MiEstimator;
 use super::infonce::InfoNce;
 use super::kind::EstimatorKind;
 use super::nce_club::NceClub;
 use crate::models::{CategoricalCritic, CriticKind, GaussianCritic, PairCritic};
-
-/// A mutual-information estimator with a trainable critic.
-pub trait MiEstimator {
-    /// The loss the critic minimises, per member `[M]` (the caller detaches z).
-    fn critic_loss(&self, batch: &PairBatch) -> Tensor<1>;
-    /// The estimate of I(z; c) (or I(z; c | y)) in nats per member `[M]`, differentiable in z.
-    fn estimate(&self, batch: &PairBatch) -> Tensor<1>;
-    /// Whether the estimate is an upper bound (when its critic is well fitted).
-    fn is_upper_bound(&self) -> bool;
-}
 
 /// Any of the estimators, as one module.
 #[derive(Module, Debug)]

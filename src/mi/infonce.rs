@@ -4,7 +4,7 @@ use burn::module::Module;
 use burn::tensor::Tensor;
 
 use super::batch::{PairBatch, diagonal, masked_logsumexp, weighted_member_mean};
-use super::estimator::MiEstimator;
+use super::estimate::MiEstimator;
 use crate::models::PairCritic;
 
 /// InfoNCE (van den Oord et al. 2018): a lower bound capped at log N.

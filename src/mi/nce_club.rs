@@ -5,7 +5,7 @@ use burn::module::Module;
 use burn::tensor::Tensor;
 
 use super::batch::{PairBatch, diagonal, masked_row_mean, weighted_member_mean};
-use super::estimator::MiEstimator;
+use super::estimate::MiEstimator;
 use super::infonce::infonce;
 use crate::models::PairCritic;
 

@@ -19,4 +19,4 @@ pub use recovery::{
     RECOVERY_FORMAT, RECOVERY_VERSION, Recovery, process_alive, recovery_path, unclean_sessions,
 };
 pub use view::{ColourBy, DataSettings, PlotSettings, RepresentationView, Tab};
-pub use workspace::{NodeLayout, WORKSPACE_FORMAT, WORKSPACE_VERSION, Workspace, fnv1a64_hex};
+pub use workspace::{NodeLayout, WORKSPACE_FORMAT, WORKSPACE_VERSION, Workspace};

@@ -16,6 +16,7 @@ use super::view::PlotSettings;
 use crate::error::{Error, Result};
 use crate::experiment::{RunResults, TrainSettings};
 use crate::fs::{read_string, write_string};
+use crate::hash::fnv1a64_hex;
 use crate::mi::{Calibration, Staircase};
 use crate::scm::{Scenario, preset};
 
@@ -158,14 +159,4 @@ impl Workspace {
     pub fn hash(&self) -> Result<String> {
         Ok(fnv1a64_hex(self.to_json()?.as_bytes()))
     }
-}
-
-/// FNV-1a 64 of `bytes` as 16 lower-case hex digits.
-pub fn fnv1a64_hex(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{h:016x}")
 }

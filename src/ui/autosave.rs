@@ -8,7 +8,8 @@ use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::session::{Recovery, fnv1a64_hex, recovery_path, unclean_sessions};
+use crate::hash::fnv1a64_hex;
+use crate::session::{Recovery, recovery_path, unclean_sessions};
 
 /// How often the session is looked at for changes unless the app is told otherwise.
 pub const AUTOSAVE_EVERY: Duration = Duration::from_secs(30);

@@ -5,8 +5,8 @@
 use std::collections::VecDeque;
 
 use crate::data::Dataset;
+use crate::hash::fnv1a64_hex;
 use crate::scm::Scenario;
-use crate::session::fnv1a64_hex;
 
 /// Samples kept, newest last (moving the shift slider back finds them).
 const KEPT: usize = 8;

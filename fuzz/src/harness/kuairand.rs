@@ -4,7 +4,7 @@ use crl_lab::data::kuairand::{
     CACHE_VERSION, CachePolicy, ConfounderProxy, EncodeOptions, Encoder, KuaiRandData, LogKind,
     QuietLoad, Variant, decode_kuairand_cache, load_kuairand, split_by_date,
 };
-use crl_lab::data::logs::{FNV_START, fnv1a};
+use crl_lab::hash::{FNV_START, fnv1a};
 
 use super::{parts, with_files};
 

@@ -15,9 +15,9 @@ use super::fingerprint::Fingerprint;
 use super::tables::{
     KuaiRandData, USER_CATEGORICAL, USER_NUMERIC, VIDEO_CATEGORICAL, VIDEO_NUMERIC,
 };
-use crate::data::logs::{FNV_START, fnv1a};
 use crate::error::{Error, Result};
 use crate::fs::write_atomically;
+use crate::hash::{FNV_START, fnv1a};
 
 /// The cache's file name, in the folder that holds the CSV files.
 pub const CACHE_FILE_NAME: &str = "crl-lab-kuairand.cache";

@@ -7,8 +7,8 @@ use std::path::Path;
 use std::time::UNIX_EPOCH;
 
 use super::files::KuaiRandFiles;
-use crate::data::logs::{FNV_START, fnv1a};
 use crate::error::{Error, Result};
+use crate::hash::{FNV_START, fnv1a};
 
 /// Bytes hashed at each end of a source file for its fingerprint.
 const SAMPLE_BYTES: u64 = 64 * 1024;

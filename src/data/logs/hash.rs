@@ -1,17 +1,8 @@
-//! Categories as keys and buckets: a stable hash of text, and the bucket a category's text
-//! lands in. Shared by every log source, so a value means the same bucket whichever file it came
-//! from.
+//! Categories as keys and buckets: a category's key (the integer itself, or the FNV-1a hash of
+//! its text, see [`crate::hash`]) and the bucket it lands in. Shared by every log source, so a
+//! value means the same bucket whichever file it came from.
 
-/// FNV-1a, 64 bits: a stable hash for checksums, fingerprints and category keys.
-pub fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
-    for &b in bytes {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
-/// FNV-1a's starting value.
-pub const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+use crate::hash::{FNV_START, fnv1a};
 
 /// The key of a category's text: the value itself when the text is a non-negative integer
 /// (also written as `12.0`), else the text's FNV-1a hash. A category lands in bucket

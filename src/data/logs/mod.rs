@@ -28,7 +28,7 @@ pub use fixture::{
     LogsFixtureConfig, LogsFixtureFiles, RatingFixtureConfig, fixture_mapping, write_logs_fixture,
 };
 pub use guess::guess_roles;
-pub use hash::{FNV_START, bucket_of, category_key, fnv1a};
+pub use hash::{bucket_of, category_key};
 pub use mapping::{
     DEFAULT_BUCKETS, LogMapping, MAPPING_FORMAT, MAX_BUCKETS, MAX_FEATURES, SplitColumn,
 };
