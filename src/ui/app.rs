@@ -336,7 +336,7 @@ impl eframe::App for CrlApp {
             exportable: &exportable,
             device_line: &self.device_line,
             file_task: self.jobs.file_caption(),
-            data_samples: self.data_samples.get(&sample_key),
+            data_samples: self.data_samples.shown(&sample_key),
         };
         egui::Panel::top("menu").show(ui, |ui| {
             menu_ui(

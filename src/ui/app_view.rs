@@ -6,7 +6,7 @@ use crate::experiment::RunResults;
 use crate::export::PlotKind;
 use crate::session::PinnedRun;
 use crate::ui::command::Selection;
-use crate::ui::data_samples::Samples;
+use crate::ui::data_samples::ShownSamples;
 use crate::ui::history::History;
 use crate::ui::lessons::Lessons;
 use crate::ui::notice::Notice;
@@ -44,5 +44,5 @@ pub struct AppView<'a> {
     /// What the file thread is doing, while it works.
     pub file_task: Option<&'a str>,
     /// The data view's samples for what it shows, once drawn (`None`: sampling).
-    pub data_samples: Option<&'a Samples>,
+    pub data_samples: Option<ShownSamples<'a>>,
 }

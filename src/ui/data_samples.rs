@@ -42,6 +42,17 @@ impl SampleKey {
 /// Training and test samples, or why the scenario cannot be sampled.
 pub type Samples = Result<(Dataset, Dataset), String>;
 
+/// Samples the view shows, and the shift they were drawn at.
+#[derive(Clone, Copy, Debug)]
+pub struct ShownSamples<'a> {
+    /// The samples.
+    pub samples: &'a Samples,
+    /// The test shift they were drawn at.
+    pub shift: f64,
+    /// Drawn at the shift asked for (else the samples of an earlier shift, while those are drawn).
+    pub current: bool,
+}
+
 /// The cache.
 #[derive(Debug, Default)]
 pub struct DataSamples {
@@ -56,6 +67,30 @@ impl DataSamples {
     /// The samples for `key`, once drawn.
     pub fn get(&self, key: &SampleKey) -> Option<&Samples> {
         self.kept.iter().find(|(k, _)| k == key).map(|(_, s)| s)
+    }
+
+    /// What the view shows for `key`: its samples once drawn, else (while they are drawn) the
+    /// newest of the same scenario and size at another shift, so the plots stay on screen
+    /// instead of blinking out as the shift slider moves.
+    pub fn shown(&self, key: &SampleKey) -> Option<ShownSamples<'_>> {
+        if let Some(samples) = self.get(key) {
+            return Some(ShownSamples {
+                samples,
+                shift: key.shift(),
+                current: true,
+            });
+        }
+        self.kept
+            .iter()
+            .rev()
+            .find(|(k, s)| {
+                k.scenario_hash == key.scenario_hash && k.n_rows == key.n_rows && s.is_ok()
+            })
+            .map(|(k, samples)| ShownSamples {
+                samples,
+                shift: k.shift(),
+                current: false,
+            })
     }
 
     /// Keeps `samples` drawn for `key`.
@@ -122,5 +157,32 @@ mod tests {
             k1.scenario_hash, k0.scenario_hash,
             "a new scenario, a new key"
         );
+    }
+
+    #[test]
+    fn while_a_shift_is_drawn_the_last_one_of_the_scenario_is_shown() {
+        let scenario = preset("shortcut").expect("preset");
+        let mut cache = DataSamples::default();
+        let k0 = cache.key_for(&scenario, 0, 0.0, 50);
+        assert!(cache.shown(&k0).is_none(), "nothing drawn yet");
+        let drawn = |shift| {
+            let d = crate::data::sample(&scenario, 50, shift, 1).expect("sample");
+            Ok((d.clone(), d))
+        };
+        cache.insert(k0.clone(), drawn(0.0));
+        let k1 = cache.key_for(&scenario, 0, 0.5, 50);
+        let shown = cache.shown(&k1).expect("the earlier shift");
+        assert!(!shown.current);
+        assert_eq!(shown.shift, 0.0);
+        cache.insert(k1.clone(), drawn(0.5));
+        let shown = cache.shown(&k1).expect("its own");
+        assert!(shown.current);
+        assert_eq!(shown.shift, 0.5);
+        // Another size or scenario shows nothing of these.
+        let other_size = cache.key_for(&scenario, 0, 0.5, 60);
+        assert!(cache.shown(&other_size).is_none());
+        let other = preset("anti-causal").expect("preset");
+        let other_key = cache.key_for(&other, 1, 0.5, 50);
+        assert!(cache.shown(&other_key).is_none());
     }
 }

@@ -1,7 +1,7 @@
 //! The data view: a scatter of any two columns coloured by the outcome, at the training
 //! distribution and at shift s side by side, and the exact MI where the scenario is
 //! linear-Gaussian. The samples are drawn on the sampling thread; until they arrive the view
-//! says "sampling…".
+//! says "sampling…" (keeping the plots of the last shift drawn, when there are some).
 
 use crate::ui::highlight::mark;
 use egui::{ComboBox, RichText, Slider, Ui};
@@ -12,7 +12,7 @@ use crate::scm::{GaussianTruth, Role, Scenario};
 
 use crate::session::DataSettings;
 use crate::ui::command::Command;
-use crate::ui::data_samples::Samples;
+use crate::ui::data_samples::ShownSamples;
 use crate::ui::theme;
 
 use super::widgets::labelled_ui;
@@ -146,13 +146,13 @@ fn scatter(ui: &mut Ui, id: &str, title: &str, data: &Dataset, axes: &ScatterAxe
     });
 }
 
-/// Shows the view; `samples` are those for `scenario` at the settings' shift and size, once
-/// drawn.
+/// Shows the view; `shown` are the samples for `scenario` at the settings' shift and size once
+/// drawn (meanwhile those of an earlier shift, said as such).
 pub fn data_ui(
     ui: &mut Ui,
     scenario: &Scenario,
     settings: &DataSettings,
-    samples: Option<&Samples>,
+    shown: Option<ShownSamples<'_>>,
     commands: &mut Vec<Command>,
 ) {
     let mut s = settings.clone();
@@ -167,8 +167,13 @@ pub fn data_ui(
         );
         mark(&r, "shift");
         changed |= r.changed();
+        if shown.is_some_and(|v| !v.current) {
+            // The plots below stay at the earlier shift until the new samples arrive.
+            ui.weak(format!("sampling s = {:.2}…", s.shift));
+        }
     });
-    let samples = match samples {
+    let test_shift = shown.map_or(s.shift, |v| v.shift);
+    let samples = match shown.map(|v| v.samples) {
         Some(Ok(d)) => d,
         Some(Err(e)) => {
             ui.colored_label(theme::ERROR, format!("Cannot sample this scenario: {e}"));
@@ -222,7 +227,7 @@ pub fn data_ui(
             train,
             &axes,
         );
-        let title = format!("test environment (s = {:.2})", s.shift);
+        let title = format!("test environment (s = {test_shift:.2})");
         scatter(ui, "scatter-test", &title, test, &axes);
     });
     truth_ui(ui, scenario, &s);
