@@ -468,3 +468,166 @@ fn generate_refuses_noise_that_overflows_and_writes_nothing() {
     assert!(!out.exists(), "no CSV is written");
     assert!(!Path::new(&format!("{}.json", out.display())).exists());
 }
+
+/// The commands whose outputs `tests/data/golden/` holds, as the crl-lab of 8 December 2026
+/// (before issue 25's restructuring) wrote them: each a name and its arguments, run in one
+/// folder in this order (later commands read what earlier ones wrote).
+const GOLDEN_RUNS: [(&str, &[&str]); 11] = [
+    (
+        "truth",
+        &[
+            "truth",
+            "--preset",
+            "linear-gaussian",
+            "--a",
+            "x_c",
+            "--b",
+            "y",
+        ],
+    ),
+    (
+        "generate",
+        &[
+            "generate", "--preset", "shortcut", "--rows", "300", "--shift", "0.5", "--seed", "3",
+            "--out", "gen.csv",
+        ],
+    ),
+    (
+        "train",
+        &[
+            "train",
+            "--preset",
+            "anti-causal",
+            "--steps",
+            "60",
+            "--train-rows",
+            "400",
+            "--batch",
+            "64",
+            "--device",
+            "cpu",
+            "--threads",
+            "1",
+            "--out",
+            "train",
+        ],
+    ),
+    (
+        "sweep",
+        &[
+            "sweep",
+            "--preset",
+            "shortcut",
+            "--shifts",
+            "0:1:3",
+            "--seeds",
+            "2",
+            "--steps",
+            "40",
+            "--train-rows",
+            "300",
+            "--batch",
+            "64",
+            "--device",
+            "cpu",
+            "--threads",
+            "1",
+            "--out",
+            "sweep",
+        ],
+    ),
+    (
+        "ws",
+        &[
+            "workspace",
+            "--preset",
+            "exposure-bias",
+            "--steps",
+            "30",
+            "--seeds",
+            "1",
+            "--out",
+            "ws.json",
+        ],
+    ),
+    (
+        "runws",
+        &["run", "ws.json", "--device", "cpu", "--out", "runws"],
+    ),
+    ("lfix", &["logs-fixture", "--out", "L"]),
+    (
+        "logs",
+        &[
+            "logs",
+            "--train",
+            "L/train.csv",
+            "--test",
+            "L/test.csv",
+            "--map",
+            "L/mapping.json",
+            "--steps",
+            "30",
+            "--seeds",
+            "1",
+            "--device",
+            "cpu",
+            "--out",
+            "logs",
+        ],
+    ),
+    ("kfix", &["kuairand-fixture", "--out", "K"]),
+    (
+        "kuai",
+        &[
+            "kuairand", "--dir", "K", "--steps", "30", "--seeds", "1", "--device", "cpu", "--out",
+            "kuai",
+        ],
+    ),
+    ("done", &["presets"]),
+];
+
+/// Byte for byte, the same seeds and settings give the same files and tables as before the
+/// restructuring: datasets, the analytic truth, training and sweep results, a workspace and
+/// its rerun, the logs and KuaiRand tables (timings, which no two runs share, are not stored).
+#[test]
+fn outputs_are_byte_identical_to_the_files_of_the_last_release() {
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/golden");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, args) in GOLDEN_RUNS {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_crl-lab"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("run crl-lab");
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        let stdout = golden.join(format!("{name}.stdout"));
+        if stdout.exists() {
+            let want = std::fs::read_to_string(&stdout).expect("golden stdout");
+            assert_eq!(String::from_utf8_lossy(&o.stdout), want, "{name}'s table");
+        }
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![golden.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("golden folder") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_none_or(|x| x != "stdout") {
+                files.push(p);
+            }
+        }
+    }
+    assert!(files.len() >= 15, "the golden files: {}", files.len());
+    for want in files {
+        let rel = want.strip_prefix(&golden).expect("inside");
+        let got = std::fs::read(dir.path().join(rel))
+            .unwrap_or_else(|e| panic!("{} was not written: {e}", rel.display()));
+        let want = std::fs::read(&want).expect("golden file");
+        assert!(
+            got == want,
+            "{} differs from the last release's",
+            rel.display()
+        );
+    }
+}
