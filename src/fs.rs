@@ -67,7 +67,9 @@ pub fn read_string(path: &Path) -> Result<String> {
     fs::read_to_string(path).map_err(|e| Error::io("cannot read", path, e))
 }
 
+// The `Option` is the non-unix twin's `None`: callers handle both targets alike.
 #[cfg(unix)]
+#[allow(clippy::unnecessary_wraps)]
 fn default_permissions() -> Option<fs::Permissions> {
     use std::os::unix::fs::PermissionsExt;
     Some(fs::Permissions::from_mode(0o644))

@@ -14,6 +14,8 @@ pub(crate) fn nan() -> f64 {
 }
 
 /// Whether `v` is NaN (such a value is left out of files that did not have it).
+// serde's `skip_serializing_if` passes a reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
 pub(crate) fn is_nan(v: &f64) -> bool {
     v.is_nan()
 }

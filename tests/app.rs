@@ -24,7 +24,7 @@ use egui_kittest::kittest::Queryable;
 fn app() -> Harness<'static, CrlApp> {
     Harness::builder()
         .with_size([1440.0, 900.0])
-        .build_eframe(|cc| CrlApp::with_options(cc, AppOptions::headless()))
+        .build_eframe(|cc| CrlApp::with_options(cc, &AppOptions::headless()))
 }
 
 fn edges(h: &Harness<'_, CrlApp>) -> Vec<(String, String)> {
@@ -1059,7 +1059,7 @@ fn a_failing_device_ends_the_run_and_offers_the_cpu() {
         .build_eframe(|cc| {
             CrlApp::with_options(
                 cc,
-                AppOptions {
+                &AppOptions {
                     device_fault_at_step: Some(5),
                     ..AppOptions::headless()
                 },

@@ -10,7 +10,7 @@
 )]
 
 use crl_lab::Error;
-use crl_lab::scm::{Mechanism, Param, Role, Scenario, preset};
+use crl_lab::scm::{Mechanism, Noise, Param, Role, Scenario, preset};
 
 fn shortcut() -> Scenario {
     preset("shortcut").expect("preset")
@@ -126,7 +126,7 @@ fn a_categorical_mechanism_reshapes_the_incoming_weights_to_its_classes() {
     let id = s.id("c").expect("c");
     let mut c = s.node(id).clone();
     c.mechanism = Mechanism::Categorical { classes: 4 };
-    c.noise = Default::default();
+    c.noise = Noise::default();
     c.bias = vec![Param::Fixed(0.5)];
     s.set_node("c", c).expect("reshaped");
     let c = s.node(s.id("c").expect("c"));

@@ -17,7 +17,7 @@ use crl_lab::export::{
     FigureFormat, FigureSpec, FigureWidth, Needs, PlotData, PlotKind, plot_csv, recompute,
     render_figure,
 };
-use crl_lab::session::Workspace;
+use crl_lab::session::{RepresentationView, Workspace};
 use crl_lab::train::DeviceChoice;
 
 fn small() -> PathBuf {
@@ -189,7 +189,7 @@ fn every_plot_kind_renders_as_parseable_svg() {
         calibration_estimator: ws.plots.calibration.estimator,
         staircase: ws.calibration_staircase.as_ref(),
         pinned: &[],
-        representation: Default::default(),
+        representation: RepresentationView::default(),
     };
     for kind in [
         PlotKind::Loss,
@@ -248,7 +248,7 @@ fn rerunning_with_the_same_seed_gives_the_same_csv_numbers_on_the_cpu() {
             calibration_estimator: ws.plots.calibration.estimator,
             staircase: ws.calibration_staircase.as_ref(),
             pinned: &[],
-            representation: Default::default(),
+            representation: RepresentationView::default(),
         };
         [PlotKind::Loss, PlotKind::Mi, PlotKind::Ood].map(|k| plot_csv(k, &data).unwrap())
     };
@@ -321,7 +321,7 @@ fn the_calibration_figure_and_csv_carry_the_ideal_and_the_staircase() {
             calibration_estimator: estimator,
             staircase: Some(&stairs),
             pinned: &[],
-            representation: Default::default(),
+            representation: RepresentationView::default(),
         };
         let spec = FigureSpec {
             kind: PlotKind::Calibration,
@@ -402,7 +402,7 @@ fn older_calibrations_still_draw_and_a_staircase_round_trips() {
         calibration_estimator: old.plots.calibration.estimator,
         staircase: None,
         pinned: &[],
-        representation: Default::default(),
+        representation: RepresentationView::default(),
     };
     let spec = FigureSpec {
         kind: PlotKind::Calibration,

@@ -49,7 +49,7 @@ const CHILD_DIR: &str = "CRL_LAB_TEST_RECOVERY_CHILD";
 fn app_with(options: AppOptions) -> Harness<'static, CrlApp> {
     Harness::builder()
         .with_size([1440.0, 900.0])
-        .build_eframe(move |cc| CrlApp::with_options(cc, options.clone()))
+        .build_eframe(move |cc| CrlApp::with_options(cc, &options))
 }
 
 /// Small, quick training settings.
@@ -275,6 +275,12 @@ fn mount_tmpfs(dir: &Path, kb: u64) -> Result<(), String> {
 /// `CRL_LAB_REQUIRE_ROOT=1`, under which a failed mount fails the test.
 #[test]
 fn a_save_onto_a_full_disk_keeps_the_old_file_and_says_why() {
+    struct Unmount<'a>(&'a Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(self.0).status();
+        }
+    }
     let _g = lock();
     let dir = tempfile::tempdir().unwrap();
     if let Err(why) = mount_tmpfs(dir.path(), 64) {
@@ -284,12 +290,6 @@ fn a_save_onto_a_full_disk_keeps_the_old_file_and_says_why() {
         );
         eprintln!("skipped: cannot mount a tmpfs (needs root): {why}");
         return;
-    }
-    struct Unmount<'a>(&'a Path);
-    impl Drop for Unmount<'_> {
-        fn drop(&mut self) {
-            let _ = Command::new("umount").arg(self.0).status();
-        }
     }
     let _unmount = Unmount(dir.path());
     let path = dir.path().join("session.json");

@@ -824,7 +824,7 @@ mod app {
     fn app() -> Harness<'static, CrlApp> {
         Harness::builder()
             .with_size([1440.0, 900.0])
-            .build_eframe(|cc| CrlApp::with_options(cc, AppOptions::headless()))
+            .build_eframe(|cc| CrlApp::with_options(cc, &AppOptions::headless()))
     }
 
     fn notice(h: &Harness<'_, CrlApp>) -> String {

@@ -128,6 +128,8 @@ fn the_fixture_has_kuairands_layout_and_columns_and_is_deterministic() {
 }
 
 #[test]
+// KuaiRand dates are yyyymmdd numbers; grouping their digits in threes would hide the date.
+#[allow(clippy::unreadable_literal)]
 fn loading_the_fixture_joins_logs_with_users_and_videos() {
     let config = small();
     let dir = fixture(&config);
@@ -424,6 +426,8 @@ fn tiny_config(steps: usize) -> TrainConfig {
 }
 
 #[test]
+// KuaiRand dates are yyyymmdd numbers; grouping their digits in threes would hide the date.
+#[allow(clippy::unreadable_literal)]
 fn a_short_run_trains_both_models_and_reports_every_metric() {
     // Four fifths of the standard rows are the past (4/08–4/21), so the models' window needs
     // more rows than `small` has.
@@ -912,7 +916,8 @@ fn the_commands_write_a_fixture_then_print_and_write_both_sets() {
 /// test period and sums the outcome.
 fn leak_random_labels_into_statistics(root: &Path) {
     let data = data_dir(root);
-    let mut clicks: std::collections::HashMap<String, (f64, f64)> = Default::default();
+    let mut clicks: std::collections::HashMap<String, (f64, f64)> =
+        std::collections::HashMap::default();
     let mut logs = csv::Reader::from_path(data.join("log_random_4_22_to_5_08_pure.csv")).unwrap();
     let head = logs.headers().unwrap().clone();
     let col = |name: &str| head.iter().position(|h| h == name).unwrap();
@@ -999,6 +1004,8 @@ fn the_statistics_file_leaks_only_when_asked_for() {
 /// the past, never trained or evaluated on; the past-only statistics are what the past says of
 /// each video (a click rate shrunk towards the past's overall rate).
 #[test]
+// KuaiRand dates are yyyymmdd numbers; grouping their digits in threes would hide the date.
+#[allow(clippy::unreadable_literal)]
 fn the_past_is_the_rows_before_the_evaluation_window_and_feeds_the_statistics() {
     let config = small();
     let dir = fixture(&config);

@@ -24,7 +24,7 @@ use egui_kittest::kittest::Queryable;
 fn app() -> Harness<'static, CrlApp> {
     Harness::builder()
         .with_size([1600.0, 950.0])
-        .build_eframe(|cc| CrlApp::with_options(cc, AppOptions::headless()))
+        .build_eframe(|cc| CrlApp::with_options(cc, &AppOptions::headless()))
 }
 
 /// Opens the Lessons menu and clicks the lesson titled `title`.

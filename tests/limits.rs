@@ -191,9 +191,9 @@ fn sizes_past_their_caps_are_refused_naming_the_size() {
 /// Widths, layers, batches and rows of a training configuration have caps too.
 #[test]
 fn training_settings_past_their_caps_are_refused() {
+    type Change = fn(&mut TrainSettings);
     let _g = lock();
     let sc = preset("shortcut").unwrap();
-    type Change = fn(&mut TrainSettings);
     let cases: [(Change, &str); 4] = [
         (
             |s| s.config.hidden = vec![64, 1_000_000_000],

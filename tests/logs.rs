@@ -15,6 +15,7 @@ mod common;
 
 use common::crl;
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use crl_lab::data::logs::{
@@ -251,7 +252,9 @@ fn the_encoder_learns_nothing_from_the_test_log() {
         *y = 1.0 - *y;
     }
     for col in &mut flipped.test.numeric {
-        col.iter_mut().for_each(|v| *v += 1000.0);
+        for v in col.iter_mut() {
+            *v += 1000.0;
+        }
     }
     let rows: Vec<u32> = (0..4_000).collect();
     let a = LogsEncoder::fit(&data, &rows).unwrap();
@@ -280,7 +283,7 @@ fn one_file_with_a_split_column_and_tsv_work() {
     for r in 0..400 {
         let set = if r % 4 == 0 { "test" } else { "train" };
         let y = u8::from(r % 3 == 0);
-        text.push_str(&format!("u{}\t{}\t{y}\t{set}\t{}\n", r % 20, r % 7, r % 2));
+        let _ = writeln!(text, "u{}\t{}\t{y}\t{set}\t{}", r % 20, r % 7, r % 2);
     }
     std::fs::write(&path, text).unwrap();
     let mapping = LogMapping {

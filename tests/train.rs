@@ -581,7 +581,7 @@ fn every_member_gets_the_same_numbers_on_one_thread_or_three() {
     }
     // The trained models predict the same, shard by shard.
     let x = burn::tensor::Tensor::<3>::ones([1, 4, problem.features.len()], &cpu().device);
-    let (pa, pb) = (one.predict(x.clone()), three.predict(x));
+    let (pa, pb) = (one.predict(&x), three.predict(&x));
     assert_eq!(pa.dims(), [4, 4, 1]);
     assert_eq!(pa.into_data(), pb.into_data());
 }
@@ -721,7 +721,7 @@ fn keeping_the_best_validation_step_returns_that_steps_model() {
     let members = [MemberSpec::baseline(2), MemberSpec::crl(2, 3.0)];
     let best = quiet_train(&problem, &members, &config).unwrap();
     let x = burn::tensor::Tensor::<3>::ones([1, 8, problem.features.len()], &cpu().device);
-    let best_out = crl_lab::train::read_back(best.predict(x.clone()), "outputs").unwrap();
+    let best_out = crl_lab::train::read_back(best.predict(&x), "outputs").unwrap();
     for (i, &step) in best.selected_steps.iter().enumerate() {
         let losses: Vec<(usize, f64)> = best
             .history
@@ -742,7 +742,7 @@ fn keeping_the_best_validation_step_returns_that_steps_model() {
         upto.keep_best_val = false;
         let plain = quiet_train(&problem, &members, &upto).unwrap();
         assert_eq!(plain.selected_steps, vec![step; 2]);
-        let out = crl_lab::train::read_back(plain.predict(x.clone()), "outputs").unwrap();
+        let out = crl_lab::train::read_back(plain.predict(&x), "outputs").unwrap();
         assert_eq!(
             out[i * 8..(i + 1) * 8],
             best_out[i * 8..(i + 1) * 8],
@@ -774,7 +774,7 @@ fn weight_decay_shrinks_the_model_and_a_negative_one_is_refused() {
             burn::tensor::TensorData::new(x, [1, n, d]),
             &cpu().device,
         );
-        let out = crl_lab::train::read_back(t.predict(x), "outputs").unwrap();
+        let out = crl_lab::train::read_back(t.predict(&x), "outputs").unwrap();
         let mean = out.iter().sum::<f32>() / n as f32;
         (out.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / n as f32).sqrt()
     };

@@ -198,7 +198,7 @@ fn calibrate_all(
                 "{estimator}: {} correlations in {:.1} s",
                 CALIBRATION_RHOS.len(),
                 t0.elapsed().as_secs_f64()
-            )
+            );
         });
     }
     bar.finish_and_clear();

@@ -116,7 +116,7 @@ pub fn workspace_cmd(args: &WorkspaceArgs) -> Result<()> {
         t.config.seed = v;
     }
     if let Some(v) = &args.shifts {
-        t.shift_grid = v.clone();
+        t.shift_grid.clone_from(v);
     }
     if let Some(v) = &args.mode {
         t.mode = if v == "sweep" {
@@ -126,7 +126,7 @@ pub fn workspace_cmd(args: &WorkspaceArgs) -> Result<()> {
         };
     }
     if let Some(v) = &args.betas {
-        t.sweep_betas = v.clone();
+        t.sweep_betas.clone_from(v);
     }
     if let Some(v) = args.train_rows {
         t.config.n_train = v;

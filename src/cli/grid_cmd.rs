@@ -4,6 +4,7 @@
 //! Over 400 lines: the five `grid` subcommands share their argument structs and progress
 //! reporting; each subcommand's work is in `crate::grid`, this file only parses and prints.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
@@ -226,15 +227,15 @@ fn plan_cmd(a: &PlanArgs) -> Result<()> {
 
 /// The progress bar of a local run.
 struct Bar {
-    bar: ProgressBar,
+    progress: ProgressBar,
     failed: usize,
     running: usize,
 }
 
 impl GridObserver for Bar {
     fn on_begin(&mut self, pending: usize, done: usize, jobs: usize, threads: usize) {
-        self.bar.set_length(pending as u64);
-        self.bar.suspend(|| {
+        self.progress.set_length(pending as u64);
+        self.progress.suspend(|| {
             eprintln!(
                 "{pending} cells to run ({done} already finished) on {jobs} worker(s) of \
                  {threads} thread(s)"
@@ -250,11 +251,12 @@ impl GridObserver for Bar {
     fn on_cell_end(&mut self, index: usize, outcome: &CellOutcome) {
         self.running = self.running.saturating_sub(1);
         match outcome {
-            CellOutcome::Done(_) => self.bar.inc(1),
+            CellOutcome::Done(_) => self.progress.inc(1),
             CellOutcome::Failed(e) => {
                 self.failed += 1;
-                self.bar.inc(1);
-                self.bar.suspend(|| eprintln!("cell {index} failed: {e}"));
+                self.progress.inc(1);
+                self.progress
+                    .suspend(|| eprintln!("cell {index} failed: {e}"));
             }
             CellOutcome::Cancelled => {}
         }
@@ -266,9 +268,9 @@ impl Bar {
     fn message(&self) {
         let mut msg = format!("{} running", self.running);
         if self.failed > 0 {
-            msg.push_str(&format!(", {} failed", self.failed));
+            let _ = write!(msg, ", {} failed", self.failed);
         }
-        self.bar.set_message(msg);
+        self.progress.set_message(msg);
     }
 }
 
@@ -277,7 +279,7 @@ fn run_cmd(a: &RunArgs) -> Result<()> {
         ProgressStyle::with_template("{bar:30} {pos}/{len} cells  {msg}  [{elapsed} < {eta}]")
             .unwrap_or_else(|_| ProgressStyle::default_bar());
     let mut bar = Bar {
-        bar: ProgressBar::new(0).with_style(style),
+        progress: ProgressBar::new(0).with_style(style),
         failed: 0,
         running: 0,
     };
@@ -288,7 +290,7 @@ fn run_cmd(a: &RunArgs) -> Result<()> {
     };
     let cancel = AtomicBool::new(false);
     let result = run_grid(&a.dir, &opts, &mut bar, &cancel);
-    bar.bar.finish_and_clear();
+    bar.progress.finish_and_clear();
     let s = result?;
     println!(
         "{} of {} cells finished ({} this run, {} before) in {}",

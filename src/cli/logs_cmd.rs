@@ -144,11 +144,11 @@ fn mapping(args: &LogsArgs) -> Result<LogMapping> {
     };
     let set = |field: &mut Vec<String>, v: &Vec<String>| {
         if !v.is_empty() {
-            *field = v.clone();
+            field.clone_from(v);
         }
     };
     if let Some(o) = &args.outcome {
-        m.outcome = o.clone();
+        m.outcome.clone_from(o);
     }
     if args.threshold.is_some() {
         m.outcome_threshold = args.threshold;
@@ -162,7 +162,7 @@ fn mapping(args: &LogsArgs) -> Result<LogMapping> {
         (&mut m.time, &args.time),
     ] {
         if v.is_some() {
-            *field = v.clone();
+            field.clone_from(v);
         }
     }
     if let Some(c) = &args.split_column {

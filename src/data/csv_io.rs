@@ -72,6 +72,7 @@ pub fn write_csv(data: &Dataset, scenario: &Scenario, path: &Path) -> Result<()>
 
 /// Writes the CSV text of `data` to any writer.
 pub fn write_csv_to(data: &Dataset, w: &mut dyn Write) -> Result<()> {
+    use std::fmt::Write as _;
     let to_err =
         |e: csv::Error| Error::io("cannot write", "CSV", std::io::Error::other(e.to_string()));
     let mut out = csv::Writer::from_writer(w);
@@ -83,7 +84,6 @@ pub fn write_csv_to(data: &Dataset, w: &mut dyn Write) -> Result<()> {
     for r in 0..data.n_rows {
         for c in &data.columns {
             buf.clear();
-            use std::fmt::Write as _;
             let _ = write!(buf, "{}", c.values[r]);
             out.write_field(&buf).map_err(to_err)?;
         }

@@ -58,7 +58,7 @@ fn forward(trained: &Trained, table: &HostTable, n_features: usize) -> Result<Ve
         TensorData::new(table.x.clone(), [1, table.n, n_features]),
         device,
     );
-    let out = trained.predict(x);
+    let out = trained.predict(&x);
     let values = read_back(out, "predictions")?;
     Ok(values.chunks(table.n).map(<[f32]>::to_vec).collect())
 }

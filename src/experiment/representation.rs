@@ -107,7 +107,7 @@ mod compact_values {
     pub(super) fn serialize<S: Serializer>(v: &[Vec<f32>], s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(v.iter().map(|row| {
             row.iter()
-                .map(|x| x.to_string())
+                .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join(" ")
         }))
@@ -174,7 +174,9 @@ pub fn principal_axes(z: &[f32], rows: usize, dim: usize) -> (Vec<f64>, [Vec<f64
             mean[d] += f64::from(z[r * dim + d]);
         }
     }
-    mean.iter_mut().for_each(|m| *m /= rows.max(1) as f64);
+    for m in &mut mean {
+        *m /= rows.max(1) as f64;
+    }
     let mut cov = vec![0.0; dim * dim];
     for r in 0..rows {
         for a in 0..dim {
@@ -184,7 +186,9 @@ pub fn principal_axes(z: &[f32], rows: usize, dim: usize) -> (Vec<f64>, [Vec<f64
             }
         }
     }
-    cov.iter_mut().for_each(|c| *c /= rows.max(1) as f64);
+    for c in &mut cov {
+        *c /= rows.max(1) as f64;
+    }
     let total: f64 = (0..dim).map(|d| cov[d * dim + d]).sum();
     let mut axes: [Vec<f64>; 2] = [vec![0.0; dim], vec![0.0; dim]];
     let mut explained = [0.0; 2];
@@ -209,7 +213,9 @@ pub fn principal_axes(z: &[f32], rows: usize, dim: usize) -> (Vec<f64>, [Vec<f64
             .copied()
             .fold(0.0_f64, |m, x| if x.abs() > m.abs() { x } else { m });
         if big < 0.0 {
-            v.iter_mut().for_each(|x| *x = -*x);
+            for x in &mut v {
+                *x = -*x;
+            }
         }
         // Deflate: remove this axis from the covariance.
         for a in 0..dim {
@@ -316,7 +322,7 @@ mod tests {
                 }),
                 None,
             ],
-            confounder: vec![vec![0.0, 1.0], vec![-0.3333333, 7.0]],
+            confounder: vec![vec![0.0, 1.0], vec![-0.333_333_3, 7.0]],
             outcome: vec![vec![1.0, 0.0], vec![0.0, 0.0]],
         };
         let text = serde_json::to_string(&rep).unwrap();

@@ -220,10 +220,10 @@ pub fn table_number(v: f64) -> String {
     }
 }
 
-fn csv_text(header: Vec<String>, records: Vec<Vec<String>>) -> Result<String> {
+fn csv_text(header: &[String], records: Vec<Vec<String>>) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| Error::invalid(format!("cannot write a CSV row: {e}"));
-    w.write_record(&header).map_err(err)?;
+    w.write_record(header).map_err(err)?;
     for r in records {
         w.write_record(&r).map_err(err)?;
     }
@@ -256,7 +256,7 @@ pub fn results_csv(c: &Collected) -> Result<String> {
             rec
         })
         .collect();
-    csv_text(header, records)
+    csv_text(&header, records)
 }
 
 /// The summary as CSV: `AXIS…,model,member_beta,shift,n_seeds`, then per metric `_mean`,
@@ -286,7 +286,7 @@ pub fn summary_csv(c: &Collected) -> Result<String> {
             rec
         })
         .collect();
-    csv_text(header, records)
+    csv_text(&header, records)
 }
 
 /// The failed cells as CSV: `cell,hash,SETTINGS,error`.
@@ -307,7 +307,7 @@ pub fn failed_csv(c: &Collected) -> Result<String> {
             ])
         })
         .collect();
-    csv_text(header, records)
+    csv_text(&header, records)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! look like every other crl-lab figure, and each file records the grid file's hash.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use serde_json::Value;
 
@@ -220,12 +221,11 @@ fn one_spec(c: &Collected, spec: &GridFigure, prefix: &str) -> Result<Vec<GridFi
         let line_key = line_of(row, lines);
         let s = row.metrics[metric_column(metric, c)];
         n_seeds = n_seeds.max(row.n_seeds);
-        let k = match entry.1.iter().position(|(key, _)| *key == line_key) {
-            Some(k) => k,
-            None => {
-                entry.1.push((line_key, Points::new()));
-                entry.1.len() - 1
-            }
+        let k = if let Some(k) = entry.1.iter().position(|(key, _)| *key == line_key) {
+            k
+        } else {
+            entry.1.push((line_key, Points::new()));
+            entry.1.len() - 1
         };
         let points = &mut entry.1[k].1;
         if points.insert(xv.to_bits(), (xv, s, row.n_seeds)).is_some() {
@@ -259,7 +259,7 @@ fn one_spec(c: &Collected, spec: &GridFigure, prefix: &str) -> Result<Vec<GridFi
         };
         let mut name = format!("{prefix}{}-vs-{}-by-{}", metric.name(), spec.x, spec.lines);
         for (a, v) in &facet {
-            name.push_str(&format!("-{a}={v}"));
+            let _ = write!(name, "-{a}={v}");
         }
         let name = file_part(&name);
         let mut csv = String::from("line,x,mean,ci95_lo,ci95_hi,n_seeds\n");
@@ -285,14 +285,15 @@ fn one_spec(c: &Collected, spec: &GridFigure, prefix: &str) -> Result<Vec<GridFi
                 })
                 .collect();
             for (xv, s, n) in points.values() {
-                csv.push_str(&format!(
-                    "{},{},{},{},{},{n}\n",
+                let _ = writeln!(
+                    csv,
+                    "{},{},{},{},{},{n}",
                     csv_field(&row_label),
                     table_number(*xv),
                     table_number(s.mean),
                     table_number(s.lo),
                     table_number(s.hi)
-                ));
+                );
             }
             fig_lines.push(Line {
                 label: row_label,
@@ -303,7 +304,7 @@ fn one_spec(c: &Collected, spec: &GridFigure, prefix: &str) -> Result<Vec<GridFi
         let mut title = format!("{y_label} against {}", axis_title(&spec.x));
         if !facet.is_empty() {
             let f: Vec<String> = facet.iter().map(|(a, v)| format!("{a}={v}")).collect();
-            title.push_str(&format!(" ({})", f.join(", ")));
+            let _ = write!(title, " ({})", f.join(", "));
         }
         let figure = LineFigure {
             x_label: axis_title(&spec.x),

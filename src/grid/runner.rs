@@ -78,7 +78,7 @@ pub struct RunSummary {
 
 /// The number of cores this process may use (1 when unknown).
 pub fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
 }
 
 /// Workers and threads per cell for `opts` with `pending` cells to run on `cores` cores: one

@@ -119,7 +119,10 @@ impl Setting {
                 let Value::String(name) = v else {
                     return self.check_value(v);
                 };
-                ws.scenario = if name.ends_with(".json") {
+                let is_json = Path::new(name)
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+                ws.scenario = if is_json {
                     Scenario::load(&base_dir.join(name))?
                 } else {
                     preset(name)?

@@ -2,6 +2,7 @@
 //! `crl-lab grid run-cell DIR --index $SLURM_ARRAY_TASK_ID`, only the tasks that still have
 //! unfinished cells, at most `max_parallel` at once (`--array=…%N`); and submitting it.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -112,45 +113,45 @@ pub fn slurm_script(dir: &Path, plan: &Plan, opts: &SlurmOptions) -> Result<Opti
         .collect();
     let logs = dir.join("slurm");
     let mut s = String::from("#!/bin/bash\n");
-    s.push_str(&format!(
-        "# crl-lab grid `{}` ({} cells, grid fnv1a64:{}): one array task per {} cell(s).\n",
+    let _ = writeln!(
+        s,
+        "# crl-lab grid `{}` ({} cells, grid fnv1a64:{}): one array task per {} cell(s).",
         plan.name.replace('\n', " "),
         plan.cells.len(),
         plan.grid_hash,
         opts.cells_per_task
-    ));
+    );
     s.push_str("# Written by `crl-lab grid slurm`; submit with `sbatch` (or `--submit`).\n");
-    s.push_str(&format!("#SBATCH --job-name={name}\n"));
-    s.push_str(&format!(
-        "#SBATCH --array={}%{}\n",
+    let _ = writeln!(s, "#SBATCH --job-name={name}");
+    let _ = writeln!(
+        s,
+        "#SBATCH --array={}%{}",
         ranges(&tasks),
         opts.max_parallel
-    ));
+    );
     s.push_str("#SBATCH --ntasks=1\n");
-    s.push_str(&format!("#SBATCH --cpus-per-task={}\n", opts.cpus_per_task));
-    s.push_str(&format!("#SBATCH --mem={}\n", opts.mem));
-    s.push_str(&format!("#SBATCH --time={}\n", opts.time));
+    let _ = writeln!(s, "#SBATCH --cpus-per-task={}", opts.cpus_per_task);
+    let _ = writeln!(s, "#SBATCH --mem={}", opts.mem);
+    let _ = writeln!(s, "#SBATCH --time={}", opts.time);
     if let Some(p) = &opts.partition {
-        s.push_str(&format!("#SBATCH --partition={p}\n"));
+        let _ = writeln!(s, "#SBATCH --partition={p}");
     }
     if let Some(a) = &opts.account {
-        s.push_str(&format!("#SBATCH --account={a}\n"));
+        let _ = writeln!(s, "#SBATCH --account={a}");
     }
     for e in &opts.extra {
-        s.push_str(&format!("#SBATCH {e}\n"));
+        let _ = writeln!(s, "#SBATCH {e}");
     }
-    s.push_str(&format!(
-        "#SBATCH --output={}\n",
-        logs.join("%A_%a.out").display()
-    ));
+    let _ = writeln!(s, "#SBATCH --output={}", logs.join("%A_%a.out").display());
     s.push_str("set -euo pipefail\n");
-    s.push_str(&format!(
-        "exec {} grid run-cell {} --index \"$SLURM_ARRAY_TASK_ID\" --cells-per-task {} --threads \"${{SLURM_CPUS_PER_TASK:-{}}}\"\n",
+    let _ = writeln!(
+        s,
+        "exec {} grid run-cell {} --index \"$SLURM_ARRAY_TASK_ID\" --cells-per-task {} --threads \"${{SLURM_CPUS_PER_TASK:-{}}}\"",
         shell_quote(&opts.binary.display().to_string()),
         shell_quote(&dir.display().to_string()),
         opts.cells_per_task,
         opts.cpus_per_task
-    ));
+    );
     Ok(Some(s))
 }
 

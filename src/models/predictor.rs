@@ -85,6 +85,7 @@ impl Predictor {
 
     /// Member i from `other` where `take[i]`, from `self` otherwise (both off the autodiff
     /// graph, of the same shape): how the best model so far of each member is kept.
+    #[must_use]
     pub fn blend(&self, other: &Predictor, take: &[bool]) -> Predictor {
         let m = take.len();
         let device = self.input_mask.device();

@@ -38,7 +38,8 @@ impl Scenario {
         if !taken(base) {
             return base.to_owned();
         }
-        (2..)
+        // The nodes can take at most `self.nodes.len()` of these candidates, so one is free.
+        (2..=self.nodes.len() + 2)
             .map(|i| format!("{base}{i}"))
             .find(|n| !taken(n))
             .unwrap_or_else(|| base.to_owned())
@@ -98,10 +99,10 @@ impl Scenario {
             return Ok(());
         }
         self.check_name(new)?;
-        self.nodes[id.0].name = new.to_owned();
+        new.clone_into(&mut self.nodes[id.0].name);
         let rename_edges = |edges: &mut Vec<Edge>| {
             for e in edges.iter_mut().filter(|e| e.from == old) {
-                e.from = new.to_owned();
+                new.clone_into(&mut e.from);
             }
         };
         for n in &mut self.nodes {
@@ -111,12 +112,12 @@ impl Scenario {
             match iv {
                 Intervention::Hard { node, .. } => {
                     if node == old {
-                        *node = new.to_owned();
+                        new.clone_into(node);
                     }
                 }
                 Intervention::Soft { node, parents, .. } => {
                     if node == old {
-                        *node = new.to_owned();
+                        new.clone_into(node);
                     }
                     rename_edges(parents);
                 }
@@ -128,8 +129,7 @@ impl Scenario {
     /// Whether the edge `from -> to` exists.
     pub fn has_edge(&self, from: &str, to: &str) -> bool {
         self.id(to)
-            .map(|id| self.node(id).parents.iter().any(|e| e.from == from))
-            .unwrap_or(false)
+            .is_ok_and(|id| self.node(id).parents.iter().any(|e| e.from == from))
     }
 
     /// Adds the edge `from -> to` with weight 1 (identity-shaped for vector nodes). Refuses a

@@ -1,7 +1,7 @@
 //! A whole scenario: the graph, its test-environment interventions and teaching text, with
 //! validation and a topological order.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -176,8 +176,9 @@ impl Scenario {
     pub fn outcome_kind(&self) -> Result<OutcomeKind> {
         let node = self.node(self.outcome()?);
         match node.mechanism {
-            Mechanism::Logistic | Mechanism::Threshold { .. } => Ok(OutcomeKind::Binary),
-            Mechanism::Categorical { classes: 2 } => Ok(OutcomeKind::Binary),
+            Mechanism::Logistic
+            | Mechanism::Threshold { .. }
+            | Mechanism::Categorical { classes: 2 } => Ok(OutcomeKind::Binary),
             Mechanism::Categorical { classes } => Err(Error::invalid(format!(
                 "outcome `{}` has {classes} classes; crl-lab trains binary or continuous outcomes",
                 node.name
@@ -290,12 +291,12 @@ impl Scenario {
     /// biases, parameter ranges and interventions. Returns a topological order and warnings.
     pub fn validate(&self) -> Result<(Vec<NodeId>, Vec<Warning>)> {
         check_cap("the number of nodes", self.nodes.len(), MAX_NODES)?;
-        let mut seen = BTreeMap::new();
+        let mut seen = BTreeSet::new();
         for n in &self.nodes {
             if n.name.trim().is_empty() {
                 return Err(Error::invalid("a node has an empty name"));
             }
-            if seen.insert(n.name.as_str(), ()).is_some() {
+            if !seen.insert(n.name.as_str()) {
                 return Err(Error::DuplicateNode(n.name.clone()));
             }
         }
@@ -329,22 +330,22 @@ impl Scenario {
             probe.interventions.clear();
             probe.topological_order()?;
         }
-        let warnings = self.warnings()?;
+        let warnings = self.warnings();
         Ok((order, warnings))
     }
 
-    fn warnings(&self) -> Result<Vec<Warning>> {
+    fn warnings(&self) -> Vec<Warning> {
         let mut out = Vec::new();
         for c in self.nodes_with_role(Role::Confounder) {
             let used = self
                 .nodes_with_role(Role::Feature)
                 .into_iter()
-                .any(|f| self.ancestors(f).map(|a| a.contains(&c)).unwrap_or(false));
+                .any(|f| self.ancestors(f).is_ok_and(|a| a.contains(&c)));
             if !used {
                 out.push(Warning::UnusedConfounder(self.node(c).name.clone()));
             }
         }
-        Ok(out)
+        out
     }
 
     /// All ancestors of a node (not the node itself), sorted.

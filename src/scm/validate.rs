@@ -153,6 +153,6 @@ fn finite(node: &str, param: &str, p: Param) -> Result<()> {
     if p.is_finite() {
         Ok(())
     } else {
-        Err(bad(node, param, format!("not finite ({:?})", p)))
+        Err(bad(node, param, format!("not finite ({p:?})")))
     }
 }

@@ -195,7 +195,8 @@ pub fn unique_name(name: &str, names: &[&str]) -> String {
     if !taken(name) {
         return name.to_owned();
     }
-    (2..)
+    // `names` can take at most `names.len()` of these candidates, so one is free.
+    (2..=names.len() + 2)
         .map(|i| format!("{name} ({i})"))
         .find(|n| !taken(n))
         .unwrap_or_else(|| name.to_owned())

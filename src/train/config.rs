@@ -9,6 +9,8 @@ use crate::models::CriticKind;
 use crate::scm::{Scenario, TrainingHints};
 
 /// Every setting of a training run. Defaults follow method.md §9's neural check.
+// A settings struct: each bool is an independent switch of the run.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TrainConfig {
@@ -84,10 +86,14 @@ pub struct TrainConfig {
     pub weight_decay: f64,
 }
 
+// serde's `skip_serializing_if` passes a reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
 fn is_zero_f64(v: &f64) -> bool {
     *v == 0.0
 }
 
+// serde's `skip_serializing_if` passes a reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
 fn is_zero(v: &usize) -> bool {
     *v == 0
 }
@@ -98,10 +104,14 @@ const EARLY_REPORTS: [usize; 2] = [10, 25];
 /// Probe steps per report unless set.
 const MONITOR_STEPS: usize = 20;
 
+// serde's `skip_serializing_if` passes a reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
 fn is_default_monitor_steps(v: &usize) -> bool {
     *v == MONITOR_STEPS
 }
 
+// serde's `skip_serializing_if` passes a reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
 fn is_true(v: &bool) -> bool {
     *v
 }

@@ -52,7 +52,7 @@ pub struct Trained {
 impl Trained {
     /// Every member's output for rows `x` `[1, N, in]`: `[M, N, 1]` logits or standardised
     /// values, in member order.
-    pub fn predict(&self, x: Tensor<3>) -> Tensor<3> {
+    pub fn predict(&self, x: &Tensor<3>) -> Tensor<3> {
         let outs: Vec<Tensor<3>> = self
             .shards
             .iter()

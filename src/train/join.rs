@@ -44,7 +44,7 @@ impl Joiner {
                 threads: k,
                 backend: Some(run.device.backend),
             },
-            pending: Default::default(),
+            pending: std::collections::BTreeMap::default(),
             history: Vec::new(),
         }
     }

@@ -87,8 +87,8 @@ mod tests {
         let sup = supervised_loss(logits, labels, true);
         // Cross-entropy with logits: log(1 + e^l) − l·y, averaged over the rows.
         let bce = |l: f64, y: f64| (1.0 + l.exp()).ln() - l * y;
-        let sup_0 = (bce(0.0, 1.0) + bce(2.0, 0.0)) / 2.0;
-        let sup_1 = (bce(-1.0, 0.0) + bce(0.5, 1.0)) / 2.0;
+        let sup_0 = f64::midpoint(bce(0.0, 1.0), bce(2.0, 0.0));
+        let sup_1 = f64::midpoint(bce(-1.0, 0.0), bce(0.5, 1.0));
         // The CRL member (the only penalised one): estimate 0.3 nats, beta 4, at step 1 of a
         // 4-step warm-up.
         let (estimate, beta, warm) = (0.3, 4.0, beta_warmup(1, 4));

@@ -102,6 +102,8 @@ pub struct RunInfo {
     pub backend: Option<super::device::Backend>,
 }
 
+// serde's `skip_serializing_if` passes a reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
 fn is_zero(v: &usize) -> bool {
     *v == 0
 }

@@ -42,6 +42,17 @@ pub(super) fn report(
     last: &mut (usize, Duration),
     members: &[MemberSpec],
 ) -> Result<Report> {
+    const NAMES: [&str; 9] = [
+        "total loss",
+        "supervised loss",
+        "penalty",
+        "penalty critic's estimate",
+        "I(z; c | y) monitor",
+        "I(z; c) monitor",
+        "I(z; y) monitor",
+        "validation loss",
+        "validation metric",
+    ];
     let pred = pred.valid();
     let m = members.len();
     let out = pred.predict(pred.encode(data.x_val.clone()));
@@ -59,12 +70,11 @@ pub(super) fn report(
     let measured =
         probes.and_then(|p| p.measure(&pred, data, config.monitor_steps, config.critic_lr));
     let monitored = measured.is_some();
-    let (mi_zc_y, mi_zc, mi_zy) = match measured {
-        Some(ms) => (ms.zc_given_y, ms.zc, ms.zy),
-        None => {
-            let zeros = || Tensor::<1>::zeros([m], &val_loss.device());
-            (zeros(), zeros(), zeros())
-        }
+    let (mi_zc_y, mi_zc, mi_zy) = if let Some(ms) = measured {
+        (ms.zc_given_y, ms.zc, ms.zy)
+    } else {
+        let zeros = || Tensor::<1>::zeros([m], &val_loss.device());
+        (zeros(), zeros(), zeros())
     };
     let StepValues {
         total,
@@ -80,17 +90,6 @@ pub(super) fn report(
         0,
     );
     let values = read_back(packed, "metrics")?;
-    const NAMES: [&str; 9] = [
-        "total loss",
-        "supervised loss",
-        "penalty",
-        "penalty critic's estimate",
-        "I(z; c | y) monitor",
-        "I(z; c) monitor",
-        "I(z; y) monitor",
-        "validation loss",
-        "validation metric",
-    ];
     for (q, name) in NAMES.iter().enumerate() {
         for (i, mm) in members.iter().enumerate() {
             let v = f64::from(values[q * m + i]);
@@ -126,7 +125,7 @@ pub(super) fn report(
             val_metric: get(8, i),
         })
         .collect();
-    let interval = (active - last.1).as_secs_f64();
+    let interval = active.saturating_sub(last.1).as_secs_f64();
     let steps_per_sec = if interval > 0.0 {
         (step - last.0) as f64 / interval
     } else {

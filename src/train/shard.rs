@@ -33,8 +33,8 @@ use crate::scm::derive_seed;
 /// Trains members `indices` (ascending) of `run` as shard `shard`, telling `sink` its start and
 /// reports (`sink` returns false when nobody listens any more: the shard then stops). Stops
 /// early, cancelled, when the user cancels or `abort` is raised (another shard failed).
-pub(super) fn run_shard<'a>(
-    run: &ShardRun<'a>,
+pub(super) fn run_shard(
+    run: &ShardRun<'_>,
     shard: usize,
     indices: &[usize],
     abort: &AtomicBool,
@@ -121,7 +121,8 @@ struct StepLosses {
 /// what its reports keep.
 struct Shard<'r, 'a> {
     run: &'r ShardRun<'a>,
-    shard: usize,
+    /// Its number among the run's shards.
+    number: usize,
     /// Its members' indices in the run (ascending).
     indices: &'r [usize],
     members: Vec<MemberSpec>,
@@ -192,7 +193,7 @@ impl<'r, 'a> Shard<'r, 'a> {
         let start_betas: Vec<f64> = members.iter().map(|mm| mm.beta).collect();
         Ok(Shard {
             run,
-            shard,
+            number: shard,
             indices,
             plain: plain.clone(),
             data,
@@ -293,7 +294,7 @@ impl<'r, 'a> Shard<'r, 'a> {
         let pair = |z: Tensor<3>| PairBatch::with_negatives(z, cs.clone(), negatives.clone(), roll);
         // [K, rows, z_dim]
         let z_pen = self.penalised.pick(first_rows(z, rows));
-        let crit = self.critic_steps(crit, z_pen.clone().detach(), &pair);
+        let crit = self.critic_steps(crit, &z_pen.clone().detach(), &pair);
         let estimate = crit.penalty.estimate(&pair(z_pen));
         let penalty = weighted_penalty(estimate, self.betas.clone(), warmup);
         self.critics = Some(crit);
@@ -306,7 +307,7 @@ impl<'r, 'a> Shard<'r, 'a> {
     fn critic_steps(
         &mut self,
         mut crit: Critics,
-        z_frozen: Tensor<3>,
+        z_frozen: &Tensor<3>,
         pair: &dyn Fn(Tensor<3>) -> PairBatch,
     ) -> Critics {
         for _ in 0..self.run.config.critic_steps {
@@ -370,7 +371,7 @@ impl<'r, 'a> Shard<'r, 'a> {
             None => None,
         };
         Ok(sink(ShardEvent::Report {
-            shard: self.shard,
+            shard: self.number,
             report,
             tests: scores,
         }))

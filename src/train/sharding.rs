@@ -24,7 +24,9 @@ pub(super) fn plan_shards(
 pub fn shard_count(config: &TrainConfig, device: &ComputeDevice, members: usize) -> usize {
     let threads = match (device.backend, config.threads) {
         (Backend::Wgpu, _) => 1,
-        (Backend::Cpu, 0) => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        (Backend::Cpu, 0) => {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        }
         (Backend::Cpu, t) => t,
     };
     threads.clamp(1, members.max(1))

@@ -108,11 +108,11 @@ fn redraw_delay(cc: &eframe::CreationContext<'_>) -> Duration {
 impl CrlApp {
     /// The app as eframe creates it: state from storage, or the default preset.
     pub fn new(cc: &eframe::CreationContext<'_>) -> Self {
-        Self::with_options(cc, AppOptions::default())
+        Self::with_options(cc, &AppOptions::default())
     }
 
     /// The app with explicit start-up options.
-    pub fn with_options(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
+    pub fn with_options(cc: &eframe::CreationContext<'_>, options: &AppOptions) -> Self {
         let state: AppState = cc
             .storage
             .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
@@ -219,7 +219,7 @@ impl CrlApp {
             Command::StartTraining => self.start_training(),
             Command::PinRun => self.pin_run(),
             Command::Unpin(i) => self.unpin(i),
-            Command::RenamePinned(i, name) => self.rename_pinned(i, name),
+            Command::RenamePinned(i, name) => self.rename_pinned(i, &name),
             Command::ShowPinned(i, shown) => self.show_pinned(i, shown),
             Command::SetPaused(paused) => self.set_paused(paused),
             Command::StopTraining => self.stop_run(),
@@ -345,10 +345,10 @@ impl eframe::App for CrlApp {
                 &mut self.files,
                 &mut self.show_about,
                 &mut commands,
-            )
+            );
         });
         egui::Panel::bottom("status").show(ui, |ui| {
-            status_ui(ui, &view, &self.frame_times, &mut commands)
+            status_ui(ui, &view, &self.frame_times, &mut commands);
         });
         egui::Panel::left("scenario")
             .resizable(true)
@@ -372,7 +372,7 @@ impl eframe::App for CrlApp {
                         self.state.lesson.collapsed,
                         self.lessons.entry == Some(true),
                         &mut commands,
-                    )
+                    );
                 });
         }
         egui::Panel::right("training")
@@ -416,10 +416,10 @@ impl eframe::App for CrlApp {
         eframe::set_value(storage, eframe::APP_KEY, &self.state);
     }
 
+    // The window is gone: stderr is the only place left to say a job did not stop.
+    #[allow(clippy::print_stderr)]
     fn on_exit(&mut self) {
         if !self.shut_down() {
-            // The window is gone: stderr is the only place left to say it.
-            #[allow(clippy::print_stderr)]
             eprintln!("crl-lab: a background job did not stop within a second of closing");
         }
         self.frame_times.log_summary();

@@ -170,7 +170,7 @@ impl Autosave {
 
     /// Hands the session (its workspace's canonical text, and the file it came from) to the
     /// writer when it changed since the last write. The writer being busy leaves it due.
-    pub fn offer(&mut self, now: Instant, workspace_json: &str, recovery: Recovery) {
+    pub fn offer(&mut self, now: Instant, workspace_json: &str, recovery: &Recovery) {
         let (Some(path), Some(writer)) = (&self.path, &self.writer) else {
             return;
         };

@@ -14,6 +14,8 @@ pub enum Pending {
 }
 
 /// The app's file state for the session.
+// Independent flags of the file session (answered, closing, restored…), not one state.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Default)]
 pub struct Files {
     /// The workspace file being edited, once opened or saved.

@@ -101,12 +101,11 @@ impl<M, C> Slot<M, C> {
     /// thread has gone and its queue is empty, forgets it and says so.
     fn drain_into(&mut self, kind: JobKind, wrap: fn(M) -> JobEvent, out: &mut Vec<JobEvent>) {
         let Some(job) = &mut self.job else { return };
-        match job.drain() {
-            Some(msgs) => out.extend(msgs.into_iter().map(wrap)),
-            None => {
-                self.job = None;
-                out.push(JobEvent::Ended(kind));
-            }
+        if let Some(msgs) = job.drain() {
+            out.extend(msgs.into_iter().map(wrap));
+        } else {
+            self.job = None;
+            out.push(JobEvent::Ended(kind));
         }
     }
 }

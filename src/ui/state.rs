@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use crate::data::kuairand::{CachePolicy, EncodeOptions};
 use crate::data::logs::{ColumnRole, LogMapping, RatingOptions};
 use crate::experiment::{CalibrationSettings, LogSource, TrainSettings};
-use crate::scm::{DEFAULT_PRESET, Scenario, preset};
+use crate::scm::{DEFAULT_PRESET, Scenario, TrainingHints, preset};
 use crate::session::DataSettings;
 pub use crate::session::{ColourBy, RepresentationView, Tab};
 use crate::ui::layout::{Layout, auto_layout};
@@ -75,7 +75,7 @@ impl AppState {
             description: String::new(),
             nodes: Vec::new(),
             interventions: Vec::new(),
-            hints: Default::default(),
+            hints: TrainingHints::default(),
         });
         let train = TrainSettings::for_scenario(&scenario);
         AppState {

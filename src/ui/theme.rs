@@ -77,7 +77,7 @@ pub fn sweep_colour(i: usize, n: usize) -> Color32 {
 
 /// Text colour that reads on a filled node of colour `fill`.
 pub fn text_on(fill: Color32) -> Color32 {
-    let l = 0.299 * fill.r() as f32 + 0.587 * fill.g() as f32 + 0.114 * fill.b() as f32;
+    let l = 0.299 * f32::from(fill.r()) + 0.587 * f32::from(fill.g()) + 0.114 * f32::from(fill.b());
     if l > 140.0 {
         Color32::BLACK
     } else {

@@ -1,5 +1,6 @@
 //! The fuzz targets and their committed seed corpora and dictionaries, as files under `fuzz/`.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -107,7 +108,9 @@ pub fn dict_line(token: &[u8]) -> String {
             b'"' => s.push_str("\\\""),
             b'\\' => s.push_str("\\\\"),
             0x20..=0x7e => s.push(b as char),
-            _ => s.push_str(&format!("\\x{b:02X}")),
+            _ => {
+                let _ = write!(s, "\\x{b:02X}");
+            }
         }
     }
     s.push('"');

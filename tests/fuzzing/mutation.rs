@@ -109,7 +109,7 @@ fn fuzz(target: &str) -> (usize, usize) {
             )
         };
         if let Ok(ok) = catch_unwind(AssertUnwindSafe(|| run(&input))) {
-            accepted += usize::from(ok)
+            accepted += usize::from(ok);
         } else {
             let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
                 .join(format!("fuzz-crash-{target}-{i}"));

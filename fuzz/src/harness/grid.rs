@@ -139,7 +139,13 @@ fn reads_outside(grid: &GridFile) -> bool {
         .filter(|a| a.setting == "scenario")
         .flat_map(|a| a.values.iter())
         .chain(grid.set.get("scenario"))
-        .filter(|v| v.as_str().is_some_and(|s| s.ends_with(".json")));
+        .filter(|v| {
+            v.as_str().is_some_and(|s| {
+                Path::new(s)
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            })
+        });
     grid.base
         .workspace
         .iter()

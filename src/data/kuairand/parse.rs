@@ -183,13 +183,12 @@ fn read_log(
             )?;
         }
         let user_id = src.id(user)?;
-        let user_row = match user_rows.get(&user_id) {
-            Some(&r) => r,
-            None => {
-                let r = users.push_missing(user_id);
-                user_rows.insert(user_id, r);
-                r
-            }
+        let user_row = if let Some(&r) = user_rows.get(&user_id) {
+            r
+        } else {
+            let r = users.push_missing(user_id);
+            user_rows.insert(user_id, r);
+            r
         };
         let video_id = src.id(video)?;
         let video_row = *video_rows.entry(video_id).or_insert_with(|| {

@@ -29,7 +29,7 @@ impl CsvSource {
     /// Opens `path` and reads its header.
     pub(super) fn open(path: &Path) -> Result<Self> {
         let file = File::open(path).map_err(|e| Error::io("cannot read", path, e))?;
-        let bytes_total = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let bytes_total = file.metadata().map_or(0, |m| m.len());
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .buffer_capacity(1 << 16)

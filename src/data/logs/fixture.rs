@@ -255,7 +255,7 @@ pub(super) fn draw_ratings(config: &RatingFixtureConfig) -> Result<(Vec<Rating>,
     let (mut train, mut test) = (Vec::new(), Vec::new());
     let mut taken = vec![false; c.items];
     for u in 0..c.users {
-        taken.iter_mut().for_each(|t| *t = false);
+        taken.fill(false);
         let weight =
             |i: usize| world.exposure[i] * (0.4 * f64::from(ratings[u * c.items + i])).exp();
         let cdf: Vec<f64> = (0..c.items)

@@ -96,7 +96,7 @@ pub(super) fn for_each_line(
         |n| n.to_string_lossy().into_owned(),
     );
     let f = std::fs::File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
-    let total = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let total = f.metadata().map_or(0, |m| m.len());
     let event = |done| LoadEvent::Reading {
         file: name.clone(),
         bytes_done: done,

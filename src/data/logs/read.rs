@@ -87,7 +87,7 @@ fn read_file(
             Ok(false) => break,
             Err(e) => return Err(csv_error(&name, &e)),
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, csv::Position::line);
         let cells: Vec<&str> = record.iter().collect();
         builder.push(&ix, part, &cells, line)?;
         rows += 1;
@@ -104,7 +104,7 @@ fn read_file(
 
 /// A CSV error as a line naming the file and the line.
 pub(super) fn csv_error(name: &str, e: &csv::Error) -> Error {
-    let line = e.position().map_or(0, |p| p.line());
+    let line = e.position().map_or(0, csv::Position::line);
     match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
@@ -127,32 +127,29 @@ pub fn read_logs(
     observer: &mut dyn LoadObserver,
 ) -> Result<LogsData> {
     let mut b = LogsBuilder::new(mapping, limits)?;
-    let source = match &files.test {
-        Some(test) => {
-            if mapping.split.is_some() {
-                return Err(Error::invalid(
-                    "the mapping has a split column, so it reads one file: leave out the test \
-                     file, or drop the split column",
-                ));
-            }
-            read_file(&files.train, Part::Train, &mut b, observer)?;
-            read_file(test, Part::Test, &mut b, observer)?;
-            format!("{} + {}", file_name(&files.train), file_name(test))
+    let source = if let Some(test) = &files.test {
+        if mapping.split.is_some() {
+            return Err(Error::invalid(
+                "the mapping has a split column, so it reads one file: leave out the test \
+                 file, or drop the split column",
+            ));
         }
-        None => {
-            let Some(s) = &mapping.split else {
-                return Err(Error::invalid(
-                    "no test file: give one, or a split column that marks the test rows",
-                ));
-            };
-            read_file(&files.train, Part::BySplit, &mut b, observer)?;
-            format!(
-                "{} (test rows: `{}` = `{}`)",
-                file_name(&files.train),
-                s.column,
-                s.test_value
-            )
-        }
+        read_file(&files.train, Part::Train, &mut b, observer)?;
+        read_file(test, Part::Test, &mut b, observer)?;
+        format!("{} + {}", file_name(&files.train), file_name(test))
+    } else {
+        let Some(s) = &mapping.split else {
+            return Err(Error::invalid(
+                "no test file: give one, or a split column that marks the test rows",
+            ));
+        };
+        read_file(&files.train, Part::BySplit, &mut b, observer)?;
+        format!(
+            "{} (test rows: `{}` = `{}`)",
+            file_name(&files.train),
+            s.column,
+            s.test_value
+        )
     };
     b.finish(source)
 }

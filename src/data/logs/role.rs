@@ -98,6 +98,7 @@ impl LogMapping {
     /// This mapping with its column roles replaced by `roles` (column, role), as the app's
     /// table sets them; the other settings (threshold, buckets, the split's test value) stay.
     /// A user or item column is also a categorical input.
+    #[must_use]
     pub fn with_roles(&self, roles: &[(String, ColumnRole)]) -> LogMapping {
         let mut m = LogMapping {
             outcome: String::new(),
@@ -135,7 +136,7 @@ impl LogMapping {
                     m.split = Some(SplitColumn {
                         column: c,
                         test_value: test_value.clone(),
-                    })
+                    });
                 }
             }
         }

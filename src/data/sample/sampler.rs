@@ -114,6 +114,7 @@ impl Sampler {
     }
 
     /// The same sampler with another memory budget (the process's by default).
+    #[must_use]
     pub fn with_budget(mut self, budget: MemoryBudget) -> Self {
         self.budget = budget;
         self

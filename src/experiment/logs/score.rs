@@ -70,7 +70,7 @@ pub(super) fn score(
         // [1, n, dx] -> [M, n, 1]
         let x =
             Tensor::<3>::from_data(TensorData::new(table.x, [1, n, dx]), &trained.device.device);
-        let values = read_back(trained.predict(x), "predictions")?;
+        let values = read_back(trained.predict(&x), "predictions")?;
         for (i, member) in values.chunks(n).enumerate().take(m) {
             out.logits[i].extend_from_slice(member);
         }

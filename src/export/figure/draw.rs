@@ -256,7 +256,7 @@ mod tests {
 
     #[test]
     fn ticks_are_short() {
-        assert_eq!(tick(0.30000000000000004), "0.3");
+        assert_eq!(tick(0.300_000_000_000_000_04), "0.3");
         assert_eq!(tick(1500.0), "1500");
         assert_eq!(tick(-0.5), "−0.5");
     }

@@ -82,7 +82,7 @@ pub(super) fn draw_legend<DB: DrawingBackend>(
         let cy = row as i32 * layout.row_height + layout.row_height / 2;
         let sw = layout.sample_w;
         if e.band {
-            let bh = (layout.row_height as f64 * 0.55) as i32;
+            let bh = (f64::from(layout.row_height) * 0.55) as i32;
             area.draw(&Rectangle::new(
                 [(left, cy - bh / 2), (left + sw, cy + bh / 2)],
                 band_fill(e.colour),

@@ -94,7 +94,7 @@ impl CrlApp {
         let mut ws = self.workspace();
         // What the plots show, a run still going included, with the estimator its calibration
         // points belong to.
-        ws.results = self.run.clone();
+        ws.results.clone_from(&self.run);
         ws.plots.calibration.estimator = self.plot_data().calibration_estimator;
         self.queue_file(FileTask::ExportAll {
             dir: dir.to_owned(),

@@ -10,7 +10,7 @@ impl CrlApp {
     pub(crate) fn apply_file_done(&mut self, done: FileDone) {
         match done {
             FileDone::Saved { path, json, result } => {
-                self.workspace_saved(path, Some(json), result)
+                self.workspace_saved(path, Some(json), result);
             }
             FileDone::Opened { path, result } => self.workspace_opened(&path, result),
             FileDone::Wrote { path, what, result } => self.report_write(result, &path, what),

@@ -29,12 +29,11 @@ impl CrlApp {
                         .insert(key, Err("the sampling thread failed".into()));
                 }
             }
-            JobEvent::Ended(JobKind::Files) => {}
             JobEvent::Ended(JobKind::Training) => self.training_ended(),
             JobEvent::Ended(JobKind::Logs) => self.logs_ended(),
             JobEvent::Ended(JobKind::LogsPreview) => self.kuairand.previewing = false,
             JobEvent::Ended(JobKind::Calibration) => self.calibration_ended(),
-            JobEvent::Ended(JobKind::Probe) => {}
+            JobEvent::Ended(JobKind::Files | JobKind::Probe) => {}
         }
         // A run's end is autosaved at once, whatever the interval.
         if matches!(

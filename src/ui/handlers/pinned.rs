@@ -53,7 +53,7 @@ impl CrlApp {
 
     /// Renames the `i`-th pinned run (the legend needs names apart, so one another run has
     /// gets a number).
-    pub(crate) fn rename_pinned(&mut self, i: usize, name: String) {
+    pub(crate) fn rename_pinned(&mut self, i: usize, name: &str) {
         if i >= self.pinned.len() {
             return;
         }
@@ -61,7 +61,7 @@ impl CrlApp {
             .filter(|(j, _)| *j != i)
             .map(|(_, p)| p.name.as_str())
             .collect();
-        let name = unique_name(&name, &others);
+        let name = unique_name(name, &others);
         self.pinned[i].name = name;
     }
 

@@ -31,8 +31,8 @@ impl CrlApp {
         );
         ws.plots = plot_settings(&self.state);
         ws.results = self.run.clone().filter(|r| !r.state.is_active());
-        ws.pinned = self.pinned.clone();
-        ws.calibration_points = self.calibration.points.clone();
+        ws.pinned.clone_from(&self.pinned);
+        ws.calibration_points.clone_from(&self.calibration.points);
         ws.calibration_staircase = self
             .calibration
             .staircase
@@ -184,12 +184,12 @@ impl CrlApp {
         self.state.calibration = ws.plots.calibration.clone();
         self.state.tab = ws.plots.view;
         self.state.representation = ws.plots.representation;
-        self.run = ws.results.clone();
+        self.run.clone_from(&ws.results);
         self.run_origin = ws
             .results
             .as_ref()
             .map(|_| (ws.scenario.clone(), ws.train.clone()));
-        self.pinned = ws.pinned.clone();
+        self.pinned.clone_from(&ws.pinned);
         // A file saved after pinning holds its run twice: pinned, and as the current run.
         // (Compared as JSON: a "not estimated" NaN is not equal to itself.)
         self.run_pinned = ws.results.as_ref().is_some_and(|r| {
@@ -227,7 +227,7 @@ impl CrlApp {
                     self.autosave.in_file(now, &json);
                 } else {
                     let recovery = Recovery::now(ws, self.files.path.clone());
-                    self.autosave.offer(now, &json, recovery);
+                    self.autosave.offer(now, &json, &recovery);
                 }
             }
         }
@@ -283,7 +283,7 @@ impl CrlApp {
                 // The restored session is in no file until saved: closing asks first.
                 self.files.saved_json = None;
                 self.files.restored = true;
-                self.files.path = recovery.file.clone();
+                self.files.path.clone_from(&recovery.file);
                 self.queue_file(FileTask::RemoveRecovery {
                     path: offer.path,
                     report: false,

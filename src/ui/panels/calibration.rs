@@ -59,16 +59,15 @@ pub fn calibration_ui(
     let height = (ui.available_height() - rows * row).max(180.0);
     ui.columns(2, |cols| {
         grid_plot_ui(&mut cols[0], results, est, ideal_colour, height);
-        match staircase {
-            Some(s) => staircase_plot_ui(&mut cols[1], s, est, ideal_colour, height),
-            None => {
-                let size = egui::vec2(cols[1].available_width(), height);
-                cols[1].allocate_ui(size, |ui| {
-                    ui.centered_and_justified(|ui| {
-                        ui.weak("The staircase runs after the correlations.");
-                    });
+        if let Some(s) = staircase {
+            staircase_plot_ui(&mut cols[1], s, est, ideal_colour, height);
+        } else {
+            let size = egui::vec2(cols[1].available_width(), height);
+            cols[1].allocate_ui(size, |ui| {
+                ui.centered_and_justified(|ui| {
+                    ui.weak("The staircase runs after the correlations.");
                 });
-            }
+            });
         }
     });
     // Full width: the tables are wider than half the view.

@@ -55,7 +55,7 @@ fn default_columns(data: &Dataset) -> (String, String) {
         .or(data.columns.first().as_ref())
         .map(|c| c.name.clone())
         .unwrap_or_default();
-    let x_node = features.first().map(|c| c.node.as_str()).unwrap_or("");
+    let x_node = features.first().map_or("", |c| c.node.as_str());
     let y = features
         .iter()
         .rev()
@@ -112,7 +112,7 @@ fn scatter(ui: &mut Ui, id: &str, title: &str, data: &Dataset, axes: &ScatterAxe
             Some(l) => thresholds.iter().filter(|t| l.values[i] > **t).count(),
             None => 0,
         };
-        bins[b.min(n_bins - 1)].push([xc.values[i] as f64, yc.values[i] as f64]);
+        bins[b.min(n_bins - 1)].push([f64::from(xc.values[i]), f64::from(yc.values[i])]);
     }
     ui.vertical(|ui| {
         ui.label(RichText::new(title).strong());

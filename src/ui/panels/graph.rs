@@ -137,7 +137,7 @@ impl GraphEditor {
                     name: n.name.clone(),
                     role: n.role,
                     rect: Rect::from_center_size(c, vec2(w.max(40.0), NODE_H)),
-                    shifting: n.bias.iter().any(|b| b.is_shifting())
+                    shifting: n.bias.iter().any(crate::scm::Param::is_shifting)
                         || n.noise.param().is_some_and(|(_, p)| p.is_shifting())
                         || matches!(n.mechanism, crate::scm::Mechanism::Threshold { threshold } if threshold.is_shifting()),
                 }

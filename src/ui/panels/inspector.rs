@@ -29,13 +29,12 @@ impl Inspector {
             Selection::None => {
                 ui.weak("Select a node to edit it. Right-click the canvas to add one.");
             }
-            Selection::Edge { from, to } => self.edge_ui(ui, scenario, from, to, commands),
+            Selection::Edge { from, to } => Self::edge_ui(ui, scenario, from, to, commands),
             Selection::Node(name) => self.node_ui(ui, scenario, name, commands),
         }
     }
 
     fn edge_ui(
-        &mut self,
         ui: &mut Ui,
         scenario: &Scenario,
         from: &str,

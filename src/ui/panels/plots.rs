@@ -210,6 +210,7 @@ pub fn loss_ui(ui: &mut Ui, run: Option<&RunResults>, pinned: &[PinnedRun], heig
 /// own estimate, the training signal rather than a measurement, is drawn on request. Pinned
 /// runs' penalised quantity is drawn behind, lighter.
 pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, pinned: &[PinnedRun], height: f32) {
+    type Field = fn(&MemberReport) -> f64;
     let Some(run) = run.filter(|r| !r.reports.is_empty()) else {
         return empty_hint(
             ui,
@@ -224,7 +225,6 @@ pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, pinned: &[PinnedRun], height
     };
     let ceiling = run.probe_ceiling();
     let conditional = run.conditional();
-    type Field = fn(&MemberReport) -> f64;
     let given_y: (&str, Field) = ("I(z; c | y)", |m| m.mi_zc_given_y);
     let plain: (&str, Field) = ("I(z; c)", |m| m.mi_zc);
     let (target, other) = if conditional {

@@ -263,7 +263,7 @@ fn settings_grid_ui(ui: &mut Ui, s: &mut TrainSettings) -> bool {
     let mut text = c
         .hidden
         .iter()
-        .map(|h| h.to_string())
+        .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ");
     if ui
@@ -273,7 +273,7 @@ fn settings_grid_ui(ui: &mut Ui, s: &mut TrainSettings) -> bool {
     {
         let parsed: Option<Vec<usize>> = text
             .split(',')
-            .map(|t| t.trim())
+            .map(str::trim)
             .filter(|t| !t.is_empty())
             .map(|t| t.parse().ok().filter(|&w: &usize| (1..=4096).contains(&w)))
             .collect();
@@ -365,10 +365,7 @@ fn run_status_ui(ui: &mut Ui, run: &RunResults) {
     let text = match &run.state {
         RunState::Starting => "starting…".to_owned(),
         RunState::Training | RunState::Paused => {
-            let eta = run
-                .eta_secs()
-                .map(format_secs)
-                .unwrap_or_else(|| "…".into());
+            let eta = run.eta_secs().map_or_else(|| "…".into(), format_secs);
             let paused = if run.state == RunState::Paused {
                 " · paused"
             } else {

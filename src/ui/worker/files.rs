@@ -170,13 +170,13 @@ impl FileTask {
             FileTask::ExportFigure { path, .. }
             | FileTask::ExportCsv { path, .. }
             | FileTask::ExportDataset { path, .. }
-            | FileTask::WriteGrid { path, .. } => format!("writing {}…", name(path)),
+            | FileTask::WriteGrid { path, .. }
+            | FileTask::SaveMapping { path, .. } => format!("writing {}…", name(path)),
             FileTask::ExportAll { dir, .. } => format!("exporting to {}…", name(dir)),
             FileTask::OpenGridResults(path) => format!("reading {}…", name(path)),
             FileTask::ReadLesson { path, .. } | FileTask::ReadMapping(path) => {
                 format!("reading {}…", name(path))
             }
-            FileTask::SaveMapping { path, .. } => format!("writing {}…", name(path)),
             FileTask::RemoveRecovery { .. } => "removing a recovery file…".into(),
         }
     }
