@@ -209,37 +209,35 @@ fn set_run_field(t: &mut TrainSettings, field: &str, v: &Value) -> Result<()> {
             })?;
         }
         "sweep_betas" => {
-            let text = match v {
-                Value::String(s) => s.clone(),
-                Value::Array(a) if a.iter().all(Value::is_number) => {
-                    a.iter().map(value_label).collect::<Vec<_>>().join(", ")
-                }
-                other => {
-                    return Err(Error::invalid(format!(
-                        "`sweep_betas` cannot be {other} (a list of numbers, or text like \"0, 5, 20\")"
-                    )));
-                }
-            };
+            let text = list_text(
+                "sweep_betas",
+                v,
+                "a list of numbers, or text like \"0, 5, 20\"",
+            )?;
             parse_betas(&text).map_err(|e| Error::invalid(format!("`sweep_betas`: {e}")))?;
             t.sweep_betas = text;
         }
         _ => {
-            let text = match v {
-                Value::String(s) => s.clone(),
-                Value::Array(a) if a.iter().all(Value::is_number) => {
-                    a.iter().map(value_label).collect::<Vec<_>>().join(", ")
-                }
-                other => {
-                    return Err(Error::invalid(format!(
-                        "`shift_grid` cannot be {other} (a list of shifts, or text like \"0:1:11\")"
-                    )));
-                }
-            };
+            let text = list_text("shift_grid", v, "a list of shifts, or text like \"0:1:11\"")?;
             parse_grid(&text).map_err(|e| Error::invalid(format!("`shift_grid`: {e}")))?;
             t.shift_grid = text;
         }
     }
     Ok(())
+}
+
+/// `v` as the text of the list setting `field`: text as it is, a list of numbers joined with
+/// ", "; anything else is refused, saying what `field` takes (`takes`).
+fn list_text(field: &str, v: &Value, takes: &str) -> Result<String> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Array(a) if a.iter().all(Value::is_number) => {
+            Ok(a.iter().map(value_label).collect::<Vec<_>>().join(", "))
+        }
+        other => Err(Error::invalid(format!(
+            "`{field}` cannot be {other} ({takes})"
+        ))),
+    }
 }
 
 #[cfg(test)]
