@@ -17,7 +17,7 @@ use crl_lab::export::{
     FigureFormat, FigureSpec, FigureWidth, Needs, PlotKind, plot_data, recompute, write_figure,
 };
 use crl_lab::session::Workspace;
-use crl_lab::train::DeviceChoice;
+use crl_lab::train::{DeviceChoice, RunControl};
 
 fn main() -> crl_lab::Result<()> {
     let mut ws = Workspace::from_preset("shortcut")?;
@@ -34,6 +34,7 @@ fn main() -> crl_lab::Result<()> {
         Some(DeviceChoice::Cpu),
         &mut SilentJob,
         &mut |_| {},
+        &RunControl::default(),
     )?;
     let dir = std::env::temp_dir();
     ws.save(&dir.join("crl-lab-ood.json"))?;

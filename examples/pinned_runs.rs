@@ -19,7 +19,7 @@ use crl_lab::export::{
     write_figure,
 };
 use crl_lab::session::{PinnedRun, Workspace};
-use crl_lab::train::DeviceChoice;
+use crl_lab::train::{DeviceChoice, RunControl};
 
 fn main() -> crl_lab::Result<()> {
     let steps = std::env::args()
@@ -52,6 +52,7 @@ fn main() -> crl_lab::Result<()> {
             Some(DeviceChoice::Cpu),
             &mut SilentJob,
             &mut |_| {},
+            &RunControl::default(),
         )?;
         let Some(run) = ws.results.clone() else {
             continue;

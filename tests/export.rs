@@ -18,7 +18,7 @@ use crl_lab::export::{
     render_figure,
 };
 use crl_lab::session::{RepresentationView, Workspace};
-use crl_lab::train::DeviceChoice;
+use crl_lab::train::{DeviceChoice, RunControl};
 
 fn small() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/small_workspace.json")
@@ -239,6 +239,7 @@ fn rerunning_with_the_same_seed_gives_the_same_csv_numbers_on_the_cpu() {
             Some(DeviceChoice::Cpu),
             &mut SilentJob,
             &mut |_| {},
+            &RunControl::default(),
         )
         .unwrap();
         assert!(done.training && !done.calibration);

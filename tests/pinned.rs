@@ -18,7 +18,7 @@ use crl_lab::export::{
 };
 use crl_lab::scm::preset;
 use crl_lab::session::{ColourBy, PinnedRun, RepresentationView, Workspace, differences};
-use crl_lab::train::{DeviceChoice, ModelKind, Z_ROWS};
+use crl_lab::train::{DeviceChoice, ModelKind, RunControl, Z_ROWS};
 
 fn small() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/small_workspace.json")
@@ -44,6 +44,7 @@ fn trained(change: impl FnOnce(&mut Workspace)) -> Workspace {
         Some(DeviceChoice::Cpu),
         &mut SilentJob,
         &mut |_| {},
+        &RunControl::default(),
     )
     .unwrap();
     ws

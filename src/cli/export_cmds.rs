@@ -14,7 +14,7 @@ use crate::export::{
     plot_data, recompute, write_figure,
 };
 use crate::session::Workspace;
-use crate::train::DeviceChoice;
+use crate::train::{DeviceChoice, RunControl};
 
 /// Arguments of `crl-lab workspace`.
 #[derive(Debug, Args)]
@@ -174,6 +174,7 @@ fn rebuild(
             }
             CalibrationProgress::Staircase => eprintln!("calibration: staircase"),
         },
+        &RunControl::default(),
     );
     obs.bar.finish_and_clear();
     let done = result?;

@@ -9,25 +9,27 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::experiment::{
-    EvalSet, KuaiRandCounts, KuaiRandResult, KuaiRandSettings, LoadedLogs, LogSource, LogsCounts,
-    LogsJob, LogsOutput, LogsReference, LogsResult, LogsSettings, LogsSummaryRow, SourceResult,
+    EvalSet, KuaiRandResult, KuaiRandSettings, LoadedLogs, LogSource, LogsJob, LogsOutput,
+    LogsReference, LogsResult, LogsSummaryRow, SourceResult,
 };
 use crate::fs::write_string;
 use crate::train::{MemberSpec, TrainConfig};
 
+/// config.json of a run on logs: the fields every source writes, in this order, with the
+/// source's own fields (`S`) in their place after `device`.
 #[derive(Serialize)]
-struct KuaiRandConfigFile<'a> {
+struct ConfigFile<'a, S, Settings, Counts> {
     format: &'static str,
     version: u32,
     crl_lab_version: &'static str,
     command: &'static str,
     device: &'a str,
-    dir: &'a Path,
-    release: String,
+    #[serde(flatten)]
+    source: S,
     members: &'a [MemberSpec],
     train: &'a TrainConfig,
-    settings: &'a KuaiRandSettings,
-    counts: &'a KuaiRandCounts,
+    settings: &'a Settings,
+    counts: &'a Counts,
     features: &'a [String],
     /// How each model's evaluated step was chosen, the same rule for every model.
     model_selection: &'static str,
@@ -35,23 +37,17 @@ struct KuaiRandConfigFile<'a> {
     selected_steps: &'a [usize],
 }
 
+/// KuaiRand's own fields in config.json: the folder read and its release.
 #[derive(Serialize)]
-struct LogsConfigFile<'a> {
-    format: &'static str,
-    version: u32,
-    crl_lab_version: &'static str,
-    command: &'static str,
-    device: &'a str,
+struct KuaiRandConfig<'a> {
+    dir: &'a Path,
+    release: String,
+}
+
+/// The mapped logs' own field in config.json: their source.
+#[derive(Serialize)]
+struct LogsConfig<'a> {
     source: &'a LogSource,
-    members: &'a [MemberSpec],
-    train: &'a TrainConfig,
-    settings: &'a LogsSettings,
-    counts: &'a LogsCounts,
-    features: &'a [String],
-    /// How each model's evaluated step was chosen, the same rule for every model.
-    model_selection: &'static str,
-    /// Per member, the step its evaluated model is of.
-    selected_steps: &'a [usize],
 }
 
 /// The second set's name in KuaiRand's table.
@@ -89,14 +85,16 @@ pub(super) fn report(
                 held_out_fraction: job.settings.held_out_fraction,
                 epochs: job.settings.epochs,
             };
-            let file = KuaiRandConfigFile {
+            let file = ConfigFile {
                 format: "crl-lab-kuairand-run",
                 version: 1,
                 crl_lab_version: env!("CARGO_PKG_VERSION"),
                 command: "kuairand",
                 device: &output.device,
-                dir,
-                release: data.variant.to_string(),
+                source: KuaiRandConfig {
+                    dir,
+                    release: data.variant.to_string(),
+                },
                 members: &res.trained.members,
                 train: &res.config,
                 settings: &settings,
@@ -109,13 +107,13 @@ pub(super) fn report(
             kuairand_lines(&settings, res, job.n_seeds);
         }
         (source, LoadedLogs::Mapped(data), SourceResult::Mapped(res)) => {
-            let file = LogsConfigFile {
+            let file = ConfigFile {
                 format: "crl-lab-logs-run",
                 version: 1,
                 crl_lab_version: env!("CARGO_PKG_VERSION"),
                 command: source.command(),
                 device: &output.device,
-                source,
+                source: LogsConfig { source },
                 members: &res.trained.members,
                 train: &res.config,
                 settings: &job.settings,

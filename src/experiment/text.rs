@@ -33,18 +33,26 @@ mod tests {
 
     #[test]
     fn counts_read_with_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(950), "950");
-        assert_eq!(thousands(1_000), "1,000");
-        assert_eq!(thousands(20_000), "20,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
+        for (n, text) in [
+            (0, "0"),
+            (950, "950"),
+            (1_000, "1,000"),
+            (20_000, "20,000"),
+            (1_234_567, "1,234,567"),
+        ] {
+            assert_eq!(thousands(n), text);
+        }
         assert_eq!(trim(0.5), "0.5");
-        assert_eq!(percent(0.0), "0%");
-        assert_eq!(percent(0.0002), "< 0.1%");
-        assert_eq!(percent(0.0026), "0.3%");
-        assert_eq!(percent(0.79), "79%");
-        assert_eq!(percent(0.9975), "99.8%");
-        assert_eq!(percent(0.99999), "99.9%");
-        assert_eq!(percent(1.0), "100%");
+        for (share, text) in [
+            (0.0, "0%"),
+            (0.0002, "< 0.1%"),
+            (0.0026, "0.3%"),
+            (0.79, "79%"),
+            (0.9975, "99.8%"),
+            (0.99999, "99.9%"),
+            (1.0, "100%"),
+        ] {
+            assert_eq!(percent(share), text);
+        }
     }
 }

@@ -20,7 +20,6 @@ pub use pinned_csv::pinned_csv;
 pub use plot_csv::{plot_csv, write_dataset};
 pub use rebuild::{
     CalibrationProgress, Needs, Recomputed, has_calibration, has_training, recompute,
-    recompute_with_control,
 };
 pub use results_csv::{
     kuairand_references_csv, kuairand_rows_csv, kuairand_summary_csv, metrics_csv, reliance_csv,

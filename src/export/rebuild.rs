@@ -83,29 +83,11 @@ pub enum CalibrationProgress {
 /// device unless `device` overrides it, and stores the results in `ws`. Training reports to
 /// `observer`; `on_calibration` is told before each correlation and before the staircase.
 /// A workspace whose points are complete but that has no staircase (one written before the
-/// staircase existed) gets the staircase only.
+/// staircase existed) gets the staircase only. `control` steers the training run: cancelling
+/// it stops the run within a step (the call then fails, saying the run stopped before it
+/// finished, and `ws` keeps its results); callers that never cancel pass
+/// `&RunControl::default()`.
 pub fn recompute(
-    ws: &mut Workspace,
-    needs: Needs,
-    force: bool,
-    device: Option<DeviceChoice>,
-    observer: &mut dyn JobObserver,
-    on_calibration: &mut dyn FnMut(CalibrationProgress),
-) -> Result<Recomputed> {
-    recompute_with_control(
-        ws,
-        needs,
-        force,
-        device,
-        observer,
-        on_calibration,
-        &RunControl::default(),
-    )
-}
-
-/// [`recompute`] steered by `control`: cancelling it stops the training run within a step (the
-/// call then fails, saying the run stopped before it finished, and `ws` keeps its results).
-pub fn recompute_with_control(
     ws: &mut Workspace,
     needs: Needs,
     force: bool,

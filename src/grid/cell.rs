@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::hash::settings_hash;
 use crate::error::{Error, Result};
 use crate::experiment::JobObserver;
-use crate::export::{Needs, recompute_with_control, write_run_tables};
+use crate::export::{Needs, recompute, write_run_tables};
 use crate::fs::{read_string, write_string};
 use crate::session::Workspace;
 use crate::train::{DeviceChoice, RunControl};
@@ -167,7 +167,7 @@ fn train_cell(
         training: true,
         calibration: false,
     };
-    let result = recompute_with_control(
+    let result = recompute(
         &mut ws,
         needs,
         true,

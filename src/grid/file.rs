@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::setting::Setting;
 use crate::error::{Error, Result};
-use crate::fs::read_string;
+use crate::fs::{VersionedJson, read_string};
 use crate::hash::fnv1a64_hex;
 
 /// The `format` field of every grid file.
@@ -134,47 +134,19 @@ impl GridFile {
     /// fixed setting and figure (node parameters are checked against the scenario when the
     /// grid is planned).
     pub fn from_json(text: &str, label: &str) -> Result<Self> {
-        let bad = |detail: String| Error::BadFile {
+        let grid: GridFile = VersionedJson {
+            format: GRID_FORMAT,
+            version: GRID_VERSION,
+            noun: "grid",
+            invalid_hint: "",
+            newer_verb: "read",
+            older_note: "",
+        }
+        .parse(text, label)?;
+        grid.check().map_err(|e| Error::BadFile {
             path: label.to_owned(),
-            detail,
-        };
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| bad(format!("not a valid JSON file: {e}")))?;
-        let Some(obj) = value.as_object() else {
-            return Err(bad("not a crl-lab grid (expected a JSON object)".into()));
-        };
-        match obj.get("format").and_then(Value::as_str) {
-            Some(GRID_FORMAT) => {}
-            Some(other) => {
-                return Err(bad(format!(
-                    "not a crl-lab grid (format is `{other}`, expected `{GRID_FORMAT}`)"
-                )));
-            }
-            None => {
-                return Err(bad(format!(
-                    "not a crl-lab grid (no `format: \"{GRID_FORMAT}\"` field)"
-                )));
-            }
-        }
-        let version = obj
-            .get("version")
-            .and_then(Value::as_u64)
-            .ok_or_else(|| bad("the grid has no whole-number `version` field".into()))?;
-        let current = u64::from(GRID_VERSION);
-        if version > current {
-            return Err(bad(format!(
-                "version {version} is newer than this crl-lab understands ({current}); \
-                 update crl-lab to read it"
-            )));
-        }
-        if version < current {
-            return Err(bad(format!(
-                "version {version} is older than this crl-lab understands ({current})"
-            )));
-        }
-        let grid: GridFile =
-            serde_json::from_value(value).map_err(|e| bad(format!("damaged grid: {e}")))?;
-        grid.check().map_err(|e| bad(e.to_string()))?;
+            detail: e.to_string(),
+        })?;
         Ok(grid)
     }
 

@@ -342,6 +342,15 @@ mod tests {
     use crate::scm::preset;
     use serde_json::json;
 
+    /// Why setting `path` of `s` to `v` fails.
+    fn set_error(s: &mut Scenario, path: &str, v: &Value) -> String {
+        ParamPath::parse(path)
+            .unwrap()
+            .set(s, v)
+            .unwrap_err()
+            .to_string()
+    }
+
     #[test]
     fn paths_parse_and_name_what_is_wrong() {
         let p = ParamPath::parse("x_s.weights[c][0][0].test").unwrap();
@@ -381,17 +390,9 @@ mod tests {
                 test: 0.5
             }
         );
-        let e = ParamPath::parse("y.weights[x_c]")
-            .unwrap()
-            .set(&mut s, &json!(1.0))
-            .unwrap_err()
-            .to_string();
+        let e = set_error(&mut s, "y.weights[x_c]", &json!(1.0));
         assert!(e.contains("1×4; name one entry"), "{e}");
-        let e = ParamPath::parse("x_s.weights[y]")
-            .unwrap()
-            .set(&mut s, &json!(1.0))
-            .unwrap_err()
-            .to_string();
+        let e = set_error(&mut s, "x_s.weights[y]", &json!(1.0));
         assert!(e.contains("there is no edge y -> x_s"), "{e}");
         let get = |name: &str| ParamPath::parse(name).unwrap().get(&s);
         assert_eq!(

@@ -212,37 +212,35 @@ fn set_run_field(t: &mut TrainSettings, field: &str, v: &Value) -> Result<()> {
             })?;
         }
         "sweep_betas" => {
-            let text = match v {
-                Value::String(s) => s.clone(),
-                Value::Array(a) if a.iter().all(Value::is_number) => {
-                    a.iter().map(value_label).collect::<Vec<_>>().join(", ")
-                }
-                other => {
-                    return Err(Error::invalid(format!(
-                        "`sweep_betas` cannot be {other} (a list of numbers, or text like \"0, 5, 20\")"
-                    )));
-                }
-            };
+            let text = list_text(
+                "sweep_betas",
+                v,
+                "a list of numbers, or text like \"0, 5, 20\"",
+            )?;
             parse_betas(&text).map_err(|e| Error::invalid(format!("`sweep_betas`: {e}")))?;
             t.sweep_betas = text;
         }
         _ => {
-            let text = match v {
-                Value::String(s) => s.clone(),
-                Value::Array(a) if a.iter().all(Value::is_number) => {
-                    a.iter().map(value_label).collect::<Vec<_>>().join(", ")
-                }
-                other => {
-                    return Err(Error::invalid(format!(
-                        "`shift_grid` cannot be {other} (a list of shifts, or text like \"0:1:11\")"
-                    )));
-                }
-            };
+            let text = list_text("shift_grid", v, "a list of shifts, or text like \"0:1:11\"")?;
             parse_grid(&text).map_err(|e| Error::invalid(format!("`shift_grid`: {e}")))?;
             t.shift_grid = text;
         }
     }
     Ok(())
+}
+
+/// `v` as the text of the list setting `field`: text as it is, a list of numbers joined with
+/// ", "; anything else is refused, saying what `field` takes (`takes`).
+fn list_text(field: &str, v: &Value, takes: &str) -> Result<String> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Array(a) if a.iter().all(Value::is_number) => {
+            Ok(a.iter().map(value_label).collect::<Vec<_>>().join(", "))
+        }
+        other => Err(Error::invalid(format!(
+            "`{field}` cannot be {other} ({takes})"
+        ))),
+    }
 }
 
 #[cfg(test)]
@@ -251,6 +249,16 @@ mod tests {
     use crate::grid::scenario_parameters;
     use crate::scm::Param;
     use serde_json::json;
+
+    /// Parses `name` and applies `v` to `ws` (file paths relative to the working directory).
+    fn apply(ws: &mut Workspace, name: &str, v: &Value) -> Result<()> {
+        Setting::parse(name).unwrap().apply(ws, v, Path::new("."))
+    }
+
+    /// The message of applying `v` to `name` in `ws`, which must fail.
+    fn apply_error(ws: &mut Workspace, name: &str, v: &Value) -> String {
+        apply(ws, name, v).unwrap_err().to_string()
+    }
 
     #[test]
     fn names_parse_into_settings() {
@@ -274,16 +282,9 @@ mod tests {
     #[test]
     fn values_apply_to_a_workspace_and_bad_ones_are_named() {
         let mut ws = Workspace::from_preset("anti-causal").unwrap();
-        let dir = Path::new(".");
-        Setting::parse("beta")
-            .unwrap()
-            .apply(&mut ws, &json!(3.5), dir)
-            .unwrap();
+        apply(&mut ws, "beta", &json!(3.5)).unwrap();
         assert_eq!(ws.train.config.beta, 3.5);
-        Setting::parse("c.noise.prob.test")
-            .unwrap()
-            .apply(&mut ws, &json!(0.5), dir)
-            .unwrap();
+        apply(&mut ws, "c.noise.prob.test", &json!(0.5)).unwrap();
         let c = &ws.scenario.nodes[ws.scenario.id("c").unwrap().0];
         assert_eq!(
             c.noise.param().unwrap().1,
@@ -292,27 +293,17 @@ mod tests {
                 test: 0.5
             }
         );
-        Setting::parse("x_s.weights[c]")
-            .unwrap()
-            .apply(&mut ws, &json!({"train": 2.0, "test": -1.0}), dir)
-            .unwrap();
-        let e = Setting::parse("y.weights[x_c]")
-            .unwrap()
-            .apply(&mut ws, &json!(1.0), dir)
-            .unwrap_err()
-            .to_string();
+        apply(
+            &mut ws,
+            "x_s.weights[c]",
+            &json!({"train": 2.0, "test": -1.0}),
+        )
+        .unwrap();
+        let e = apply_error(&mut ws, "y.weights[x_c]", &json!(1.0));
         assert!(e.contains("1×4; name one entry"), "{e}");
-        let e = Setting::parse("c.noise.sd")
-            .unwrap()
-            .apply(&mut ws, &json!(1.0), dir)
-            .unwrap_err()
-            .to_string();
+        let e = apply_error(&mut ws, "c.noise.sd", &json!(1.0));
         assert!(e.contains("`noise.prob`, not `noise.sd`"), "{e}");
-        let e = Setting::parse("nope.threshold")
-            .unwrap()
-            .apply(&mut ws, &json!(1.0), dir)
-            .unwrap_err()
-            .to_string();
+        let e = apply_error(&mut ws, "nope.threshold", &json!(1.0));
         assert!(e.contains("unknown node `nope`"), "{e}");
         let e = Setting::parse("estimator")
             .unwrap()

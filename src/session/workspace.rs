@@ -9,13 +9,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::pinned::PinnedRun;
 use super::view::PlotSettings;
 use crate::error::{Error, Result};
 use crate::experiment::{RunResults, TrainSettings};
-use crate::fs::{read_string, write_string};
+use crate::fs::{VersionedJson, read_string, write_string};
 use crate::hash::fnv1a64_hex;
 use crate::mi::{Calibration, Staircase};
 use crate::scm::{Scenario, preset};
@@ -97,51 +96,15 @@ impl Workspace {
     /// format string and version before anything else, so an old or new file gets a message
     /// about its version, not about a missing field.
     pub fn from_json(text: &str, label: &str) -> Result<Self> {
-        let bad = |detail: String| Error::BadFile {
-            path: label.to_owned(),
-            detail,
-        };
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            bad(format!(
-                "not a valid JSON file (damaged or truncated?): {e}"
-            ))
-        })?;
-        let Some(obj) = value.as_object() else {
-            return Err(bad(
-                "not a crl-lab workspace (expected a JSON object)".into()
-            ));
-        };
-        match obj.get("format").and_then(Value::as_str) {
-            Some(WORKSPACE_FORMAT) => {}
-            Some(other) => {
-                return Err(bad(format!(
-                    "not a crl-lab workspace (format is `{other}`, expected `{WORKSPACE_FORMAT}`)"
-                )));
-            }
-            None => {
-                return Err(bad(format!(
-                    "not a crl-lab workspace (no `format: \"{WORKSPACE_FORMAT}\"` field)"
-                )));
-            }
+        VersionedJson {
+            format: WORKSPACE_FORMAT,
+            version: WORKSPACE_VERSION,
+            noun: "workspace",
+            invalid_hint: " (damaged or truncated?)",
+            newer_verb: "open",
+            older_note: "; no converter exists for it",
         }
-        let version = obj
-            .get("version")
-            .and_then(Value::as_u64)
-            .ok_or_else(|| bad("the workspace has no whole-number `version` field".into()))?;
-        let current = u64::from(WORKSPACE_VERSION);
-        if version > current {
-            return Err(bad(format!(
-                "version {version} is newer than this crl-lab understands ({current}); \
-                 update crl-lab to open it"
-            )));
-        }
-        if version < current {
-            return Err(bad(format!(
-                "version {version} is older than this crl-lab understands ({current}); \
-                 no converter exists for it"
-            )));
-        }
-        serde_json::from_value(value).map_err(|e| bad(format!("damaged workspace: {e}")))
+        .parse(text, label)
     }
 
     /// Reads and parses `path`.

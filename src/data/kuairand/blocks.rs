@@ -53,37 +53,62 @@ impl CategoryBlocks {
     /// and the user's categories, video id and the video's, hour; their column names are added
     /// to `names`.
     pub(super) fn lay_out(data: &KuaiRandData, id_buckets: usize, names: &mut Vec<String>) -> Self {
-        let mut offset = names.len();
-        let mut block = |names: &mut Vec<String>, field: &str, buckets: usize| {
-            names.extend((0..buckets).map(|b| format!("{field}#{b}")));
-            let start = offset;
-            offset += buckets;
-            start
+        let mut layout = Layout {
+            offset: names.len(),
+            names,
         };
-        let user_fields = 1 + data.users.categorical_names.len();
-        let mut user_starts = vec![block(names, "user_id", id_buckets)];
-        let mut user_sizes = vec![id_buckets];
-        for (c, name) in data.users.categorical_names.iter().enumerate() {
-            let b = user_buckets(c, id_buckets);
-            user_starts.push(block(names, name, b));
-            user_sizes.push(b);
-        }
-        let video_fields = 1 + data.videos.categorical_names.len();
-        let mut video_starts = vec![block(names, "video_id", id_buckets)];
-        let mut video_sizes = vec![id_buckets];
-        for (c, name) in data.videos.categorical_names.iter().enumerate() {
-            let b = video_buckets(c, id_buckets);
-            video_starts.push(block(names, name, b));
-            video_sizes.push(b);
-        }
-        let hour_offset = block(names, "hour", 24);
+        let (user_slots, user_fields) =
+            layout.entity(&data.users, "user_id", id_buckets, user_buckets);
+        let (video_slots, video_fields) =
+            layout.entity(&data.videos, "video_id", id_buckets, video_buckets);
+        let hour_offset = layout.block("hour", 24);
         CategoryBlocks {
-            user_slots: slots(&data.users, &user_starts, &user_sizes),
+            user_slots,
             user_fields,
-            video_slots: slots(&data.videos, &video_starts, &video_sizes),
+            video_slots,
             video_fields,
             hour_offset,
         }
+    }
+}
+
+/// The columns laid out so far: their names, and where the next block starts.
+struct Layout<'a> {
+    names: &'a mut Vec<String>,
+    offset: usize,
+}
+
+impl Layout<'_> {
+    /// Adds a block of `buckets` columns named `field#0`, `field#1`, …; returns its first column.
+    fn block(&mut self, field: &str, buckets: usize) -> usize {
+        self.names
+            .extend((0..buckets).map(|b| format!("{field}#{b}")));
+        let start = self.offset;
+        self.offset += buckets;
+        start
+    }
+
+    /// Adds the blocks of an entity's fields: its id (`id_field`, `id_buckets` buckets), then
+    /// each of `table`'s categories (`buckets(col, id_buckets)` buckets). Returns, per row of
+    /// `table` and per field, the x column it sets, and the number of fields.
+    fn entity(
+        &mut self,
+        table: &EntityTable,
+        id_field: &str,
+        id_buckets: usize,
+        buckets: fn(usize, usize) -> usize,
+    ) -> (Vec<u32>, usize) {
+        let mut starts = vec![self.block(id_field, id_buckets)];
+        let mut sizes = vec![id_buckets];
+        for (c, name) in table.categorical_names.iter().enumerate() {
+            let b = buckets(c, id_buckets);
+            starts.push(self.block(name, b));
+            sizes.push(b);
+        }
+        (
+            slots(table, &starts, &sizes),
+            1 + table.categorical_names.len(),
+        )
     }
 }
 

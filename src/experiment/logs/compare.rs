@@ -2,8 +2,8 @@
 //! model per seed on the encoded training rows, then score every member and the references
 //! without training on the in-distribution rows and on the test log.
 
-use super::metrics::LogsSummaryRow;
 use super::metrics::{EvalSet, LogsReference, LogsRow};
+use super::metrics::{LogsSummaryRow, summarize_logs};
 use super::score::{base_rate_warnings, member_rows, push_references, score, with_epochs};
 use crate::data::logs::LogSet;
 use crate::data::{HostTable, PreparedTables};
@@ -75,6 +75,22 @@ pub(super) struct Compared {
     pub rows: Vec<LogsRow>,
     pub references: Vec<LogsReference>,
     pub config: TrainConfig,
+}
+
+impl Compared {
+    /// The run's results, with the source's fitted `encoder` and row `counts`, and the rows
+    /// summarized per model and set.
+    pub(super) fn into_run<E, C>(self, encoder: E, counts: C) -> LogsRun<E, C> {
+        LogsRun {
+            trained: self.trained,
+            encoder,
+            summary: summarize_logs(&self.rows),
+            rows: self.rows,
+            counts,
+            references: self.references,
+            config: self.config,
+        }
+    }
 }
 
 /// Trains the members (with `epochs` over the training rows, if given) and scores them and the

@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::compare::{Compared, EncodedLogs, LogsRun, RunRows, train_and_compare};
-use super::metrics::{BASE_RATE, summarize_logs};
+use super::compare::{EncodedLogs, LogsRun, RunRows, train_and_compare};
+use super::metrics::BASE_RATE;
 use super::score::{logit, validation_split};
 use crate::data::HostTable;
 use crate::data::kuairand::{EncodeOptions, Encoder, KuaiRandData, LogKind, split_by_date};
@@ -135,12 +135,7 @@ pub fn kuairand_experiment(
         data,
         encoder: &encoder,
     };
-    let Compared {
-        trained,
-        rows,
-        references,
-        config,
-    } = train_and_compare(
+    let compared = train_and_compare(
         &encoded,
         &run_rows,
         config,
@@ -150,7 +145,6 @@ pub fn kuairand_experiment(
         observer,
         control,
     )?;
-    let summary = summarize_logs(&rows);
     let counts = KuaiRandCounts {
         past: split.past.len(),
         window_start,
@@ -162,15 +156,7 @@ pub fn kuairand_experiment(
         n_features: encoder.n_features(),
         confounder_width: encoder.confounder_width(),
     };
-    Ok(KuaiRandResult {
-        trained,
-        encoder,
-        rows,
-        summary,
-        counts,
-        references,
-        config,
-    })
+    Ok(compared.into_run(encoder, counts))
 }
 
 /// KuaiRand's encoding as the shared part of a run sees it: the standard log is the training

@@ -6,8 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::compare::{Compared, EncodedLogs, LogsRun, RunRows, train_and_compare};
-use super::metrics::{BASE_RATE, summarize_logs};
+use super::compare::{EncodedLogs, LogsRun, RunRows, train_and_compare};
+use super::metrics::BASE_RATE;
 use super::score::{logit, validation_split};
 use super::settings::LogsSettings;
 use crate::data::HostTable;
@@ -101,12 +101,7 @@ pub fn logs_experiment(
         data,
         encoder: &encoder,
     };
-    let Compared {
-        trained,
-        rows,
-        references,
-        config,
-    } = train_and_compare(
+    let compared = train_and_compare(
         &encoded,
         &run_rows,
         config,
@@ -127,15 +122,7 @@ pub fn logs_experiment(
         n_features: encoder.n_features(),
         confounder_width: encoder.confounder_width(),
     };
-    Ok(LogsResult {
-        trained,
-        encoder,
-        summary: summarize_logs(&rows),
-        rows,
-        counts,
-        references,
-        config,
-    })
+    Ok(compared.into_run(encoder, counts))
 }
 
 /// The training split and the held-out rows of the training log: the latest by time with a

@@ -217,6 +217,11 @@ pub fn builtin_lessons() -> Vec<Lesson> {
 mod tests {
     use super::*;
 
+    /// Why `text` (named `label`) is refused as a lesson.
+    fn refusal(text: &str, label: &str) -> String {
+        Lesson::from_json(text, label).unwrap_err().to_string()
+    }
+
     #[test]
     fn every_builtin_lesson_parses() {
         assert_eq!(builtin_lessons().len(), 6);
@@ -226,38 +231,28 @@ mod tests {
     fn bad_lessons_are_refused_naming_the_step() {
         let ok = r#"{"format":"crl-lab-lesson","version":1,"id":"x","title":"X","summary":"s",
             "steps":[{"text":"a","done_when":{"kind":"read"}},{"text":"b","done_when":{"kind":"KIND"}}]}"#;
-        let e = Lesson::from_json(&ok.replace("KIND", "teleport"), "mine.json")
-            .unwrap_err()
-            .to_string();
+        let e = refusal(&ok.replace("KIND", "teleport"), "mine.json");
         assert!(
             e.contains("the lesson mine.json: step 2: unknown step kind `teleport`"),
             "{e}"
         );
         assert!(Lesson::from_json(&ok.replace("KIND", "read"), "mine.json").is_ok());
-        let e = Lesson::from_json(&ok.replace("\"version\":1", "\"version\":9"), "m")
-            .unwrap_err()
-            .to_string();
+        let e = refusal(&ok.replace("\"version\":1", "\"version\":9"), "m");
         assert!(
             e.contains("version 9 is not one this build reads (1)"),
             "{e}"
         );
-        let e = Lesson::from_json(&ok.replace("crl-lab-lesson", "nope"), "m")
-            .unwrap_err()
-            .to_string();
+        let e = refusal(&ok.replace("crl-lab-lesson", "nope"), "m");
         assert!(e.contains("its format is `nope`"), "{e}");
-        let e = Lesson::from_json(
+        let e = refusal(
             &ok.replace(r#"{"kind":"KIND"}"#, r#"{"kind":"tab","tab":"Nowhere"}"#),
             "m",
-        )
-        .unwrap_err()
-        .to_string();
+        );
         assert!(e.contains("step 2: unknown tab `Nowhere`"), "{e}");
-        let e = Lesson::from_json(
+        let e = refusal(
             &ok.replace(r#"{"kind":"KIND"}"#, r#"{"kind":"shift_at_least"}"#),
             "m",
-        )
-        .unwrap_err()
-        .to_string();
+        );
         assert!(e.contains("step 2: missing field `value`"), "{e}");
     }
 }

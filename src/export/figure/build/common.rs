@@ -5,8 +5,9 @@ use crate::error::{Error, Result};
 use crate::experiment::{Group, RunMode, RunResults};
 use crate::export::figure::model::{Dash, LegendEntry, Mark, Marker, Panel};
 use crate::export::figure::spec::{PlotData, PlotKind};
-use crate::export::palette::{self, Rgb};
+use crate::export::palette::{self, Rgb, pin_marker, pinned_colour};
 use crate::mi::EstimatorKind;
+use crate::session::PinnedCurve;
 use crate::train::ModelKind;
 
 pub(super) fn need_run<'a>(data: &PlotData<'a>, kind: PlotKind) -> Result<&'a RunResults> {
@@ -36,6 +37,35 @@ pub(super) fn group_dash(g: &Group) -> Dash {
 
 pub(super) fn pairs(v: Vec<[f64; 2]>) -> Vec<(f64, f64)> {
     v.into_iter().map(|[x, y]| (x, y)).collect()
+}
+
+/// A pinned run's model `c`: a thin line of `dash` in the model's lighter colour, the run's
+/// marker on every `mark_every`-th point, and the legend entry `label` for both.
+pub(super) fn pinned_curve(
+    p: &mut Panel,
+    legend: &mut Vec<LegendEntry>,
+    c: PinnedCurve<'_>,
+    dash: Dash,
+    mark_every: usize,
+    label: String,
+) {
+    let colour = pinned_colour(group_colour(&c.pin.results, c.group_index, c.group));
+    let marker = pin_marker(c.index);
+    let pts = pairs(c.points);
+    let marks: Vec<(f64, f64)> = pts.iter().copied().step_by(mark_every).collect();
+    p.marks.push(Mark::Line {
+        pts,
+        colour,
+        width_pt: 0.9,
+        dash,
+    });
+    p.marks.push(Mark::Points {
+        pts: marks,
+        colour,
+        radius_pt: 1.8,
+        shape: Marker::Pin(marker),
+    });
+    legend.push(LegendEntry::pinned(label, colour, dash, marker));
 }
 
 /// `" (upper bound)"` for an upper-bound estimator, else nothing.

@@ -1,9 +1,11 @@
 //! The figures of the headline metric: against shift (OOD) and against β (the trade-off).
 
-use super::common::{at_step, band_curve, band_curve_dashed, group_colour, group_dash, pairs};
+use super::common::{
+    at_step, band_curve, band_curve_dashed, group_colour, group_dash, pinned_curve,
+};
 use crate::experiment::{RunResults, trim};
-use crate::export::figure::model::{Figure, LegendEntry, Mark, Marker, Panel};
-use crate::export::palette::{self, pin_marker, pinned_colour};
+use crate::export::figure::model::{Figure, LegendEntry, Panel};
+use crate::export::palette;
 use crate::session::{PinnedRun, pinned_curves};
 
 pub(super) fn ood_figure(run: &RunResults, pinned: &[PinnedRun]) -> Figure {
@@ -25,27 +27,9 @@ pub(super) fn ood_figure(run: &RunResults, pinned: &[PinnedRun]) -> Figure {
     // Pinned runs: each model's mean, lighter and thinner, no band, the run's marker.
     let curves = pinned_curves(pinned, Some(run), RunResults::ood_means);
     for c in curves {
-        let colour = pinned_colour(group_colour(&c.pin.results, c.group_index, c.group));
-        let marker = pin_marker(c.index);
-        let pts = pairs(c.points);
-        p.marks.push(Mark::Line {
-            pts: pts.clone(),
-            colour,
-            width_pt: 0.9,
-            dash: group_dash(c.group),
-        });
-        p.marks.push(Mark::Points {
-            pts,
-            colour,
-            radius_pt: 1.8,
-            shape: Marker::Pin(marker),
-        });
-        legend.push(LegendEntry::pinned(
-            format!("{}: {}", c.pin.name, c.group.name),
-            colour,
-            group_dash(c.group),
-            marker,
-        ));
+        let label = format!("{}: {}", c.pin.name, c.group.name);
+        let dash = group_dash(c.group);
+        pinned_curve(&mut p, &mut legend, c, dash, 1, label);
     }
     legend.push(LegendEntry::band(format!(
         "mean ± 1 sd over {} seeds",

@@ -1,9 +1,9 @@
 //! The figures over training steps: loss curves and the MI view.
 
-use super::common::{group_colour, group_legend, pairs, push_ceiling};
+use super::common::{group_colour, group_legend, pairs, pinned_curve, push_ceiling};
 use crate::experiment::RunResults;
-use crate::export::figure::model::{Dash, Figure, LegendEntry, Mark, Marker, Panel};
-use crate::export::palette::{self, PIN_MARK_EVERY, pin_marker, pinned_colour};
+use crate::export::figure::model::{Dash, Figure, LegendEntry, Mark, Panel};
+use crate::export::palette::{self, PIN_MARK_EVERY};
 use crate::session::{PinnedRun, pinned_curves};
 use crate::train::{MemberReport, ModelKind};
 
@@ -98,28 +98,8 @@ fn pinned_steps(
         (g.kind != ModelKind::Oracle).then(|| run.series(g, field(run)))
     });
     for c in curves {
-        let colour = pinned_colour(group_colour(&c.pin.results, c.group_index, c.group));
-        let marker = pin_marker(c.index);
-        let pts = pairs(c.points);
-        let marks: Vec<(f64, f64)> = pts.iter().copied().step_by(PIN_MARK_EVERY).collect();
-        p.marks.push(Mark::Line {
-            pts,
-            colour,
-            width_pt: 0.9,
-            dash: Dash::Solid,
-        });
-        p.marks.push(Mark::Points {
-            pts: marks,
-            colour,
-            radius_pt: 1.8,
-            shape: Marker::Pin(marker),
-        });
-        legend.push(LegendEntry::pinned(
-            format!("{}: {} {what}", c.pin.name, c.group.name),
-            colour,
-            Dash::Solid,
-            marker,
-        ));
+        let label = format!("{}: {} {what}", c.pin.name, c.group.name);
+        pinned_curve(p, legend, c, Dash::Solid, PIN_MARK_EVERY, label);
     }
 }
 
