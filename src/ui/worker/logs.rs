@@ -11,9 +11,9 @@ use crate::experiment::{
     KuaiRandCounts, LogSource, LogsCounts, LogsJob, LogsObserver, LogsOutput, LogsReference,
     LogsSummaryRow, SourceResult, run_logs_job,
 };
-use crate::train::{Observer, Report, RunControl, RunInfo};
+use crate::train::{Observer, Report, RunInfo};
 
-use super::channel::{Job, Outbox, TrainEvents, Waker, spawn_worker};
+use super::channel::{Outbox, TrainEvents, Worker};
 
 /// What the logs thread reports.
 #[derive(Clone, Debug)]
@@ -141,15 +141,12 @@ impl LogsObserver for Forward {
     }
 }
 
-/// Runs `job` on a thread named `crl-logs`.
-pub fn spawn_logs(
-    job: LogsJob,
-    control: Arc<RunControl>,
-    wake: Waker,
-) -> std::io::Result<Job<LogsMsg>> {
-    spawn_worker("crl-logs", move |tx| {
+/// A logs job, for a thread named `crl-logs`.
+pub fn logs_worker(job: LogsJob) -> Worker<LogsMsg> {
+    Worker::new("crl-logs", move |out| {
+        let control = Arc::clone(&out.control);
         let mut fwd = Forward {
-            out: Outbox::new(tx, wake, Arc::clone(&control)),
+            out,
             last: (String::new(), -1.0),
         };
         let msg = match run_logs_job(&job, &mut fwd, &control) {
