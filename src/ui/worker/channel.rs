@@ -132,6 +132,17 @@ impl<M> Outbox<M> {
     }
 }
 
+// By hand: a derive would ask `M: Clone`, and the queue's end clones without it.
+impl<M> Clone for Outbox<M> {
+    fn clone(&self) -> Self {
+        Outbox {
+            tx: self.tx.clone(),
+            wake: Arc::clone(&self.wake),
+            control: Arc::clone(&self.control),
+        }
+    }
+}
+
 impl<M: TrainEvents> Observer for Outbox<M> {
     fn on_start(&mut self, info: &RunInfo) {
         self.send(M::started(info.clone()));

@@ -1,5 +1,5 @@
 //! The training thread: runs the core's job (training, evaluated across shifts at each report) and
-//! reports each step of it; a [`RunControl`] steers it from the UI (cancel, pause, beta).
+//! reports each step of it; a [`RunControl`](crate::train::RunControl) steers it from the UI (cancel, pause, beta).
 
 use std::sync::Arc;
 
