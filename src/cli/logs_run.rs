@@ -13,15 +13,15 @@ use super::train_cmds::{ProgressObserver, create_dir};
 use crate::data::logs::{LoadEvent, LoadObserver, ReadLimits};
 use crate::error::{Error, Result};
 use crate::experiment::{
-    LoadedLogs, LogSource, LogsJob, LogsObserver, LogsReference, LogsRow, LogsSettings,
-    LogsSummaryRow, RowCount, run_logs_job,
+    LoadWatcher, LoadedLogs, LogSource, LogsJob, LogsReference, LogsRow, LogsSettings,
+    LogsSummaryRow, RowCount, SplitObserver, run_logs_job,
 };
 use crate::export::{
     kuairand_references_csv, kuairand_rows_csv, kuairand_summary_csv, metrics_csv,
 };
 use crate::fs::write_string;
 use crate::mi::EstimatorKind;
-use crate::train::{DeviceChoice, Observer, Report, RunControl, RunInfo, TrainConfig, Trained};
+use crate::train::{DeviceChoice, RunControl, TrainConfig, Trained};
 
 /// Training, model selection, seeds, device and output of a run on real logs.
 #[derive(Debug, Args)]
@@ -189,55 +189,48 @@ pub(super) fn parse_select(s: &str) -> std::result::Result<bool, String> {
 }
 
 /// The progress of a whole run on logs: a bar over the bytes read, then one over the steps.
-pub(super) struct RunProgress {
-    pub(super) load: LoadProgress,
-    pub(super) train: ProgressObserver,
+pub(super) type RunProgress = SplitObserver<ProgressObserver, Reading>;
+
+/// The reading half of [`RunProgress`]: the bar over the bytes read, and the clock.
+pub(super) struct Reading {
+    pub(super) progress: LoadProgress,
     /// The start of loading, then (once loaded) of training.
     pub(super) started: Instant,
 }
 
 impl RunProgress {
     pub(super) fn new() -> Self {
-        RunProgress {
-            load: LoadProgress::new(),
+        SplitObserver {
             train: ProgressObserver::new(),
-            started: Instant::now(),
+            load: Reading {
+                progress: LoadProgress::new(),
+                started: Instant::now(),
+            },
         }
-    }
-
-    /// The data are in memory: says what was read and how long it took, and times training
-    /// from now.
-    fn loaded(&mut self, description: &str) {
-        self.load.bar.finish_and_clear();
-        eprintln!(
-            "{description} (loaded in {:.1} s)",
-            self.started.elapsed().as_secs_f64()
-        );
-        self.started = Instant::now();
     }
 
     /// Clears both bars (the run is over, or failed).
     pub(super) fn finish(&self) {
-        self.load.bar.finish_and_clear();
+        self.load.progress.bar.finish_and_clear();
         self.train.bar.finish_and_clear();
     }
 }
 
-impl Observer for RunProgress {
-    fn on_start(&mut self, info: &RunInfo) {
-        self.train.on_start(info);
-    }
-    fn on_report(&mut self, report: &Report) {
-        self.train.on_report(report);
-    }
-}
-
-impl LogsObserver for RunProgress {
+impl LoadWatcher for Reading {
     fn on_load(&mut self, event: &LoadEvent) {
-        self.load.on_event(event);
+        self.progress.on_event(event);
     }
+
+    /// The data are in memory: says what was read and how long it took, and times training
+    /// from now.
     fn on_loaded(&mut self, data: &LoadedLogs) {
-        self.loaded(&data.describe());
+        self.progress.bar.finish_and_clear();
+        eprintln!(
+            "{} (loaded in {:.1} s)",
+            data.describe(),
+            self.started.elapsed().as_secs_f64()
+        );
+        self.started = Instant::now();
     }
 }
 
@@ -298,7 +291,7 @@ pub(super) fn run_source(source: LogSource, run: &RunArgs, limits: ReadLimits) -
         "trained {} models × {} steps in {:.1} s on {}; wrote {}",
         res.trained().members.len(),
         res.trained().steps_done,
-        obs.started.elapsed().as_secs_f64(),
+        obs.load.started.elapsed().as_secs_f64(),
         output.device,
         run.out.display()
     );

@@ -20,10 +20,11 @@ pub use job::{
     JobObserver, LIVE_TEST_ROWS, ResultsRecorder, SilentJob, TrainJob, run_job, run_job_to_results,
 };
 pub use logs::{
-    BASE_RATE, EvalSet, ITEM_RATE, KuaiRandCounts, KuaiRandResult, KuaiRandSettings, LoadedLogs,
-    LogSource, LogsCounts, LogsJob, LogsObserver, LogsOutput, LogsReference, LogsResult, LogsRow,
-    LogsRun, LogsSettings, LogsSummaryRow, NDCG_K, PAST_POPULARITY, RankingMetrics, RowCount,
-    SourceResult, kuairand_experiment, logs_experiment, run_logs_job, summarize_logs,
+    BASE_RATE, EvalSet, ITEM_RATE, KuaiRandCounts, KuaiRandResult, KuaiRandSettings, LoadWatcher,
+    LoadedLogs, LogSource, LogsCounts, LogsJob, LogsObserver, LogsOutput, LogsReference,
+    LogsResult, LogsRow, LogsRun, LogsSettings, LogsSummaryRow, NDCG_K, PAST_POPULARITY,
+    RankingMetrics, RowCount, SourceResult, SplitObserver, kuairand_experiment, logs_experiment,
+    run_logs_job, summarize_logs,
 };
 pub use representation::{
     Projected, Representation, colour_groups, confounder_value, principal_axes, project,

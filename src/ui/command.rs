@@ -219,6 +219,16 @@ pub enum Command {
     DismissNotice,
 }
 
+impl Command {
+    /// Replace the node `name` with `node`.
+    pub fn set_node(name: &str, node: Node) -> Self {
+        Command::SetNode {
+            name: name.to_owned(),
+            node: Box::new(node),
+        }
+    }
+}
+
 /// Which path of the real-logs view a dialog picked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogPath {

@@ -17,8 +17,8 @@ use crate::train::{DeviceChoice, RunControl};
 use crate::ui::data_samples::SampleKey;
 use crate::ui::worker::{
     CalibrationMsg, FileDone, FileTask, Job, LogsMsg, PreviewMsg, SampleMsg, TrainMsg, Waker,
-    spawn_calibration, spawn_file_task, spawn_logs, spawn_preview, spawn_probe, spawn_sampling,
-    spawn_training,
+    Worker, calibration_worker, file_worker, logs_worker, preview_worker, spawn_probe,
+    spawn_sampling, training_worker,
 };
 
 /// File tasks that may wait behind the running one.
@@ -110,6 +110,23 @@ impl<M, C> Slot<M, C> {
     }
 }
 
+impl<M: Send + 'static> Slot<M, Arc<RunControl>> {
+    /// Starts `worker` with a control of its own, made ready by `prepare`, waking the UI with
+    /// `wake`.
+    fn run(
+        &mut self,
+        worker: Worker<M>,
+        prepare: impl FnOnce(&RunControl),
+        wake: &Waker,
+    ) -> std::io::Result<()> {
+        let control = Arc::new(RunControl::default());
+        prepare(&control);
+        let job = worker.spawn(Arc::clone(&control), Arc::clone(wake))?;
+        self.start(job, control);
+        Ok(())
+    }
+}
+
 /// Which run the plots show, so Pause and Stop reach the job that is filling them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Plotted {
@@ -170,14 +187,16 @@ impl Jobs {
 
     /// Starts training `job`; its run is then the one on the plots.
     pub fn start_training(&mut self, job: TrainJob) -> std::io::Result<()> {
-        let control = Arc::new(RunControl::default());
-        if let Some(step) = self.device_fault_at_step
-            && job.device != DeviceChoice::Cpu
-        {
-            control.inject_device_fault(step);
-        }
-        let j = spawn_training(job, Arc::clone(&control), Arc::clone(&self.wake))?;
-        self.training.start(j, control);
+        let fault_at = self
+            .device_fault_at_step
+            .filter(|_| job.device != DeviceChoice::Cpu);
+        let prepare = |c: &RunControl| {
+            if let Some(step) = fault_at {
+                c.inject_device_fault(step);
+            }
+        };
+        self.training
+            .run(training_worker(job), prepare, &self.wake)?;
         self.plotted = Some(Plotted::Training);
         Ok(())
     }
@@ -185,9 +204,7 @@ impl Jobs {
     /// Starts reading a logs source and training on it (one such run at a time); its run is
     /// then the one on the plots.
     pub fn start_logs(&mut self, job: LogsJob) -> std::io::Result<()> {
-        let control = Arc::new(RunControl::default());
-        let j = spawn_logs(job, Arc::clone(&control), Arc::clone(&self.wake))?;
-        self.logs.start(j, control);
+        self.logs.run(logs_worker(job), |_| {}, &self.wake)?;
         self.plotted = Some(Plotted::Logs);
         Ok(())
     }
@@ -203,16 +220,8 @@ impl Jobs {
         if let Some(c) = &self.preview.control {
             c.cancel();
         }
-        let control = Arc::new(RunControl::default());
-        let j = spawn_preview(
-            path,
-            mapping,
-            n_rows,
-            Arc::clone(&control),
-            Arc::clone(&self.wake),
-        )?;
-        self.preview.start(j, control);
-        Ok(())
+        let worker = preview_worker(path, mapping, n_rows);
+        self.preview.run(worker, |_| {}, &self.wake)
     }
 
     /// Starts a calibration over `configs` and then up `staircase`, with a control of its own.
@@ -222,16 +231,8 @@ impl Jobs {
         staircase: StaircaseConfig,
         device: DeviceChoice,
     ) -> std::io::Result<()> {
-        let control = Arc::new(RunControl::default());
-        let j = spawn_calibration(
-            configs,
-            staircase,
-            device,
-            Arc::clone(&control),
-            Arc::clone(&self.wake),
-        )?;
-        self.calibration.start(j, control);
-        Ok(())
+        let worker = calibration_worker(configs, staircase, device);
+        self.calibration.run(worker, |_| {}, &self.wake)
     }
 
     /// The control of the run on the plots (training's or the logs'): what Pause and Stop
@@ -279,11 +280,8 @@ impl Jobs {
                 return;
             };
             let label = (task.caption(), task.is_save());
-            match spawn_file_task(
-                task,
-                Arc::clone(&self.files_control),
-                Arc::clone(&self.wake),
-            ) {
+            let worker = file_worker(task);
+            match worker.spawn(Arc::clone(&self.files_control), Arc::clone(&self.wake)) {
                 Ok(job) => self.files.start(job, label),
                 Err(e) => self
                     .file_errors

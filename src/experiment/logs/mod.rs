@@ -11,6 +11,7 @@ mod metrics;
 mod score;
 mod settings;
 mod source;
+mod split;
 
 pub use compare::LogsRun;
 pub use job::{LogsJob, LogsObserver, LogsOutput, SourceResult, run_logs_job};
@@ -24,3 +25,4 @@ pub use metrics::{
 };
 pub use settings::{LogsSettings, RowCount};
 pub use source::{LoadedLogs, LogSource};
+pub use split::{LoadWatcher, SplitObserver};

@@ -11,6 +11,8 @@ use crate::ui::command::Command;
 use crate::ui::dialogs::{pick_open, pick_save, pick_workspace_save, save_target};
 use crate::ui::files::Files;
 
+use super::widgets::button_ui;
+
 /// The File menu's items; `kinds` are the plots that have something to export.
 pub fn file_menu_ui(
     ui: &mut Ui,
@@ -101,11 +103,12 @@ pub fn file_menu_ui(
             }
         });
     });
-    if ui
-        .button("Export dataset (CSV)…")
-        .on_hover_text("Rows at the data view's shift, with env_shift per row")
-        .clicked()
-    {
+    if button_ui(
+        ui,
+        true,
+        "Export dataset (CSV)…",
+        "Rows at the data view's shift, with env_shift per row",
+    ) {
         ui.close();
         commands.push(Command::ExportDataset(pick_save(
             "Export dataset",
@@ -114,19 +117,21 @@ pub fn file_menu_ui(
         )));
     }
     ui.separator();
-    if ui
-        .button("Export grid…")
-        .on_hover_text("A grid file over the settings you pick, from this session")
-        .clicked()
-    {
+    if button_ui(
+        ui,
+        true,
+        "Export grid…",
+        "A grid file over the settings you pick, from this session",
+    ) {
         ui.close();
         commands.push(Command::ShowGridExport(true));
     }
-    if ui
-        .button("Open grid results…")
-        .on_hover_text("The figures `crl-lab grid collect` wrote")
-        .clicked()
-    {
+    if button_ui(
+        ui,
+        true,
+        "Open grid results…",
+        "The figures `crl-lab grid collect` wrote",
+    ) {
         ui.close();
         commands.push(Command::ShowGridResults(true));
     }
@@ -156,14 +161,12 @@ pub fn file_menu_ui(
             commands.push(Command::SaveWorkspace(Some(typed.clone())));
             ui.close();
         }
-        if ui
-            .add_enabled(
-                has && !kinds.is_empty(),
-                egui::Button::new("Export all to folder"),
-            )
-            .on_hover_text("Every figure (SVG, PNG at both widths) and its CSV into this folder")
-            .clicked()
-        {
+        if button_ui(
+            ui,
+            has && !kinds.is_empty(),
+            "Export all to folder",
+            "Every figure (SVG, PNG at both widths) and its CSV into this folder",
+        ) {
             commands.push(Command::ExportAll(typed.clone()));
             ui.close();
         }

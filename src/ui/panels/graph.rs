@@ -437,10 +437,7 @@ fn keys_ui(
         {
             let mut node = scenario.node(id).clone();
             node.role = role;
-            commands.push(Command::SetNode {
-                name: name.to_owned(),
-                node: Box::new(node),
-            });
+            commands.push(Command::set_node(name, node));
         }
     }
 }

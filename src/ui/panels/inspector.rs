@@ -9,6 +9,7 @@ use crate::ui::command::{Command, Selection};
 use crate::ui::theme;
 
 use super::node_parts::{mechanism_ui, noise_ui, param_ui, weights_ui};
+use super::widgets::button_ui;
 
 /// Inspector state that lives for a session: the name being typed.
 #[derive(Debug, Default)]
@@ -49,16 +50,9 @@ impl Inspector {
             changed |= weights_ui(ui, e, to);
         }
         if changed {
-            commands.push(Command::SetNode {
-                name: to.to_owned(),
-                node: Box::new(node),
-            });
+            commands.push(Command::set_node(to, node));
         }
-        if ui
-            .button("Remove edge")
-            .on_hover_text("Delete this edge (Delete key)")
-            .clicked()
-        {
+        if button_ui(ui, true, "Remove edge", "Delete this edge (Delete key)") {
             commands.push(Command::RemoveEdge {
                 from: from.to_owned(),
                 to: to.to_owned(),
@@ -153,11 +147,12 @@ impl Inspector {
         ui.collapsing("bias", |ui| {
             let rows = node.mechanism.pre_rows(node.dim);
             if node.bias.is_empty() {
-                if ui
-                    .button("Add a bias")
-                    .on_hover_text("A constant added to the linear score")
-                    .clicked()
-                {
+                if button_ui(
+                    ui,
+                    true,
+                    "Add a bias",
+                    "A constant added to the linear score",
+                ) {
                     node.bias = vec![Param::Fixed(0.0); rows];
                     changed = true;
                 }
@@ -220,16 +215,14 @@ impl Inspector {
         });
 
         if changed {
-            commands.push(Command::SetNode {
-                name: name.to_owned(),
-                node: Box::new(node),
-            });
+            commands.push(Command::set_node(name, node));
         }
-        if ui
-            .button("Delete node")
-            .on_hover_text("Remove this node and its edges (Delete key)")
-            .clicked()
-        {
+        if button_ui(
+            ui,
+            true,
+            "Delete node",
+            "Remove this node and its edges (Delete key)",
+        ) {
             commands.push(Command::DeleteNode(name.to_owned()));
         }
     }

@@ -11,6 +11,8 @@ use crate::ui::lessons::Lessons;
 use crate::ui::state::LessonProgress;
 use crate::ui::theme;
 
+use super::widgets::button_ui;
+
 /// Shows the panel for step `step` of `lesson`.
 pub fn lesson_panel_ui(
     ui: &mut Ui,
@@ -52,11 +54,7 @@ pub fn lesson_panel_ui(
     }
     ui.add_space(8.0);
     ui.horizontal(|ui| {
-        if ui
-            .add_enabled(step > 0, Button::new("Back"))
-            .on_hover_text("The previous step")
-            .clicked()
-        {
+        if button_ui(ui, step > 0, "Back", "The previous step") {
             commands.push(Command::LessonBack);
         }
         let (label, tip) = if s.done_when == StepDone::Read || already_done {
@@ -64,21 +62,18 @@ pub fn lesson_panel_ui(
         } else {
             ("Skip", "Go on without doing this step")
         };
-        if ui.button(label).on_hover_text(tip).clicked() {
+        if button_ui(ui, true, label, tip) {
             commands.push(Command::LessonNext);
         }
-        if ui
-            .button("Restart")
-            .on_hover_text("Start the lesson again")
-            .clicked()
-        {
+        if button_ui(ui, true, "Restart", "Start the lesson again") {
             commands.push(Command::LessonRestart);
         }
-        if ui
-            .button("End")
-            .on_hover_text("Leave the lesson (it can be started again from the Lessons menu)")
-            .clicked()
-        {
+        if button_ui(
+            ui,
+            true,
+            "End",
+            "Leave the lesson (it can be started again from the Lessons menu)",
+        ) {
             commands.push(Command::LessonClose);
         }
     });

@@ -12,7 +12,7 @@ use crate::ui::results::LogsView;
 use crate::ui::state::{LogSourceKind, LogsForm};
 use crate::ui::theme;
 
-use super::widgets::labelled_ui;
+use super::widgets::{button_ui, labelled_ui};
 
 /// A labelled path field with a Browse… button whose dialog's answer `browse` turns into a
 /// command; returns whether the text changed.
@@ -35,11 +35,12 @@ fn path_row(
             )
             .labelled_by(l.id)
             .changed();
-        if ui
-            .button("Browse…")
-            .on_hover_text("Pick it in a dialog (or type the path)")
-            .clicked()
-        {
+        if button_ui(
+            ui,
+            true,
+            "Browse…",
+            "Pick it in a dialog (or type the path)",
+        ) {
             // Without a desktop portal (Xvfb, CI) the dialog returns None at once: the typed
             // path stays the way in.
             commands.push(browse());
@@ -96,28 +97,28 @@ pub fn files_ui(
         commands,
     );
     ui.horizontal(|ui| {
-        if ui
-            .add_enabled(
-                !s.train_file.trim().is_empty(),
-                egui::Button::new("Load columns"),
-            )
-            .on_hover_text("Read the training log's header and first rows into the table")
-            .clicked()
-        {
+        if button_ui(
+            ui,
+            !s.train_file.trim().is_empty(),
+            "Load columns",
+            "Read the training log's header and first rows into the table",
+        ) {
             commands.push(Command::LoadLogColumns);
         }
-        if ui
-            .button("Load mapping")
-            .on_hover_text("Set the roles from the mapping file")
-            .clicked()
-        {
+        if button_ui(
+            ui,
+            true,
+            "Load mapping",
+            "Set the roles from the mapping file",
+        ) {
             commands.push(Command::LoadLogMapping);
         }
-        if ui
-            .add_enabled(!s.roles.is_empty(), egui::Button::new("Save mapping"))
-            .on_hover_text("Write the table's roles to the mapping file, to keep beside the data")
-            .clicked()
-        {
+        if button_ui(
+            ui,
+            !s.roles.is_empty(),
+            "Save mapping",
+            "Write the table's roles to the mapping file, to keep beside the data",
+        ) {
             commands.push(Command::SaveLogMapping);
         }
         // A label, not a spinner: a spinner repaints every frame, and the preview thread wakes

@@ -37,6 +37,27 @@ fn group_style(g: &Group) -> LineStyle {
     }
 }
 
+/// What the loss plot says before the first report.
+const LOSS_HINT: &str = "Loss curves appear here once training starts (press Train).";
+
+/// What the MI plot says before the first report.
+const MI_HINT: &str =
+    "MI estimates appear here once training starts: the CRL model's penalised MI should fall.";
+
+/// The run, once it has reported; until then `hint` stands in the plot's place.
+fn reporting<'r>(
+    ui: &mut Ui,
+    run: Option<&'r RunResults>,
+    hint: &str,
+    height: f32,
+) -> Option<&'r RunResults> {
+    let run = run.filter(|r| !r.reports.is_empty());
+    if run.is_none() {
+        empty_hint(ui, hint, height);
+    }
+    run
+}
+
 /// A placeholder of the plot's size, so the layout does not jump when data arrives.
 fn empty_hint(ui: &mut Ui, text: &str, height: f32) {
     let size = egui::vec2(ui.available_width(), height.max(40.0));
@@ -169,12 +190,8 @@ fn pinned_step_lines(
 /// Training loss (solid, one legend entry per model) and validation loss (dashed, one shared
 /// entry) of each model over steps; pinned runs' training loss behind them, lighter.
 pub fn loss_ui(ui: &mut Ui, run: Option<&RunResults>, pinned: &[PinnedRun], height: f32) {
-    let Some(run) = run.filter(|r| !r.reports.is_empty()) else {
-        return empty_hint(
-            ui,
-            "Loss curves appear here once training starts (press Train).",
-            height,
-        );
+    let Some(run) = reporting(ui, run, LOSS_HINT, height) else {
+        return;
     };
     let unit = run.outcome_kind().loss_axis();
     steps_plot("loss", height, unit).show(ui, |p| {
@@ -211,12 +228,8 @@ pub fn loss_ui(ui: &mut Ui, run: Option<&RunResults>, pinned: &[PinnedRun], heig
 /// runs' penalised quantity is drawn behind, lighter.
 pub fn mi_ui(ui: &mut Ui, run: Option<&RunResults>, pinned: &[PinnedRun], height: f32) {
     type Field = fn(&MemberReport) -> f64;
-    let Some(run) = run.filter(|r| !r.reports.is_empty()) else {
-        return empty_hint(
-            ui,
-            "MI estimates appear here once training starts: the CRL model's penalised MI should fall.",
-            height,
-        );
+    let Some(run) = reporting(ui, run, MI_HINT, height) else {
+        return;
     };
     let bound = if run.estimator.is_upper_bound() {
         ", upper bound"

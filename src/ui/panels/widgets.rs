@@ -1,7 +1,8 @@
 //! Small widgets more than one panel shows, written once so that they stay alike: the Add-node
-//! menu, Undo and Redo, the tab choice, a labelled value and the estimator choice.
+//! menu, Undo and Redo, the tab choice, a labelled value, a button with its tip and the
+//! estimator choice.
 
-use egui::{ComboBox, Id, Response, Ui, Widget};
+use egui::{Button, ComboBox, Id, Response, Ui, Widget};
 
 use crate::mi::EstimatorKind;
 use crate::scm::Role;
@@ -83,6 +84,14 @@ pub fn tab_choice_ui(ui: &mut Ui, current: Tab, commands: &mut Vec<Command>) {
 pub fn labelled_ui(ui: &mut Ui, label: &str, tip: &str, widget: impl Widget) -> Response {
     let l = ui.label(label).on_hover_text(tip);
     ui.add(widget).labelled_by(l.id)
+}
+
+/// A button labelled `label` with `tip` on it, greyed out unless `enabled`; whether it was
+/// clicked.
+pub fn button_ui(ui: &mut Ui, enabled: bool, label: &str, tip: &str) -> bool {
+    ui.add_enabled(enabled, Button::new(label))
+        .on_hover_text(tip)
+        .clicked()
 }
 
 /// A choice of MI estimator, named by the label `label_id`; returns whether it changed.

@@ -1,15 +1,14 @@
 //! The calibration thread: runs the core's calibration (the chosen estimator on correlated
 //! Gaussians, one correlation after another, then one critic up the staircase of true MI) and
-//! reports each estimate and each staircase reading; its own [`RunControl`] stops it between
-//! correlations or at the next staircase reading.
-
-use std::sync::Arc;
+//! reports each estimate and each staircase reading; its own
+//! [`RunControl`](crate::train::RunControl) stops it between correlations or at the next
+//! staircase reading.
 
 use crate::experiment::{run_calibration, run_staircase};
 use crate::mi::{Calibration, CalibrationConfig, StaircaseConfig, StaircasePoint};
-use crate::train::{DeviceChoice, RunControl};
+use crate::train::DeviceChoice;
 
-use super::channel::{Job, Waker, spawn_worker};
+use super::channel::Worker;
 
 /// What a calibration thread reports.
 #[derive(Clone, Debug)]
@@ -24,33 +23,25 @@ pub enum CalibrationMsg {
     Failed(String),
 }
 
-/// Starts a calibration over `configs` (one per correlation), then up `staircase`, on a thread
-/// named `crl-calibrate`. Cancelling `control` stops it between correlations or at the next
-/// staircase reading.
-pub fn spawn_calibration(
+/// A calibration over `configs` (one per correlation), then up `staircase`, for a thread named
+/// `crl-calibrate`. Cancelling its control stops it between correlations or at the next
+/// staircase reading; so does the UI going.
+pub fn calibration_worker(
     configs: Vec<CalibrationConfig>,
     staircase: StaircaseConfig,
     device: DeviceChoice,
-    control: Arc<RunControl>,
-    wake: Waker,
-) -> std::io::Result<Job<CalibrationMsg>> {
-    spawn_worker("crl-calibrate", move |tx| {
-        let send = |m| {
-            if tx.send(m).is_err() {
-                // The UI has gone: stop after this correlation.
-                control.cancel();
-            }
-            wake();
-        };
-        let result = run_calibration(&configs, device, &control, &mut |_, c| {
-            send(CalibrationMsg::Point(c.clone()));
+) -> Worker<CalibrationMsg> {
+    Worker::new("crl-calibrate", move |out| {
+        let control = &out.control;
+        let result = run_calibration(&configs, device, control, &mut |_, c| {
+            out.send(CalibrationMsg::Point(c.clone()));
         })
         .and_then(|_| {
-            run_staircase(&staircase, device, &control, &mut |p| {
-                send(CalibrationMsg::Staircase(p.clone()));
+            run_staircase(&staircase, device, control, &mut |p| {
+                out.send(CalibrationMsg::Staircase(p.clone()));
             })
         });
-        send(match result {
+        out.send(match result {
             Ok(_) => CalibrationMsg::Finished,
             Err(e) => CalibrationMsg::Failed(e.to_string()),
         });

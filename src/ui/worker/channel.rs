@@ -76,6 +76,30 @@ pub fn spawn_worker<M: Send + 'static>(
     Ok(Job::new(rx, handle))
 }
 
+/// A job not started yet: the name of its thread and what it does, given its end of the queue
+/// as an [`Outbox`].
+pub struct Worker<M> {
+    name: &'static str,
+    body: Box<dyn FnOnce(Outbox<M>) + Send>,
+}
+
+impl<M: Send + 'static> Worker<M> {
+    /// A job that runs `body` on a thread named `name`.
+    pub fn new(name: &'static str, body: impl FnOnce(Outbox<M>) + Send + 'static) -> Self {
+        Worker {
+            name,
+            body: Box::new(body),
+        }
+    }
+
+    /// Starts it; `control` steers it (and is cancelled when the UI has gone), and each message
+    /// sent wakes the UI with `wake`.
+    pub fn spawn(self, control: Arc<RunControl>, wake: Waker) -> std::io::Result<Job<M>> {
+        let Worker { name, body } = self;
+        spawn_worker(name, move |tx| body(Outbox::new(tx, wake, control)))
+    }
+}
+
 /// Messages that can carry the engine's start and report events.
 pub trait TrainEvents {
     /// The run started.
@@ -105,6 +129,17 @@ impl<M> Outbox<M> {
             self.control.cancel();
         }
         (self.wake)();
+    }
+}
+
+// By hand: a derive would ask `M: Clone`, and the queue's end clones without it.
+impl<M> Clone for Outbox<M> {
+    fn clone(&self) -> Self {
+        Outbox {
+            tx: self.tx.clone(),
+            wake: Arc::clone(&self.wake),
+            control: Arc::clone(&self.control),
+        }
     }
 }
 

@@ -6,7 +6,6 @@
 //! written.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crate::data::logs::LogMapping;
 use crate::experiment::RunResults;
@@ -19,10 +18,9 @@ use crate::grid::FigureIndex;
 use crate::mi::{Calibration, EstimatorKind, Staircase};
 use crate::scm::Scenario;
 use crate::session::{Lesson, PinnedRun, RepresentationView, Workspace};
-use crate::train::RunControl;
 use crate::ui::grid_forms::{GridShown, decode_png};
 
-use super::channel::{Job, Waker, spawn_worker};
+use super::channel::Worker;
 
 /// What the plots show, owned, so a figure or its CSV can be made off the UI thread.
 #[derive(Clone, Debug)]
@@ -263,19 +261,14 @@ pub enum FileDone {
     },
 }
 
-/// Runs `task` on a thread named `crl-files`; it sends one [`FileDone`]. A task not begun when
-/// `control` is cancelled (the window is closing) is skipped unless it saves the workspace.
-pub fn spawn_file_task(
-    task: FileTask,
-    control: Arc<RunControl>,
-    wake: Waker,
-) -> std::io::Result<Job<FileDone>> {
-    spawn_worker("crl-files", move |tx| {
-        if control.is_cancelled() && !task.is_save() {
+/// `task`, for a thread named `crl-files`; it sends one [`FileDone`]. A task not begun when its
+/// control is cancelled (the window is closing) is skipped unless it saves the workspace.
+pub fn file_worker(task: FileTask) -> Worker<FileDone> {
+    Worker::new("crl-files", move |out| {
+        if out.control.is_cancelled() && !task.is_save() {
             return;
         }
-        let _ = tx.send(run(task));
-        wake();
+        out.send(run(task));
     })
 }
 

@@ -1,19 +1,19 @@
 //! The logs thread: runs the core's logs job on any source (a KuaiRand folder, your own files,
 //! Yahoo! R3, Coat: read it, then train baseline and CRL on the logging policy's rows and
 //! evaluate them on held-out rows and the test log), forwarding how far it has read and its
-//! training reports. Its own [`RunControl`] stops or pauses it.
+//! training reports. Its own [`RunControl`](crate::train::RunControl) stops or pauses it.
 
 use std::sync::Arc;
 
 use crate::data::kuairand::LEAKAGE_WARNING;
 use crate::data::logs::LoadEvent;
 use crate::experiment::{
-    KuaiRandCounts, LogSource, LogsCounts, LogsJob, LogsObserver, LogsOutput, LogsReference,
-    LogsSummaryRow, SourceResult, run_logs_job,
+    KuaiRandCounts, LoadWatcher, LogSource, LogsCounts, LogsJob, LogsOutput, LogsReference,
+    LogsSummaryRow, SourceResult, SplitObserver, run_logs_job,
 };
-use crate::train::{Observer, Report, RunControl, RunInfo};
+use crate::train::{Report, RunInfo};
 
-use super::channel::{Job, Outbox, TrainEvents, Waker, spawn_worker};
+use super::channel::{Outbox, TrainEvents, Worker};
 
 /// What the logs thread reports.
 #[derive(Clone, Debug)]
@@ -108,23 +108,15 @@ fn mapped_caption(c: &LogsCounts) -> String {
     )
 }
 
-/// The thread's observer: training events go out as they come; reading progress only per file
-/// and every 2 %, so a large file does not flood the queue.
-struct Forward {
+/// The reading half of the thread's observer (training events go out as they come, through
+/// the outbox itself): progress only per file and every 2 %, so a large file does not flood the
+/// queue.
+struct Loading {
     out: Outbox<LogsMsg>,
     last: (String, f32),
 }
 
-impl Observer for Forward {
-    fn on_start(&mut self, info: &RunInfo) {
-        self.out.on_start(info);
-    }
-    fn on_report(&mut self, report: &Report) {
-        self.out.on_report(report);
-    }
-}
-
-impl LogsObserver for Forward {
+impl LoadWatcher for Loading {
     fn on_load(&mut self, event: &LoadEvent) {
         if let LoadEvent::Reading {
             file,
@@ -141,21 +133,19 @@ impl LogsObserver for Forward {
     }
 }
 
-/// Runs `job` on a thread named `crl-logs`.
-pub fn spawn_logs(
-    job: LogsJob,
-    control: Arc<RunControl>,
-    wake: Waker,
-) -> std::io::Result<Job<LogsMsg>> {
-    spawn_worker("crl-logs", move |tx| {
-        let mut fwd = Forward {
-            out: Outbox::new(tx, wake, Arc::clone(&control)),
+/// A logs job, for a thread named `crl-logs`.
+pub fn logs_worker(job: LogsJob) -> Worker<LogsMsg> {
+    Worker::new("crl-logs", move |out| {
+        let control = Arc::clone(&out.control);
+        let load = Loading {
+            out: out.clone(),
             last: (String::new(), -1.0),
         };
-        let msg = match run_logs_job(&job, &mut fwd, &control) {
+        let mut obs = SplitObserver { train: out, load };
+        let msg = match run_logs_job(&job, &mut obs, &control) {
             Ok(out) => LogsMsg::Done(Box::new(LogsDone::of(&job.source, out))),
             Err(e) => LogsMsg::Failed(e.to_string()),
         };
-        fwd.out.send(msg);
+        obs.train.send(msg);
     })
 }

@@ -10,11 +10,11 @@ mod probe;
 mod sample;
 mod training;
 
-pub use calibration::{CalibrationMsg, spawn_calibration};
-pub use channel::{Job, Waker};
-pub use files::{FileDone, FileTask, PlotSnapshot, spawn_file_task};
-pub use logs::{LogsMsg, spawn_logs};
-pub use logs_preview::{PreviewMsg, spawn_preview};
+pub use calibration::{CalibrationMsg, calibration_worker};
+pub use channel::{Job, Waker, Worker};
+pub use files::{FileDone, FileTask, PlotSnapshot, file_worker};
+pub use logs::{LogsMsg, logs_worker};
+pub use logs_preview::{PreviewMsg, preview_worker};
 pub use probe::spawn_probe;
 pub use sample::{SampleMsg, spawn_sampling};
-pub use training::{TrainMsg, spawn_training};
+pub use training::{TrainMsg, training_worker};

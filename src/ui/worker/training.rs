@@ -1,13 +1,13 @@
 //! The training thread: runs the core's job (training, evaluated across shifts at each report) and
-//! reports each step of it; a [`RunControl`] steers it from the UI (cancel, pause, beta).
+//! reports each step of it; a [`RunControl`](crate::train::RunControl) steers it from the UI (cancel, pause, beta).
 
 use std::sync::Arc;
 
 use crate::error::Error;
 use crate::experiment::{EvalAt, EvalRow, JobEnd, JobObserver, Representation, TrainJob, run_job};
-use crate::train::{Report, RunControl, RunInfo};
+use crate::train::{Report, RunInfo};
 
-use super::channel::{Job, Outbox, TrainEvents, Waker, spawn_worker};
+use super::channel::{Outbox, TrainEvents, Worker};
 
 /// What a training thread reports.
 #[derive(Clone, Debug)]
@@ -60,14 +60,10 @@ impl JobObserver for Outbox<TrainMsg> {
     }
 }
 
-/// Starts a training job on a thread named `crl-train`.
-pub fn spawn_training(
-    job: TrainJob,
-    control: Arc<RunControl>,
-    wake: Waker,
-) -> std::io::Result<Job<TrainMsg>> {
-    spawn_worker("crl-train", move |tx| {
-        let mut obs = Outbox::new(tx, wake, Arc::clone(&control));
+/// A training job, for a thread named `crl-train`.
+pub fn training_worker(job: TrainJob) -> Worker<TrainMsg> {
+    Worker::new("crl-train", move |mut obs| {
+        let control = Arc::clone(&obs.control);
         let result = run_job(&job, &mut obs, &control);
         match result {
             Ok(end) => obs.send(TrainMsg::Finished(end)),
