@@ -100,16 +100,15 @@ impl LogMapping {
     /// A user or item column is also a categorical input.
     #[must_use]
     pub fn with_roles(&self, roles: &[(String, ColumnRole)]) -> LogMapping {
+        // Everything but the roles (the delimiter, threshold and buckets) is kept.
         let mut m = LogMapping {
-            outcome: String::new(),
-            numeric: Vec::new(),
-            categorical: Vec::new(),
-            confounders: Vec::new(),
-            popularity_of: None,
-            user: None,
-            time: None,
-            split: None,
-            ..self.clone()
+            format: self.format.clone(),
+            delimiter: self.delimiter,
+            outcome_threshold: self.outcome_threshold,
+            buckets: self.buckets,
+            column_buckets: self.column_buckets.clone(),
+            popularity_buckets: self.popularity_buckets,
+            ..LogMapping::default()
         };
         let test_value = self
             .split
