@@ -23,7 +23,8 @@ use crl_lab::data::kuairand::{
 };
 use crl_lab::data::logs::{sample_rows, split_standard};
 use crl_lab::experiment::{
-    BASE_RATE, EvalSet, KuaiRandResult, KuaiRandSettings, PAST_POPULARITY, kuairand_experiment,
+    BASE_RATE, EvalSet, KuaiRandResult, KuaiRandSettings, LogsTraining, PAST_POPULARITY,
+    kuairand_experiment,
 };
 use crl_lab::train::{
     DeviceChoice, RunControl, Silent, TrainConfig, gauc, ndcg_at_k, select_device,
@@ -45,15 +46,13 @@ fn one_seed(
     settings: &KuaiRandSettings,
     train: &TrainConfig,
 ) -> crl_lab::Result<KuaiRandResult> {
-    kuairand_experiment(
-        data,
-        settings,
-        train,
-        1,
-        &select_device(DeviceChoice::Cpu).unwrap(),
-        &mut Silent,
-        &RunControl::default(),
-    )
+    let training = LogsTraining {
+        config: train,
+        n_seeds: 1,
+        device: &select_device(DeviceChoice::Cpu).unwrap(),
+        control: &RunControl::default(),
+    };
+    kuairand_experiment(data, settings, &training, &mut Silent)
 }
 
 /// Writes `config`'s fixture into a fresh temporary folder.

@@ -25,7 +25,7 @@ use crl_lab::data::logs::{
     read_logs, read_yahoo_r3, write_coat_fixture, write_logs_fixture, write_yahoo_fixture,
 };
 use crl_lab::experiment::{
-    BASE_RATE, EvalSet, ITEM_RATE, LogsResult, LogsSettings, logs_experiment,
+    BASE_RATE, EvalSet, ITEM_RATE, LogsResult, LogsSettings, LogsTraining, logs_experiment,
 };
 use crl_lab::train::{DeviceChoice, RunControl, Silent, TrainConfig, select_device};
 
@@ -71,16 +71,13 @@ fn train(data: &LogsData, steps: usize) -> LogsResult {
         threads: 1,
         ..TrainConfig::default()
     };
-    logs_experiment(
-        data,
-        &LogsSettings::default(),
-        &config,
-        1,
-        &select_device(DeviceChoice::Cpu).unwrap(),
-        &mut Silent,
-        &RunControl::default(),
-    )
-    .unwrap()
+    let training = LogsTraining {
+        config: &config,
+        n_seeds: 1,
+        device: &select_device(DeviceChoice::Cpu).unwrap(),
+        control: &RunControl::default(),
+    };
+    logs_experiment(data, &LogsSettings::default(), &training, &mut Silent).unwrap()
 }
 
 /// Every model's mean log-loss on each set is no worse than the base rate's on that set, and

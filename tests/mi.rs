@@ -15,12 +15,11 @@ use burn::tensor::{Device, Tensor, TensorData};
 use std::ops::ControlFlow;
 
 use crl_lab::mi::{
-    CalibrationConfig, Club, Conditioning, Estimator, EstimatorInputs, EstimatorKind, InfoNce,
-    MiEstimator, NceClub, PairBatch, StaircaseConfig, calibrate, club_ideal, diagonal,
-    ideal_estimate, ideal_formula, ideal_label, masked_logsumexp, masked_row_mean, roll_rows,
-    staircase,
+    CalibrationConfig, Club, Conditioning, Estimator, EstimatorKind, InfoNce, MiEstimator, NceClub,
+    PairBatch, StaircaseConfig, calibrate, club_ideal, diagonal, ideal_estimate, ideal_formula,
+    ideal_label, masked_logsumexp, masked_row_mean, roll_rows, staircase,
 };
-use crl_lab::models::{CriticKind, GaussianCritic, PairCritic};
+use crl_lab::models::{CriticKind, CriticShape, GaussianCritic, PairCritic};
 use crl_lab::scm::{correlated_gaussian_mi, correlation_for_mi};
 
 fn dev() -> Device {
@@ -141,7 +140,17 @@ fn nce_club_leaves_out_rows_without_a_same_class_partner() {
     let (z, c) = batch_of(n, 0.3);
     // Classes: row 0 alone in class 1; rows 1..5 in class 0.
     let y = t3(vec![1.0, 0.0, 0.0, 0.0, 0.0], [1, n, 1]);
-    let critic = PairCritic::init(CriticKind::Separable, &[7], "t", 2, 1, 8, &dev());
+    let critic = PairCritic::init(
+        CriticKind::Separable,
+        &[7],
+        "t",
+        CriticShape {
+            dz: 2,
+            dc: 1,
+            hidden: 8,
+        },
+        &dev(),
+    );
     let f = score_matrix(&critic, &z, &c, n);
     let est = NceClub { critic };
     let b = PairBatch::new(z, c, Some(y), Conditioning::WithinClass, 1);
@@ -157,7 +166,17 @@ fn nce_club_leaves_out_rows_without_a_same_class_partner() {
     assert!((got - want).abs() < 1e-5, "got {got}, by hand {want}");
     // InfoNCE likewise: the lone row (whose term is exactly 0) does not dilute the mean.
     let info = InfoNce {
-        critic: PairCritic::init(CriticKind::Separable, &[7], "t", 2, 1, 8, &dev()),
+        critic: PairCritic::init(
+            CriticKind::Separable,
+            &[7],
+            "t",
+            CriticShape {
+                dz: 2,
+                dc: 1,
+                hidden: 8,
+            },
+            &dev(),
+        ),
     };
     let want_nce: f32 = (1..n)
         .map(|i| {
@@ -181,7 +200,16 @@ fn club_sampled_weights_both_terms_alike() {
     let (z, c) = batch_of(n, 1.1);
     // Classes 1, 1, 1, 1, 0, 0; roll 1: partners (0,1) (1,2) (2,3) (3,4) (4,5) (5,0).
     let y = t3(vec![1.0, 1.0, 1.0, 1.0, 0.0, 0.0], [1, n, 1]);
-    let q = GaussianCritic::init(&[3], "q", 2, 1, 8, &dev());
+    let q = GaussianCritic::init(
+        &[3],
+        "q",
+        CriticShape {
+            dz: 2,
+            dc: 1,
+            hidden: 8,
+        },
+        &dev(),
+    );
     let mu = vals(q.mu.forward(z.clone()));
     let lv: Vec<f32> = vals(q.logvar.forward(z.clone()))
         .into_iter()
@@ -215,7 +243,7 @@ fn trained_estimate(
         CriticKind::Separable,
         &[5],
         "cond",
-        EstimatorInputs {
+        CriticShape {
             dz: 1,
             dc: 1,
             hidden: 32,
@@ -288,7 +316,17 @@ fn conditioning_on_a_continuous_y_removes_what_y_explains() {
 #[test]
 fn concat_critic_equals_an_mlp_on_concatenated_pairs() {
     let seeds = [3u64, 4];
-    let critic = PairCritic::init(CriticKind::Concat, &seeds, "t", 2, 3, 8, &dev());
+    let critic = PairCritic::init(
+        CriticKind::Concat,
+        &seeds,
+        "t",
+        CriticShape {
+            dz: 2,
+            dc: 3,
+            hidden: 8,
+        },
+        &dev(),
+    );
     let z = t3(
         (0..2 * 4 * 2).map(|i| (i as f32 * 0.37).sin()).collect(),
         [2, 4, 2],
@@ -337,7 +375,17 @@ fn concat_critic_equals_an_mlp_on_concatenated_pairs() {
 
 #[test]
 fn separable_critic_is_a_scaled_dot_product() {
-    let critic = PairCritic::init(CriticKind::Separable, &[9], "t", 3, 2, 8, &dev());
+    let critic = PairCritic::init(
+        CriticKind::Separable,
+        &[9],
+        "t",
+        CriticShape {
+            dz: 3,
+            dc: 2,
+            hidden: 8,
+        },
+        &dev(),
+    );
     let z = t3((0..5 * 3).map(|i| (i as f32).sin()).collect(), [1, 5, 3]);
     let c = t3((0..5 * 2).map(|i| (i as f32).cos()).collect(), [1, 5, 2]);
     let scores = vals(critic.scores(z.clone(), c.clone()));

@@ -22,9 +22,9 @@ pub use job::{
 pub use logs::{
     BASE_RATE, EvalSet, ITEM_RATE, KuaiRandCounts, KuaiRandResult, KuaiRandSettings, LoadWatcher,
     LoadedLogs, LogSource, LogsCounts, LogsJob, LogsObserver, LogsOutput, LogsReference,
-    LogsResult, LogsRow, LogsRun, LogsSettings, LogsSummaryRow, NDCG_K, PAST_POPULARITY,
-    RankingMetrics, RowCount, SourceResult, SplitObserver, kuairand_experiment, logs_experiment,
-    run_logs_job, summarize_logs,
+    LogsResult, LogsRow, LogsRun, LogsSettings, LogsSummaryRow, LogsTraining, NDCG_K,
+    PAST_POPULARITY, RankingMetrics, RowCount, SourceResult, SplitObserver, kuairand_experiment,
+    logs_experiment, run_logs_job, summarize_logs,
 };
 pub use representation::{
     Projected, Representation, colour_groups, confounder_value, principal_axes, project,

@@ -10,10 +10,11 @@ use rand_distr::{Distribution, StandardNormal};
 
 use super::batch::{Conditioning, PairBatch};
 use super::estimate::MiEstimator;
-use super::estimator::{Estimator, EstimatorInputs};
+use super::estimator::Estimator;
 use super::kind::EstimatorKind;
 use crate::error::{Error, Result};
 use crate::models::CriticKind;
+use crate::models::CriticShape;
 
 /// Refuses an estimator that cannot be calibrated on Gaussian pairs (club-categorical).
 pub(super) fn check_gaussian_estimator(kind: EstimatorKind) -> Result<()> {
@@ -100,7 +101,7 @@ impl CriticTrainer {
     /// pairs of width `settings.dim`; its data stream starts from `settings.seed`.
     pub(super) fn new(settings: TrainerSettings, device: &Device) -> Self {
         let device = device.clone().autodiff();
-        let inputs = EstimatorInputs {
+        let inputs = CriticShape {
             dz: settings.dim,
             dc: settings.dim,
             hidden: settings.hidden,

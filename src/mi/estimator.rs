@@ -11,7 +11,7 @@ use super::estimate::MiEstimator;
 use super::infonce::InfoNce;
 use super::kind::EstimatorKind;
 use super::nce_club::NceClub;
-use crate::models::{CategoricalCritic, CriticKind, GaussianCritic, PairCritic};
+use crate::models::{CategoricalCritic, CriticKind, CriticShape, GaussianCritic, PairCritic};
 
 /// Any of the estimators, as one module.
 #[derive(Module, Debug)]
@@ -58,17 +58,6 @@ pub fn first_rows(x: Tensor<3>, n: usize) -> Tensor<3> {
     x.slice(s![.., 0..n, ..])
 }
 
-/// Sizes of an estimator's inputs.
-#[derive(Clone, Copy, Debug)]
-pub struct EstimatorInputs {
-    /// Width of z as the critic sees it.
-    pub dz: usize,
-    /// Width of c as the critic sees it (number of classes, one-hot, for `club-categorical`).
-    pub dc: usize,
-    /// Hidden width of the critic.
-    pub hidden: usize,
-}
-
 impl Estimator {
     /// Builds an estimator of `kind` with one critic per member seed.
     pub fn init(
@@ -76,23 +65,22 @@ impl Estimator {
         critic: CriticKind,
         seeds: &[u64],
         name: &str,
-        inputs: EstimatorInputs,
+        shape: CriticShape,
         device: &Device,
     ) -> Self {
-        let EstimatorInputs { dz, dc, hidden } = inputs;
         match kind {
             EstimatorKind::NceClub => Estimator::NceClub(NceClub {
-                critic: PairCritic::init(critic, seeds, name, dz, dc, hidden, device),
+                critic: PairCritic::init(critic, seeds, name, shape, device),
             }),
             EstimatorKind::Infonce => Estimator::InfoNce(InfoNce {
-                critic: PairCritic::init(critic, seeds, name, dz, dc, hidden, device),
+                critic: PairCritic::init(critic, seeds, name, shape, device),
             }),
             EstimatorKind::Club | EstimatorKind::ClubSample => Estimator::Club(Club {
-                q: GaussianCritic::init(seeds, name, dz, dc, hidden, device),
+                q: GaussianCritic::init(seeds, name, shape, device),
                 sampled: kind == EstimatorKind::ClubSample,
             }),
             EstimatorKind::ClubCategorical => Estimator::ClubCategorical(ClubCategorical {
-                q: CategoricalCritic::init(seeds, name, dz, dc, hidden, device),
+                q: CategoricalCritic::init(seeds, name, shape, device),
             }),
         }
     }

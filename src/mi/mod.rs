@@ -24,7 +24,7 @@ pub use calibrate::{Calibration, CalibrationConfig, calibrate, calibrate_until};
 pub use club::{Club, LOGVAR_RANGE};
 pub use club_categorical::ClubCategorical;
 pub use estimate::MiEstimator;
-pub use estimator::{Estimator, EstimatorInputs, first_rows};
+pub use estimator::{Estimator, first_rows};
 pub use ideal::{club_ideal, ideal_estimate, ideal_formula, ideal_label};
 pub use infonce::InfoNce;
 pub use kind::EstimatorKind;

@@ -36,6 +36,17 @@ pub struct ConcatCritic {
     pub rest: EnsembleMlp,
 }
 
+/// A critic's widths: z's and c's as it sees them, and its hidden layer's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CriticShape {
+    /// Width of z as the critic sees it.
+    pub dz: usize,
+    /// Width of c as the critic sees it (number of classes, one-hot, for a categorical c).
+    pub dc: usize,
+    /// Hidden width of the critic.
+    pub hidden: usize,
+}
+
 /// A critic scoring every (z_i, c_j) pair.
 #[derive(Module, Debug)]
 #[allow(clippy::large_enum_variant)] // built once per run; boxing would only add indirection
@@ -47,16 +58,15 @@ pub enum PairCritic {
 }
 
 impl PairCritic {
-    /// A critic for inputs of width `dz` and `dc`.
+    /// A critic for inputs of the widths of `shape`.
     pub fn init(
         kind: CriticKind,
         seeds: &[u64],
         name: &str,
-        dz: usize,
-        dc: usize,
-        hidden: usize,
+        shape: CriticShape,
         device: &Device,
     ) -> Self {
+        let CriticShape { dz, dc, hidden } = shape;
         match kind {
             CriticKind::Separable => PairCritic::Separable(SeparableCritic {
                 g: EnsembleMlp::init(
@@ -117,15 +127,9 @@ pub struct GaussianCritic {
 }
 
 impl GaussianCritic {
-    /// A q(c | z) for widths `dz`, `dc`.
-    pub fn init(
-        seeds: &[u64],
-        name: &str,
-        dz: usize,
-        dc: usize,
-        hidden: usize,
-        device: &Device,
-    ) -> Self {
+    /// A q(c | z) for the widths of `shape`.
+    pub fn init(seeds: &[u64], name: &str, shape: CriticShape, device: &Device) -> Self {
+        let CriticShape { dz, dc, hidden } = shape;
         GaussianCritic {
             mu: EnsembleMlp::init(seeds, &format!("{name}.mu"), &[dz, hidden, dc], device),
             logvar: EnsembleMlp::init(seeds, &format!("{name}.lv"), &[dz, hidden, dc], device),
@@ -141,15 +145,13 @@ pub struct CategoricalCritic {
 }
 
 impl CategoricalCritic {
-    /// A classifier for `classes` classes.
-    pub fn init(
-        seeds: &[u64],
-        name: &str,
-        dz: usize,
-        classes: usize,
-        hidden: usize,
-        device: &Device,
-    ) -> Self {
+    /// A classifier for `shape.dc` classes.
+    pub fn init(seeds: &[u64], name: &str, shape: CriticShape, device: &Device) -> Self {
+        let CriticShape {
+            dz,
+            dc: classes,
+            hidden,
+        } = shape;
         CategoricalCritic {
             net: EnsembleMlp::init(
                 seeds,

@@ -5,7 +5,8 @@ mod ensemble;
 mod predictor;
 
 pub use critics::{
-    CategoricalCritic, ConcatCritic, CriticKind, GaussianCritic, PairCritic, SeparableCritic,
+    CategoricalCritic, ConcatCritic, CriticKind, CriticShape, GaussianCritic, PairCritic,
+    SeparableCritic,
 };
 pub use ensemble::{EnsembleLinear, EnsembleMlp, layer_rng};
 pub use predictor::{Predictor, PredictorShape};

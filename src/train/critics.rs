@@ -5,7 +5,8 @@ use burn::module::Module;
 use burn::tensor::Device;
 
 use super::config::TrainConfig;
-use crate::mi::{Estimator, EstimatorInputs};
+use crate::mi::Estimator;
+use crate::models::CriticShape;
 use crate::scm::derive_seed;
 
 /// The training-only critic of every member's penalty.
@@ -26,7 +27,7 @@ impl Critics {
                 config.critic,
                 &critic_seeds,
                 "penalty",
-                EstimatorInputs {
+                CriticShape {
                     dz: config.z_dim,
                     dc,
                     hidden: config.critic_hidden,

@@ -20,7 +20,7 @@ use burn::tensor::{Device, Tensor, s};
 use super::config::TrainConfig;
 use super::device_data::DeviceData;
 use crate::mi::{Conditioning, InfoNce, MiEstimator, PairBatch};
-use crate::models::{CriticKind, PairCritic, Predictor};
+use crate::models::{CriticKind, CriticShape, PairCritic, Predictor};
 use crate::scm::derive_seed;
 
 /// Validation rows the probes are evaluated on (the rest of the validation rows train them).
@@ -83,9 +83,11 @@ impl Probes {
                 CriticKind::Separable,
                 &probe_seeds,
                 name,
-                config.z_dim,
-                dc,
-                config.critic_hidden,
+                CriticShape {
+                    dz: config.z_dim,
+                    dc,
+                    hidden: config.critic_hidden,
+                },
                 ad,
             ),
         };

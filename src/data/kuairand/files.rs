@@ -74,21 +74,8 @@ pub const LOG_COLUMNS: [&str; 19] = [
     "tab",
 ];
 
-/// Every column of `user_features_*.csv`, in file order.
-pub const USER_COLUMNS: [&str; 31] = [
-    "user_id",
-    "user_active_degree",
-    "is_lowactive_period",
-    "is_live_streamer",
-    "is_video_author",
-    "follow_user_num",
-    "follow_user_num_range",
-    "fans_user_num",
-    "fans_user_num_range",
-    "friend_user_num",
-    "friend_user_num_range",
-    "register_days",
-    "register_days_range",
+/// The anonymised one-hot user features of `user_features_*.csv`, in file order (they end it).
+pub const USER_ONEHOT: [&str; 18] = [
     "onehot_feat0",
     "onehot_feat1",
     "onehot_feat2",
@@ -108,6 +95,46 @@ pub const USER_COLUMNS: [&str; 31] = [
     "onehot_feat16",
     "onehot_feat17",
 ];
+
+/// Every column of `user_features_*.csv`, in file order.
+pub const USER_COLUMNS: [&str; 31] = concat(
+    [
+        "user_id",
+        "user_active_degree",
+        "is_lowactive_period",
+        "is_live_streamer",
+        "is_video_author",
+        "follow_user_num",
+        "follow_user_num_range",
+        "fans_user_num",
+        "fans_user_num_range",
+        "friend_user_num",
+        "friend_user_num_range",
+        "register_days",
+        "register_days_range",
+    ],
+    USER_ONEHOT,
+);
+
+/// `a` followed by `b`, as a constant (`N` must be `A + B`).
+pub const fn concat<const A: usize, const B: usize, const N: usize>(
+    a: [&'static str; A],
+    b: [&'static str; B],
+) -> [&'static str; N] {
+    assert!(A + B == N, "concat: N must be A + B");
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < A {
+        out[i] = a[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < B {
+        out[A + j] = b[j];
+        j += 1;
+    }
+    out
+}
 
 /// Every column of `video_features_basic_*.csv`, in file order.
 pub const VIDEO_BASIC_COLUMNS: [&str; 12] = [

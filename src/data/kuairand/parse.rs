@@ -2,6 +2,7 @@
 //! videos kept), then the two video files, each streamed once.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use super::files::KuaiRandFiles;
 use super::reader::CsvSource;
@@ -104,8 +105,8 @@ pub(super) fn parse(
     for &id in &video_ids {
         videos.push_missing(id);
     }
-    let with_basic = read_video_basic(files, &mut videos, &video_rows, observer)?;
-    let with_statistic = read_video_statistic(files, &mut videos, &video_rows, observer)?;
+    let (with_basic, with_statistic) =
+        read_video_tables(files, &mut videos, &video_rows, observer)?;
     Ok(KuaiRandData {
         variant: files.variant,
         users_without_features: users.len() - n_known_users,
@@ -211,27 +212,27 @@ fn read_log(
     Ok(())
 }
 
-/// Fills the categories of the kept videos; returns how many had a row.
-fn read_video_basic(
+/// Fills the categories (the basic file) and the statistics (the statistic file) of the kept
+/// videos; returns how many had a row in each.
+fn read_video_tables(
     files: &KuaiRandFiles,
     videos: &mut EntityTable,
     video_rows: &HashMap<u64, u32>,
     observer: &mut dyn LoadObserver,
-) -> Result<usize> {
-    let mut src = CsvSource::open(&files.videos_basic)?;
-    let id_col = src.columns(&["video_id"])?[0];
-    let cat_cols = src.columns(&VIDEO_CATEGORICAL)?;
-    let tag_index = VIDEO_CATEGORICAL.iter().position(|c| *c == "tag");
-    let mut interner = Interner::new(cat_cols.len());
-    let k = cat_cols.len();
-    for_each_kept_video(
-        &mut src,
-        id_col,
-        videos.len(),
+) -> Result<(usize, usize)> {
+    let kept = KeptVideos {
+        n_videos: videos.len(),
         video_rows,
+    };
+    let tag_index = VIDEO_CATEGORICAL.iter().position(|c| *c == "tag");
+    let k = VIDEO_CATEGORICAL.len();
+    let mut interner = Interner::new(k);
+    let with_basic = kept.for_each(
+        &files.videos_basic,
+        &VIDEO_CATEGORICAL,
         observer,
-        |src, row| {
-            for (j, &c) in cat_cols.iter().enumerate() {
+        |src, cols, row| {
+            for (j, &c) in cols.iter().enumerate() {
                 let mut text = src.text(c)?;
                 if Some(j) == tag_index {
                     // `tag` lists a video's categories, e.g. "12,65": the first is its main one.
@@ -242,57 +243,54 @@ fn read_video_basic(
             }
             Ok(())
         },
-    )
-}
-
-/// Fills the statistics of the kept videos; returns how many had a row.
-fn read_video_statistic(
-    files: &KuaiRandFiles,
-    videos: &mut EntityTable,
-    video_rows: &HashMap<u64, u32>,
-    observer: &mut dyn LoadObserver,
-) -> Result<usize> {
-    let mut src = CsvSource::open(&files.videos_statistic)?;
-    let id_col = src.columns(&["video_id"])?[0];
-    let num_cols = src.columns(&VIDEO_NUMERIC)?;
-    let k = num_cols.len();
-    for_each_kept_video(
-        &mut src,
-        id_col,
-        videos.len(),
-        video_rows,
+    )?;
+    let k = VIDEO_NUMERIC.len();
+    let with_statistic = kept.for_each(
+        &files.videos_statistic,
+        &VIDEO_NUMERIC,
         observer,
-        |src, row| {
-            for (j, &c) in num_cols.iter().enumerate() {
+        |src, cols, row| {
+            for (j, &c) in cols.iter().enumerate() {
                 videos.numeric[row * k + j] = src.number(c)?;
             }
             Ok(())
         },
-    )
+    )?;
+    Ok((with_basic, with_statistic))
 }
 
-/// Streams a per-video file (ids in column `id_col`) and calls `fill(src, row)` on the first
-/// line of each video the logs kept (`video_rows`: id → row of the `n_videos` table); returns
-/// how many of them had a line.
-fn for_each_kept_video(
-    src: &mut CsvSource,
-    id_col: usize,
+/// The videos the logs kept: `video_rows` maps an id to its row of the `n_videos` table.
+struct KeptVideos<'a> {
     n_videos: usize,
-    video_rows: &HashMap<u64, u32>,
-    observer: &mut dyn LoadObserver,
-    mut fill: impl FnMut(&CsvSource, usize) -> Result<()>,
-) -> Result<usize> {
-    let mut seen = vec![false; n_videos];
-    src.start(observer);
-    while src.next(observer)? {
-        let id = src.id(id_col)?;
-        let Some(&row) = video_rows.get(&id) else {
-            continue;
-        };
-        if std::mem::replace(&mut seen[row as usize], true) {
-            continue;
+    video_rows: &'a HashMap<u64, u32>,
+}
+
+impl KeptVideos<'_> {
+    /// Streams the per-video file at `path` (ids in its `video_id` column) and calls
+    /// `fill(src, cols, row)` on the first line of each kept video, `cols` being the positions
+    /// of `columns`; returns how many of them had a line.
+    fn for_each(
+        &self,
+        path: &Path,
+        columns: &[&str],
+        observer: &mut dyn LoadObserver,
+        mut fill: impl FnMut(&CsvSource, &[usize], usize) -> Result<()>,
+    ) -> Result<usize> {
+        let mut src = CsvSource::open(path)?;
+        let id_col = src.columns(&["video_id"])?[0];
+        let cols = src.columns(columns)?;
+        let mut seen = vec![false; self.n_videos];
+        src.start(observer);
+        while src.next(observer)? {
+            let id = src.id(id_col)?;
+            let Some(&row) = self.video_rows.get(&id) else {
+                continue;
+            };
+            if std::mem::replace(&mut seen[row as usize], true) {
+                continue;
+            }
+            fill(&src, &cols, row as usize)?;
         }
-        fill(src, row as usize)?;
+        Ok(seen.iter().filter(|s| **s).count())
     }
-    Ok(seen.iter().filter(|s| **s).count())
 }

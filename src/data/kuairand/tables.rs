@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::files::Variant;
+use super::files::{USER_ONEHOT, Variant, concat};
 
 /// A categorical cell with no value (an empty field, or an id with no side-table row).
 pub const MISSING: u32 = u32::MAX;
@@ -20,27 +20,7 @@ pub const USER_NUMERIC: [&str; 7] = [
 ];
 
 /// The user columns the loader keeps as categories.
-pub const USER_CATEGORICAL: [&str; 19] = [
-    "user_active_degree",
-    "onehot_feat0",
-    "onehot_feat1",
-    "onehot_feat2",
-    "onehot_feat3",
-    "onehot_feat4",
-    "onehot_feat5",
-    "onehot_feat6",
-    "onehot_feat7",
-    "onehot_feat8",
-    "onehot_feat9",
-    "onehot_feat10",
-    "onehot_feat11",
-    "onehot_feat12",
-    "onehot_feat13",
-    "onehot_feat14",
-    "onehot_feat15",
-    "onehot_feat16",
-    "onehot_feat17",
-];
+pub const USER_CATEGORICAL: [&str; 19] = concat(["user_active_degree"], USER_ONEHOT);
 
 /// The video columns the loader keeps as numbers (all from `video_features_statistic`: daily
 /// averages over the month).

@@ -5,11 +5,12 @@
 use super::metrics::{EvalSet, LogsReference, LogsRow};
 use super::metrics::{LogsSummaryRow, summarize_logs};
 use super::score::{base_rate_warnings, member_rows, push_references, score, with_epochs};
+use super::settings::LogsTraining;
 use crate::data::logs::LogSet;
 use crate::data::{HostTable, PreparedTables};
 use crate::error::Result;
 use crate::experiment::settings::compare_members;
-use crate::train::{ComputeDevice, Observer, RunControl, TrainConfig, Trained, train_tables};
+use crate::train::{Observer, TrainConfig, Trained, train_tables};
 
 /// A source's fitted encoding, as the shared part of a run sees it.
 pub(super) trait EncodedLogs {
@@ -95,17 +96,19 @@ impl Compared {
 
 /// Trains the members (with `epochs` over the training rows, if given) and scores them and the
 /// references on both sets.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn train_and_compare(
     encoded: &dyn EncodedLogs,
     rows: &RunRows<'_>,
-    config: &TrainConfig,
+    training: &LogsTraining<'_>,
     epochs: Option<f64>,
-    n_seeds: usize,
-    device: &ComputeDevice,
     observer: &mut dyn Observer,
-    control: &RunControl,
 ) -> Result<Compared> {
+    let LogsTraining {
+        config,
+        n_seeds,
+        device,
+        control,
+    } = *training;
     let config = with_epochs(config, epochs, rows.train.len())?;
     let tables = PreparedTables {
         train: encoded.encode(LogSet::Train, rows.train).0,

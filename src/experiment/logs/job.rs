@@ -6,7 +6,7 @@
 use super::kuairand::{KuaiRandResult, KuaiRandSettings, kuairand_experiment};
 use super::mapped::{LogsResult, logs_experiment};
 use super::metrics::{LogsReference, LogsRow, LogsSummaryRow};
-use super::settings::{LogsSettings, RowCount};
+use super::settings::{LogsSettings, LogsTraining, RowCount};
 use super::source::{LoadedLogs, LogSource};
 use crate::data::logs::{LoadEvent, LoadObserver, ReadLimits};
 use crate::error::{Error, Result};
@@ -152,6 +152,12 @@ pub fn run_logs_job(
     observer.on_loaded(&data);
     config.n_train = job.train_rows.resolve(data.n_training_rows());
     let device = select_device(job.device)?;
+    let training = LogsTraining {
+        config: &config,
+        n_seeds: job.n_seeds,
+        device: &device,
+        control,
+    };
     let result = match (&job.source, &data) {
         (LogSource::KuaiRand { encode, .. }, LoadedLogs::KuaiRand(d)) => {
             let settings = KuaiRandSettings {
@@ -162,11 +168,8 @@ pub fn run_logs_job(
             SourceResult::KuaiRand(kuairand_experiment(
                 d,
                 &settings,
-                &config,
-                job.n_seeds,
-                &device,
+                &training,
                 as_observer(observer),
-                control,
             )?)
         }
         (_, LoadedLogs::Mapped(d)) => {
@@ -177,11 +180,8 @@ pub fn run_logs_job(
             SourceResult::Mapped(logs_experiment(
                 d,
                 &settings,
-                &config,
-                job.n_seeds,
-                &device,
+                &training,
                 as_observer(observer),
-                control,
             )?)
         }
         (_, LoadedLogs::KuaiRand(_)) => {

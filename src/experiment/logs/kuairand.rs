@@ -7,12 +7,12 @@ use serde::{Deserialize, Serialize};
 use super::compare::{EncodedLogs, LogsRun, RunRows, train_and_compare};
 use super::metrics::BASE_RATE;
 use super::score::{logit, validation_split};
+use super::settings::LogsTraining;
 use crate::data::HostTable;
 use crate::data::kuairand::{EncodeOptions, Encoder, KuaiRandData, LogKind, split_by_date};
 use crate::data::logs::{LogSet, sample_rows};
 use crate::error::{Error, Result};
-use crate::experiment::settings::check_seeds;
-use crate::train::{ComputeDevice, Observer, RunControl, TrainConfig};
+use crate::train::Observer;
 
 /// Settings of a KuaiRand run besides the training configuration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -93,20 +93,14 @@ impl KuaiRandResult {
 pub fn kuairand_experiment(
     data: &KuaiRandData,
     settings: &KuaiRandSettings,
-    config: &TrainConfig,
-    n_seeds: usize,
-    device: &ComputeDevice,
+    training: &LogsTraining<'_>,
     observer: &mut dyn Observer,
-    control: &RunControl,
 ) -> Result<KuaiRandResult> {
-    if n_seeds == 0 {
-        return Err(Error::invalid("a KuaiRand run needs at least one seed"));
-    }
-    check_seeds(n_seeds)?;
+    let config = training.config;
+    training.check("a KuaiRand run")?;
     if data.random.is_empty() {
         return Err(Error::invalid("the random-exposure log has no rows"));
     }
-    config.validate()?;
     // The evaluation window is the random-exposure log's dates: rows before it are the past
     // that statistics and the popularity proxy come from; the models train and are held out on
     // the standard rows of the window itself.
@@ -135,16 +129,7 @@ pub fn kuairand_experiment(
         data,
         encoder: &encoder,
     };
-    let compared = train_and_compare(
-        &encoded,
-        &run_rows,
-        config,
-        settings.epochs,
-        n_seeds,
-        device,
-        observer,
-        control,
-    )?;
+    let compared = train_and_compare(&encoded, &run_rows, training, settings.epochs, observer)?;
     let counts = KuaiRandCounts {
         past: split.past.len(),
         window_start,

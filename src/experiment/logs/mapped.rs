@@ -9,14 +9,13 @@ use serde::{Deserialize, Serialize};
 use super::compare::{EncodedLogs, LogsRun, RunRows, train_and_compare};
 use super::metrics::BASE_RATE;
 use super::score::{logit, validation_split};
-use super::settings::LogsSettings;
+use super::settings::{LogsSettings, LogsTraining};
 use crate::data::HostTable;
 use crate::data::logs::{
     LogSet, LogsData, LogsEncoder, sample_rows, split_by_time, split_standard,
 };
 use crate::error::{Error, Result};
-use crate::experiment::settings::check_seeds;
-use crate::train::{ComputeDevice, Observer, RunControl, TrainConfig};
+use crate::train::Observer;
 
 /// The name of the item-rate reference (sources with an item column).
 pub const ITEM_RATE: &str = "training item rate";
@@ -62,17 +61,11 @@ impl LogsResult {
 pub fn logs_experiment(
     data: &LogsData,
     settings: &LogsSettings,
-    config: &TrainConfig,
-    n_seeds: usize,
-    device: &ComputeDevice,
+    training: &LogsTraining<'_>,
     observer: &mut dyn Observer,
-    control: &RunControl,
 ) -> Result<LogsResult> {
-    if n_seeds == 0 {
-        return Err(Error::invalid("a run needs at least one seed"));
-    }
-    check_seeds(n_seeds)?;
-    config.validate()?;
+    let config = training.config;
+    training.check("a run")?;
     let (train_split, held_out, held_out_from) =
         hold_out(data, settings.held_out_fraction, config.seed)?;
     let encoder = LogsEncoder::fit(data, &train_split)?;
@@ -101,16 +94,7 @@ pub fn logs_experiment(
         data,
         encoder: &encoder,
     };
-    let compared = train_and_compare(
-        &encoded,
-        &run_rows,
-        config,
-        settings.epochs,
-        n_seeds,
-        device,
-        observer,
-        control,
-    )?;
+    let compared = train_and_compare(&encoded, &run_rows, training, settings.epochs, observer)?;
     let counts = LogsCounts {
         train_log: data.train.n,
         train_split: train_split.len(),

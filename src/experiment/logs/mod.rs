@@ -23,6 +23,6 @@ pub use metrics::{
     BASE_RATE, EvalSet, LogsReference, LogsRow, LogsSummaryRow, NDCG_K, RankingMetrics,
     summarize_logs,
 };
-pub use settings::{LogsSettings, RowCount};
+pub use settings::{LogsSettings, LogsTraining, RowCount};
 pub use source::{LoadedLogs, LogSource};
 pub use split::{LoadWatcher, SplitObserver};

@@ -3,6 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Error, Result};
+use crate::experiment::settings::check_seeds;
+use crate::train::{ComputeDevice, RunControl, TrainConfig};
+
 /// Settings of a logs run besides the mapping and the training configuration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -54,5 +58,31 @@ impl RowCount {
             RowCount::All => n_rows.max(1),
             RowCount::AtMost(n) => n,
         }
+    }
+}
+
+/// How a logs experiment trains: the models' settings, the seeds, the device and the run's
+/// controls (the observer is passed beside it, being borrowed mutably).
+#[derive(Clone, Copy)]
+pub struct LogsTraining<'a> {
+    /// The models' settings.
+    pub config: &'a TrainConfig,
+    /// Seeds per model.
+    pub n_seeds: usize,
+    /// Where they train.
+    pub device: &'a ComputeDevice,
+    /// Pause and cancel.
+    pub control: &'a RunControl,
+}
+
+impl LogsTraining<'_> {
+    /// Refuses no seed (`run` names the run in the message: "a KuaiRand run") or too many, and
+    /// the models' settings when they are out of range.
+    pub fn check(&self, run: &str) -> Result<()> {
+        if self.n_seeds == 0 {
+            return Err(Error::invalid(format!("{run} needs at least one seed")));
+        }
+        check_seeds(self.n_seeds)?;
+        self.config.validate()
     }
 }
