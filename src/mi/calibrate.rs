@@ -7,7 +7,7 @@ use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
 use super::critic_trainer::{
-    CriticTrainer, HELD_OUT_BATCHES, TrainerSettings, check_gaussian_estimator,
+    CriticTrainer, HELD_OUT_BATCHES, TrainerSettings, check_gaussian_estimator, trainer_settings_of,
 };
 use super::ideal::ideal_estimate;
 use super::kind::EstimatorKind;
@@ -78,15 +78,7 @@ impl CalibrationConfig {
 
     /// The critic trainer this calibration runs.
     fn trainer_settings(&self) -> TrainerSettings {
-        TrainerSettings {
-            kind: self.estimator,
-            critic: self.critic,
-            dim: self.dim,
-            hidden: self.hidden,
-            batch: self.batch,
-            lr: self.lr,
-            seed: self.seed,
-        }
+        trainer_settings_of!(self)
     }
 }
 

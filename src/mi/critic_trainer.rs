@@ -194,6 +194,24 @@ pub(super) struct TrainerSettings {
     pub(super) seed: u64,
 }
 
+/// The [`TrainerSettings`] of a config that names them alike (`estimator`, `critic`, `dim`,
+/// `hidden`, `batch`, `lr`, `seed`): a calibration's and a staircase's, which are saved in
+/// workspaces as they are.
+macro_rules! trainer_settings_of {
+    ($config:expr) => {
+        TrainerSettings {
+            kind: $config.estimator,
+            critic: $config.critic,
+            dim: $config.dim,
+            hidden: $config.hidden,
+            batch: $config.batch,
+            lr: $config.lr,
+            seed: $config.seed,
+        }
+    };
+}
+pub(super) use trainer_settings_of;
+
 /// Batches in a held-out pool: a calibration's estimate averages over all of them; a
 /// staircase's reading r takes batch r mod this.
 pub(super) const HELD_OUT_BATCHES: usize = 8;

@@ -8,7 +8,9 @@ use std::ops::ControlFlow;
 
 use serde::{Deserialize, Serialize};
 
-use super::critic_trainer::{CriticTrainer, TrainerSettings, check_gaussian_estimator};
+use super::critic_trainer::{
+    CriticTrainer, TrainerSettings, check_gaussian_estimator, trainer_settings_of,
+};
 use super::ideal::ideal_estimate;
 use super::kind::EstimatorKind;
 use crate::error::{Error, Result};
@@ -90,15 +92,7 @@ impl StaircaseConfig {
 
     /// The critic trainer this staircase runs through every level.
     fn trainer_settings(&self) -> TrainerSettings {
-        TrainerSettings {
-            kind: self.estimator,
-            critic: self.critic,
-            dim: self.dim,
-            hidden: self.hidden,
-            batch: self.batch,
-            lr: self.lr,
-            seed: self.seed,
-        }
+        trainer_settings_of!(self)
     }
 }
 
