@@ -5,7 +5,8 @@
 
 use super::node::{Edge, Mechanism, Node, Noise, Role};
 use super::param::Param;
-use super::scenario::{Intervention, Scenario, distinct_parents};
+use super::scenario::{Intervention, Scenario};
+use super::validate::distinct_parents;
 use crate::error::{Error, Result};
 
 impl Scenario {

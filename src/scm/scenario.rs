@@ -385,17 +385,3 @@ impl Scenario {
         Ok(out)
     }
 }
-
-/// Refuses a node that lists one parent twice: the sampler would sum the two edges while the
-/// analytic truth keeps one, so the data and the truth would disagree.
-pub(super) fn distinct_parents(n: &Node) -> Result<()> {
-    for (i, e) in n.parents.iter().enumerate() {
-        if n.parents[..i].iter().any(|p| p.from == e.from) {
-            return Err(Error::DuplicateEdge {
-                node: n.name.clone(),
-                parent: e.from.clone(),
-            });
-        }
-    }
-    Ok(())
-}

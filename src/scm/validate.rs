@@ -3,7 +3,7 @@
 
 use super::node::{Mechanism, Node, Noise, Role};
 use super::param::Param;
-use super::scenario::{Scenario, distinct_parents};
+use super::scenario::Scenario;
 use crate::error::{Error, Result};
 use crate::limits::{MAX_CLASSES, MAX_EDGE_WEIGHTS, MAX_NODE_DIM, check_cap};
 
@@ -155,4 +155,18 @@ fn finite(node: &str, param: &str, p: Param) -> Result<()> {
     } else {
         Err(bad(node, param, format!("not finite ({p:?})")))
     }
+}
+
+/// Refuses a node that lists one parent twice: the sampler would sum the two edges while the
+/// analytic truth keeps one, so the data and the truth would disagree.
+pub(super) fn distinct_parents(n: &Node) -> Result<()> {
+    for (i, e) in n.parents.iter().enumerate() {
+        if n.parents[..i].iter().any(|p| p.from == e.from) {
+            return Err(Error::DuplicateEdge {
+                node: n.name.clone(),
+                parent: e.from.clone(),
+            });
+        }
+    }
+    Ok(())
 }
