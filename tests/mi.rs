@@ -140,17 +140,7 @@ fn nce_club_leaves_out_rows_without_a_same_class_partner() {
     let (z, c) = batch_of(n, 0.3);
     // Classes: row 0 alone in class 1; rows 1..5 in class 0.
     let y = t3(vec![1.0, 0.0, 0.0, 0.0, 0.0], [1, n, 1]);
-    let critic = PairCritic::init(
-        CriticKind::Separable,
-        &[7],
-        "t",
-        CriticShape {
-            dz: 2,
-            dc: 1,
-            hidden: 8,
-        },
-        &dev(),
-    );
+    let critic = pair_critic(CriticKind::Separable, &[7], 2, 1, 8);
     let f = score_matrix(&critic, &z, &c, n);
     let est = NceClub { critic };
     let b = PairBatch::new(z, c, Some(y), Conditioning::WithinClass, 1);
@@ -166,17 +156,7 @@ fn nce_club_leaves_out_rows_without_a_same_class_partner() {
     assert!((got - want).abs() < 1e-5, "got {got}, by hand {want}");
     // InfoNCE likewise: the lone row (whose term is exactly 0) does not dilute the mean.
     let info = InfoNce {
-        critic: PairCritic::init(
-            CriticKind::Separable,
-            &[7],
-            "t",
-            CriticShape {
-                dz: 2,
-                dc: 1,
-                hidden: 8,
-            },
-            &dev(),
-        ),
+        critic: pair_critic(CriticKind::Separable, &[7], 2, 1, 8),
     };
     let want_nce: f32 = (1..n)
         .map(|i| {
@@ -316,17 +296,7 @@ fn conditioning_on_a_continuous_y_removes_what_y_explains() {
 #[test]
 fn concat_critic_equals_an_mlp_on_concatenated_pairs() {
     let seeds = [3u64, 4];
-    let critic = PairCritic::init(
-        CriticKind::Concat,
-        &seeds,
-        "t",
-        CriticShape {
-            dz: 2,
-            dc: 3,
-            hidden: 8,
-        },
-        &dev(),
-    );
+    let critic = pair_critic(CriticKind::Concat, &seeds, 2, 3, 8);
     let z = t3(
         (0..2 * 4 * 2).map(|i| (i as f32 * 0.37).sin()).collect(),
         [2, 4, 2],
@@ -375,17 +345,7 @@ fn concat_critic_equals_an_mlp_on_concatenated_pairs() {
 
 #[test]
 fn separable_critic_is_a_scaled_dot_product() {
-    let critic = PairCritic::init(
-        CriticKind::Separable,
-        &[9],
-        "t",
-        CriticShape {
-            dz: 3,
-            dc: 2,
-            hidden: 8,
-        },
-        &dev(),
-    );
+    let critic = pair_critic(CriticKind::Separable, &[9], 3, 2, 8);
     let z = t3((0..5 * 3).map(|i| (i as f32).sin()).collect(), [1, 5, 3]);
     let c = t3((0..5 * 2).map(|i| (i as f32).cos()).collect(), [1, 5, 2]);
     let scores = vals(critic.scores(z.clone(), c.clone()));
@@ -658,4 +618,9 @@ fn the_staircase_steps_up_the_truth_and_the_estimate_follows() {
         ..config
     };
     assert!(staircase(&cat, &dev(), &mut |_| ControlFlow::Continue(())).is_err());
+}
+
+/// A pair critic named `t` for z of width `dz` and c of width `dc`, on the test device.
+fn pair_critic(kind: CriticKind, seeds: &[u64], dz: usize, dc: usize, hidden: usize) -> PairCritic {
+    PairCritic::init(kind, seeds, "t", CriticShape { dz, dc, hidden }, &dev())
 }
