@@ -36,8 +36,8 @@ pub struct LessonFacts<'a> {
     pub conditional: bool,
     /// The training mode.
     pub mode: RunMode,
-    /// The last finished run's baseline drop (see [`baseline_drop`]).
-    pub baseline_drop: Option<f64>,
+    /// The current or last run, if any (a `baseline_fails` step reads its [`baseline_drop`]).
+    pub run: Option<&'a RunResults>,
 }
 
 /// Whether `done` holds for `facts`. Conditions on runs count only runs that ended after the
@@ -64,7 +64,9 @@ pub fn step_done(done: &StepDone, facts: &LessonFacts<'_>) -> bool {
                 .count()
                 >= *at_least
         }
-        StepDone::BaselineFails { gap } => facts.baseline_drop.is_some_and(|d| d >= *gap),
+        StepDone::BaselineFails { gap } => {
+            facts.run.and_then(baseline_drop).is_some_and(|d| d >= *gap)
+        }
     }
 }
 
@@ -100,13 +102,7 @@ pub fn baseline_drop(run: &RunResults) -> Option<f64> {
         let v: Vec<f64> = base
             .iter()
             .filter(|r| r.shift == s)
-            .map(|r| {
-                if r.metrics.accuracy.is_finite() {
-                    r.metrics.accuracy
-                } else {
-                    r.metrics.r2
-                }
-            })
+            .map(|r| r.metrics.headline())
             .collect();
         v.iter().sum::<f64>() / v.len().max(1) as f64
     };
@@ -128,7 +124,7 @@ mod tests {
             data_shift: 0.0,
             conditional: false,
             mode: RunMode::Compare,
-            baseline_drop: None,
+            run: None,
         }
     }
 
@@ -210,15 +206,20 @@ mod tests {
         assert!(drop.is_finite());
         let scenario = ws.scenario;
         let mut f = facts(&scenario);
-        f.baseline_drop = Some(drop);
+        f.run = Some(&run);
         assert!(step_done(&StepDone::BaselineFails { gap: drop }, &f));
         assert!(!step_done(
             &StepDone::BaselineFails { gap: drop + 0.01 },
             &f
         ));
-        f.baseline_drop = None;
+        f.run = None;
         assert!(!step_done(&StepDone::BaselineFails { gap: -1.0 }, &f));
         run.state = RunState::Training;
         assert_eq!(baseline_drop(&run), None, "only a finished run counts");
+        let f = LessonFacts {
+            run: Some(&run),
+            ..facts(&scenario)
+        };
+        assert!(!step_done(&StepDone::BaselineFails { gap: -1.0 }, &f));
     }
 }

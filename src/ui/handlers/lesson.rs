@@ -173,7 +173,7 @@ impl CrlApp {
             data_shift: st.data.shift,
             conditional: st.train.config.conditional,
             mode: st.train.mode,
-            baseline_drop: self.baseline_drop(),
+            run: self.run.as_ref(),
         }
     }
 
