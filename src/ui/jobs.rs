@@ -17,8 +17,8 @@ use crate::train::{DeviceChoice, RunControl};
 use crate::ui::data_samples::SampleKey;
 use crate::ui::worker::{
     CalibrationMsg, FileDone, FileTask, Job, LogsMsg, PreviewMsg, SampleMsg, TrainMsg, Waker,
-    Worker, calibration_worker, file_worker, logs_worker, preview_worker, spawn_probe,
-    spawn_sampling, training_worker,
+    Worker, calibration_worker, file_worker, logs_worker, preview_worker, probe_worker,
+    sample_worker, training_worker,
 };
 
 /// File tasks that may wait behind the running one.
@@ -180,7 +180,9 @@ impl Jobs {
     /// Starts looking for a GPU, to name the device in the status bar. A probe that cannot
     /// start leaves the status bar's line as it is.
     pub fn start_probe(&mut self) {
-        if let Ok(job) = spawn_probe(Arc::clone(&self.wake)) {
+        // Nothing steers the probe: its control is its own.
+        let control = Arc::new(RunControl::default());
+        if let Ok(job) = probe_worker().spawn(control, Arc::clone(&self.wake)) {
             self.probe.start(job, ());
         }
     }
@@ -310,7 +312,8 @@ impl Jobs {
     /// Starts sampling `scenario` for the data view; a sampling still going is forgotten (its
     /// thread ends after its one message, which nobody reads).
     pub fn start_sampling(&mut self, scenario: Scenario, key: SampleKey) -> std::io::Result<()> {
-        let job = spawn_sampling(scenario, key, Arc::clone(&self.wake))?;
+        let control = Arc::new(RunControl::default());
+        let job = sample_worker(scenario, key).spawn(control, Arc::clone(&self.wake))?;
         self.sampling.start(job, ());
         Ok(())
     }

@@ -65,7 +65,7 @@ impl<M> Job<M> {
 
 /// Runs `body` on a thread named `name`; what it sends on its end of a bounded queue arrives
 /// through the returned job.
-pub fn spawn_worker<M: Send + 'static>(
+fn spawn_worker<M: Send + 'static>(
     name: &str,
     body: impl FnOnce(SyncSender<M>) + Send + 'static,
 ) -> std::io::Result<Job<M>> {

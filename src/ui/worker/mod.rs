@@ -15,6 +15,6 @@ pub use channel::{Job, Waker, Worker};
 pub use files::{FileDone, FileTask, PlotSnapshot, file_worker};
 pub use logs::{LogsMsg, logs_worker};
 pub use logs_preview::{PreviewMsg, preview_worker};
-pub use probe::spawn_probe;
-pub use sample::{SampleMsg, spawn_sampling};
+pub use probe::probe_worker;
+pub use sample::{SampleMsg, sample_worker};
 pub use training::{TrainMsg, training_worker};

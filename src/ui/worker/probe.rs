@@ -3,16 +3,14 @@
 
 use crate::train::{DeviceChoice, select_device};
 
-use super::channel::{Job, Waker, spawn_worker};
+use super::channel::Worker;
 
-/// Starts the probe on a thread named `crl-device-probe`; it sends one line naming the device.
-pub fn spawn_probe(wake: Waker) -> std::io::Result<Job<String>> {
-    spawn_worker("crl-device-probe", move |tx| {
-        let line = match select_device(DeviceChoice::Auto) {
+/// The probe, on a thread named `crl-device-probe`; it sends one line naming the device.
+pub fn probe_worker() -> Worker<String> {
+    Worker::new("crl-device-probe", |out| {
+        out.send(match select_device(DeviceChoice::Auto) {
             Ok(d) => d.description,
             Err(e) => format!("no device: {e}"),
-        };
-        let _ = tx.send(line);
-        wake();
+        });
     })
 }

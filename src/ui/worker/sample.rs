@@ -6,19 +6,15 @@ use crate::data::{Dataset, Sampler};
 use crate::scm::{Scenario, derive_seed};
 use crate::ui::data_samples::SampleKey;
 
-use super::channel::{Job, Waker, spawn_worker};
+use super::channel::Worker;
 
 /// What the sampling thread sends: the key it drew for, and the training (s = 0) and test (s)
 /// samples or why the scenario cannot be sampled.
 pub type SampleMsg = (SampleKey, Result<(Dataset, Dataset), String>);
 
 /// Samples `scenario` for `key` (its shift and row count) on a thread named `crl-sample`.
-pub fn spawn_sampling(
-    scenario: Scenario,
-    key: SampleKey,
-    wake: Waker,
-) -> std::io::Result<Job<SampleMsg>> {
-    spawn_worker("crl-sample", move |tx| {
+pub fn sample_worker(scenario: Scenario, key: SampleKey) -> Worker<SampleMsg> {
+    Worker::new("crl-sample", move |out| {
         let draw = || -> crate::Result<(Dataset, Dataset)> {
             scenario.validate()?;
             let seed = derive_seed(0, "data view");
@@ -27,7 +23,6 @@ pub fn spawn_sampling(
             Ok((train, test))
         };
         let samples = draw().map_err(|e| e.to_string());
-        let _ = tx.send((key, samples));
-        wake();
+        out.send((key, samples));
     })
 }
