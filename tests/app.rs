@@ -603,6 +603,21 @@ fn export_all_writes_the_same_bundle_as_the_run_command() {
         !out.join("tradeoff.svg").exists(),
         "a comparison has no trade-off plot"
     );
+    // One figure, exported on the file thread, records the hash of the session it came from.
+    let one = dir.path().join("one.svg");
+    h.state_mut().handle_command(Command::ExportFigure {
+        kind: crl_lab::export::PlotKind::Ood,
+        format: crl_lab::export::FigureFormat::Svg,
+        width: crl_lab::export::FigureWidth::Single,
+        path: Some(one.clone()),
+    });
+    step_until(&mut h, 60, "the figure", |a| !a.files_busy());
+    let hash = h.state().workspace().hash().expect("hash");
+    let svg = std::fs::read_to_string(&one).expect("the figure");
+    assert!(
+        svg.contains(&format!("workspace fnv1a64:{hash}")),
+        "{svg:.300}"
+    );
 }
 
 #[test]

@@ -56,15 +56,19 @@ impl CrlApp {
                 "Not exported: no file picked (type a folder in File, then Export all)",
             ));
         };
-        let hash = self.workspace().hash().ok();
         let spec = FigureSpec {
             kind,
             format,
             width,
-            hash,
+            hash: None,
         };
         let plots = Box::new(PlotSnapshot::of(&self.plot_data()));
-        self.queue_file(FileTask::ExportFigure { path, spec, plots });
+        self.queue_file(FileTask::ExportFigure {
+            path,
+            spec,
+            plots,
+            workspace: Box::new(self.workspace()),
+        });
     }
 
     pub(crate) fn export_csv(&mut self, kind: PlotKind, path: Option<PathBuf>) {

@@ -80,10 +80,12 @@ pub enum FileTask {
     ExportFigure {
         /// Where.
         path: PathBuf,
-        /// Which plot, in which format and width.
+        /// Which plot, in which format and width (its workspace hash is filled in here).
         spec: FigureSpec,
         /// What the plots show.
         plots: Box<PlotSnapshot>,
+        /// The session the figure comes from: its hash is written into the figure.
+        workspace: Box<Workspace>,
     },
     /// Write the CSV behind one plot.
     ExportCsv {
@@ -283,7 +285,13 @@ fn run(task: FileTask) -> FileDone {
             let result = Workspace::load(&path).map(Box::new);
             FileDone::Opened { path, result }
         }
-        FileTask::ExportFigure { path, spec, plots } => {
+        FileTask::ExportFigure {
+            path,
+            mut spec,
+            plots,
+            workspace,
+        } => {
+            spec.hash = workspace.hash().ok();
             let result = write_figure(&path, &spec, &plots.data());
             FileDone::Wrote {
                 path,
